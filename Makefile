@@ -1,0 +1,65 @@
+# bifrost: PGXS build.  `make && make install`, then `make installcheck`
+# (pg_regress on a temporary instance, then the TAP tests) and
+# `make unitcheck` (C unit tests of the pure engine).
+
+EXTENSION = bifrost
+EXTVERSION := $(shell sed -n "s/^default_version[[:space:]]*=[[:space:]]*'\([^']*\)'.*/\1/p" bifrost.control)
+
+MODULE_big = bifrost
+
+# The pure engine: no PostgreSQL headers, unit-tested on its own.
+ENGINE_OBJS = \
+	src/engine/config_schema.o \
+	src/engine/daemon_fsm.o
+
+# I/O: libcurl and json-c, no PostgreSQL headers either.
+NET_OBJS = \
+	src/net/http.o \
+	src/net/broker_link.o
+
+# PostgreSQL glue.
+PG_OBJS = \
+	src/pg/bifrost.o \
+	src/pg/guc.o \
+	src/pg/launch.o \
+	src/pg/worker.o \
+	src/pg/store.o \
+	src/pg/config_sql.o
+
+OBJS = $(PG_OBJS) $(NET_OBJS) $(ENGINE_OBJS)
+
+DATA = $(wildcard sql/$(EXTENSION)--*.sql)
+
+REGRESS = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql))))
+REGRESS_OPTS = --temp-instance=tmp_check_regress --temp-config=test/regress.conf
+
+TAP_TESTS = 1
+PROVE_TESTS = test/t/*.pl
+
+PKG_CONFIG ?= pkg-config
+# -Wextra is welcome; fmgr and GUC callbacks have parameters they must ignore.
+PG_CPPFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl json-c) -Wno-unused-parameter -Wno-missing-field-initializers
+SHLIB_LINK = $(shell $(PKG_CONFIG) --libs libcurl json-c)
+
+EXTRA_CLEAN = tmp_check_regress test/unit/bin
+
+PG_CONFIG ?= pg_config
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# C unit tests: each test/unit/test_<module>.c is linked with the whole pure
+# engine and run under the address and undefined-behaviour sanitizers.
+UNIT_CC ?= cc
+UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-Isrc/engine -Itest/unit
+ENGINE_SRCS = $(wildcard src/engine/*.c)
+UNIT_TESTS = $(patsubst test/unit/%.c,test/unit/bin/%,$(wildcard test/unit/test_*.c))
+
+test/unit/bin/%: test/unit/%.c $(ENGINE_SRCS) $(wildcard src/engine/*.h test/unit/*.h)
+	@mkdir -p test/unit/bin
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(ENGINE_SRCS) -lm
+
+.PHONY: unitcheck
+unitcheck: $(UNIT_TESTS)
+	@status=0; for t in $(UNIT_TESTS); do echo "+++ $$t"; ./$$t || status=1; done; exit $$status

@@ -1,0 +1,94 @@
+/*
+ * bs.h: generalized Black-Scholes-Merton pricing, greeks and implied vol.
+ *
+ * European options on an underlying with a continuous yield q: equity
+ * (q = dividend yield), futures and perpetuals priced as forwards (q = r),
+ * FX (q = foreign rate).  Pure C99 + libm; no PostgreSQL header, so the
+ * worker, the SQL functions, the backtest and the unit tests share it.
+ *
+ * Arguments everywhere: s spot (> 0), k strike (> 0), t years to expiry
+ * (>= 0), r continuously compounded rate, q continuous yield, sigma annual
+ * volatility (>= 0), all finite.  The functions assume valid input; callers
+ * that take user input run bs_check_inputs() first.
+ *
+ * Units (QuantLib's): delta per 1 unit of s, gamma per unit of s squared,
+ * vega per 1.00 of sigma, theta per year of calendar time passing (so it is
+ * -dV/dt with t the time remaining; usually negative for a long option; divide
+ * by 365 for a per-day figure), rho per 1.00 of r.
+ *
+ * Degenerate cases (t == 0 or sigma == 0): the value is the discounted
+ * forward intrinsic max(0, s e^{-qt} - k e^{-rt}) for a call (the mirror for
+ * a put), gamma and vega are 0, and delta, theta and rho are the one-sided
+ * limits of the sigma -> 0 case: a call weighs e^{-qt} with 1 when the forward
+ * is in the money, 0 when out of it and 1/2 exactly at the money (the limit
+ * of N(d1) when d1 -> 0); a put the same with the mirror weights.  At t == 0
+ * the forward is the spot and the strike is undiscounted.
+ */
+#ifndef BIFROST_BS_H
+#define BIFROST_BS_H
+
+typedef enum bs_right
+{
+	BS_CALL,
+	BS_PUT
+} bs_right;
+
+typedef struct bs_greeks
+{
+	double		price;
+	double		delta;
+	double		gamma;
+	double		vega;
+	double		theta;
+	double		rho;
+} bs_greeks;
+
+/* Implied-vol solver bound: iterations (root-finding steps) per call. */
+#define BS_IV_MAX_ITER 64
+
+/* Option value. */
+extern double bs_price(bs_right right, double s, double k, double t,
+					   double r, double q, double sigma);
+
+/* Value and all first-order greeks plus gamma in one pass. */
+extern void bs_greeks_all(bs_right right, double s, double k, double t,
+						  double r, double q, double sigma, bs_greeks *out);
+
+/* Delta and gamma only: the portfolio's hot path. */
+extern void bs_delta_gamma(bs_right right, double s, double k, double t,
+						   double r, double q, double sigma,
+						   double *delta, double *gamma);
+
+/*
+ * Volatility that reproduces price.  NAN when t == 0 (no vol information),
+ * when price is not finite, or when it lies outside the no-arbitrage range
+ * [lower, upper): lower = max(0, s e^{-qt} - k e^{-rt}) for a call,
+ * max(0, k e^{-rt} - s e^{-qt}) for a put; upper = s e^{-qt} for a call,
+ * k e^{-rt} for a put.  A price equal to the upper bound is NAN too (only an
+ * infinite vol reaches it).  A price equal to the lower bound, or below it
+ * by no more than rounding (4 ulp of the bound), gives 0.
+ */
+extern double bs_implied_vol(bs_right right, double price, double s,
+							 double k, double t, double r, double q);
+
+/*
+ * bs_implied_vol, also reporting the number of root-finding steps taken
+ * (0 when none was needed; never more than BS_IV_MAX_ITER).  iterations may
+ * be NULL.  For tests and benchmarks.
+ */
+extern double bs_implied_vol_iter(bs_right right, double price, double s,
+								  double k, double t, double r, double q,
+								  int *iterations);
+
+/*
+ * NULL when all arguments are valid (s > 0, k > 0, t >= 0, sigma >= 0, all
+ * finite), else the name of the first bad one: "s", "k", "t", "r", "q" or
+ * "sigma".  For bs_implied_vol pass sigma = 0.
+ */
+extern const char *bs_check_inputs(double s, double k, double t, double r,
+								   double q, double sigma);
+
+/* "C", "P", "call", "put" in any case: 0 and *out set; anything else: -1. */
+extern int	bs_parse_right(const char *text, bs_right *out);
+
+#endif							/* BIFROST_BS_H */

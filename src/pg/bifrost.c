@@ -1,0 +1,24 @@
+/*
+ * bifrost.c: module entry point.
+ */
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "miscadmin.h"
+
+#include "guc.h"
+#include "worker.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+void
+_PG_init(void)
+{
+	bifrost_guc_init();
+
+	/* Preloaded: the postmaster runs one hedger for bifrost.database. */
+	if (process_shared_preload_libraries_in_progress)
+		bifrost_worker_register_static();
+}

@@ -1,0 +1,130 @@
+/*
+ * guc.c: defines the bifrost.* settings.
+ *
+ * Connection settings are fixed at server start; the rest reload on SIGHUP
+ * so an operator can retune a running hedger with ALTER SYSTEM and
+ * pg_reload_conf().
+ */
+#include "postgres.h"
+
+#include "utils/guc.h"
+
+#include "guc.h"
+
+char	   *bifrost_database = NULL;
+char	   *bifrost_role = NULL;
+bool		bifrost_enabled = true;
+int			bifrost_heartbeat_interval = BIFROST_DEFAULT_HEARTBEAT_SEC;
+int			bifrost_history_sample_every = 0;
+int			bifrost_broker = BIFROST_BROKER_PAPER;
+int			bifrost_feed = BIFROST_FEED_SIM;
+char	   *bifrost_okx_base_url = NULL;
+char	   *bifrost_ibkr_base_url = NULL;
+int			bifrost_http_timeout_ms = BIFROST_DEFAULT_HTTP_TIMEOUT_MS;
+
+static const struct config_enum_entry broker_options[] = {
+	{"paper", BIFROST_BROKER_PAPER, false},
+	{"okx", BIFROST_BROKER_OKX, false},
+	{"ibkr", BIFROST_BROKER_IBKR, false},
+	{NULL, 0, false}
+};
+
+static const struct config_enum_entry feed_options[] = {
+	{"sim", BIFROST_FEED_SIM, false},
+	{"replay", BIFROST_FEED_REPLAY, false},
+	{"okx", BIFROST_FEED_OKX, false},
+	{"ibkr", BIFROST_FEED_IBKR, false},
+	{NULL, 0, false}
+};
+
+const char *
+bifrost_broker_name(int broker)
+{
+	for (const struct config_enum_entry *e = broker_options; e->name; e++)
+		if (e->val == broker)
+			return e->name;
+	return "unknown";
+}
+
+const char *
+bifrost_feed_name(int feed)
+{
+	for (const struct config_enum_entry *e = feed_options; e->name; e++)
+		if (e->val == feed)
+			return e->name;
+	return "unknown";
+}
+
+/*
+ * Exchange endpoints must be https, except loopback addresses where the test
+ * mocks listen: nothing else may receive signed requests in clear text.
+ */
+static bool
+check_base_url(char **newval, void **extra, GucSource source)
+{
+	static const char *const loopback_prefixes[] = {
+		"http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:",
+		"http://localhost/", "http://[::1]:", "http://[::1]/"
+	};
+	const char *url = *newval;
+
+	if (url == NULL || url[0] == '\0')
+		return true;
+	if (pg_strncasecmp(url, "https://", 8) == 0 && url[8] != '\0')
+		return true;
+	for (size_t i = 0; i < lengthof(loopback_prefixes); i++)
+		if (pg_strncasecmp(url, loopback_prefixes[i], strlen(loopback_prefixes[i])) == 0)
+			return true;
+	GUC_check_errdetail("Base URLs must start with https://, or http://127.0.0.1, http://localhost or http://[::1] for local test servers.");
+	return false;
+}
+
+void
+bifrost_guc_init(void)
+{
+	DefineCustomStringVariable("bifrost.database",
+							   "Database the hedger worker connects to.",
+							   NULL, &bifrost_database, "postgres",
+							   PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("bifrost.role",
+							   "Role the hedger worker runs as (empty: the bootstrap superuser).",
+							   NULL, &bifrost_role, "",
+							   PGC_POSTMASTER, 0, NULL, NULL, NULL);
+	DefineCustomBoolVariable("bifrost.enabled",
+							 "Lets the hedger trade; off keeps it running but suspended.",
+							 NULL, &bifrost_enabled, true,
+							 PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("bifrost.heartbeat_interval",
+							"Seconds between heartbeats (status_current and daemon_heartbeat rows).",
+							NULL, &bifrost_heartbeat_interval, BIFROST_DEFAULT_HEARTBEAT_SEC,
+							BIFROST_MIN_HEARTBEAT_SEC, BIFROST_MAX_HEARTBEAT_SEC,
+							PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomIntVariable("bifrost.history_sample_every",
+							"Heartbeats between sampled status_history rows (0: only on hedge events).",
+							NULL, &bifrost_history_sample_every, 0,
+							0, BIFROST_MAX_HISTORY_SAMPLE_EVERY,
+							PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomEnumVariable("bifrost.broker",
+							 "Where hedge orders go: paper, okx or ibkr.",
+							 NULL, &bifrost_broker, BIFROST_BROKER_PAPER, broker_options,
+							 PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomEnumVariable("bifrost.feed",
+							 "Where quotes come from: sim, replay, okx or ibkr.",
+							 NULL, &bifrost_feed, BIFROST_FEED_SIM, feed_options,
+							 PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("bifrost.okx_base_url",
+							   "Base URL of the OKX v5 REST API.",
+							   NULL, &bifrost_okx_base_url, "https://www.okx.com",
+							   PGC_SIGHUP, 0, check_base_url, NULL, NULL);
+	DefineCustomStringVariable("bifrost.ibkr_base_url",
+							   "Base URL of the IBKR Client Portal Web API.",
+							   NULL, &bifrost_ibkr_base_url, "https://localhost:5000/v1/api",
+							   PGC_SIGHUP, 0, check_base_url, NULL, NULL);
+	DefineCustomIntVariable("bifrost.http_timeout_ms",
+							"Timeout of every HTTP transfer to a broker or data source.",
+							NULL, &bifrost_http_timeout_ms, BIFROST_DEFAULT_HTTP_TIMEOUT_MS,
+							BIFROST_MIN_HTTP_TIMEOUT_MS, BIFROST_MAX_HTTP_TIMEOUT_MS,
+							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+
+	MarkGUCPrefixReserved("bifrost");
+}

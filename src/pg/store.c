@@ -1,0 +1,249 @@
+/*
+ * store.c: SQL the worker runs through SPI.
+ *
+ * Each unit of work is one short transaction in the order the background
+ * worker documentation asks for (statement timestamp, transaction, SPI,
+ * snapshot), so a failure rolls back only that unit and the worker goes on.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "pgstat.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/snapmgr.h"
+#include "utils/timestamp.h"
+
+#include "guc.h"
+#include "store.h"
+
+bool
+store_run(const char *activity, store_work_fn fn, void *arg, char *errbuf, size_t errlen)
+{
+	MemoryContext caller_context = CurrentMemoryContext;
+	volatile bool ok = true;
+
+	SetCurrentStatementStartTimestamp();
+	StartTransactionCommand();
+	pgstat_report_activity(STATE_RUNNING, activity);
+	PG_TRY();
+	{
+		if (SPI_connect() != SPI_OK_CONNECT)
+			elog(ERROR, "SPI_connect failed");
+		PushActiveSnapshot(GetTransactionSnapshot());
+		fn(arg);
+		SPI_finish();
+		PopActiveSnapshot();
+		CommitTransactionCommand();
+	}
+	PG_CATCH();
+	{
+		ErrorData  *edata;
+
+		/* Keep interrupts away while the failed transaction is cleaned up. */
+		HOLD_INTERRUPTS();
+		MemoryContextSwitchTo(caller_context);
+		edata = CopyErrorData();
+		EmitErrorReport();
+		FlushErrorState();
+		AbortCurrentTransaction();
+		SPI_finish();			/* no-op unless still connected */
+		if (errbuf)
+			snprintf(errbuf, errlen, "%s: %s", activity, edata->message);
+		FreeErrorData(edata);
+		RESUME_INTERRUPTS();
+		ok = false;
+	}
+	PG_END_TRY();
+	MemoryContextSwitchTo(caller_context);
+	pgstat_report_stat(false);
+	return ok;
+}
+
+bool
+store_extension_ready(void)
+{
+	return OidIsValid(get_extension_oid("bifrost", true));
+}
+
+static void
+exec_checked(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls, int expected)
+{
+	int			rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+
+	if (rc != expected)
+		elog(ERROR, "bifrost: SPI returned %s for \"%.60s...\"", SPI_result_code_string(rc), sql);
+}
+
+void
+store_write_heartbeat(const daemon_snapshot *snap)
+{
+	static const char *sql =
+		"INSERT INTO bifrost.daemon_heartbeat AS h (id, last_ts, broker_connected, client_id,"
+		" next_retry_ts, seconds_until_retry, graceful_shutdown_at, heartbeat_interval_sec,"
+		" worker_pid, daemon_state, broker, started_at)"
+		" VALUES (1, now(), $1, NULL, $2, CASE WHEN $2 IS NULL THEN NULL"
+		"   ELSE greatest(0, ceil(extract(epoch FROM $2 - now())))::integer END,"
+		"   CASE WHEN $3 THEN now() END, $4, $5, $6, $7, $8)"
+		" ON CONFLICT (id) DO UPDATE SET last_ts = EXCLUDED.last_ts,"
+		" broker_connected = EXCLUDED.broker_connected, client_id = EXCLUDED.client_id,"
+		" next_retry_ts = EXCLUDED.next_retry_ts, seconds_until_retry = EXCLUDED.seconds_until_retry,"
+		" graceful_shutdown_at = EXCLUDED.graceful_shutdown_at,"
+		" heartbeat_interval_sec = EXCLUDED.heartbeat_interval_sec, worker_pid = EXCLUDED.worker_pid,"
+		" daemon_state = EXCLUDED.daemon_state, broker = EXCLUDED.broker,"
+		" started_at = EXCLUDED.started_at";
+	Oid			types[8] = {BOOLOID, TIMESTAMPTZOID, BOOLOID, INT4OID, INT4OID, TEXTOID, TEXTOID, TIMESTAMPTZOID};
+	Datum		values[8];
+	char		nulls[8] = "        ";
+
+	values[0] = BoolGetDatum(snap->broker_connected);
+	values[1] = TimestampTzGetDatum(snap->next_retry);
+	if (snap->next_retry == 0)
+		nulls[1] = 'n';
+	values[2] = BoolGetDatum(snap->graceful_stop);
+	values[3] = Int32GetDatum(snap->heartbeat_sec);
+	values[4] = Int32GetDatum(MyProcPid);
+	values[5] = CStringGetTextDatum(daemon_state_name(snap->state));
+	values[6] = CStringGetTextDatum(snap->broker);
+	values[7] = TimestampTzGetDatum(snap->started_at);
+	exec_checked(sql, 8, types, values, nulls, SPI_OK_INSERT);
+}
+
+/*
+ * Upserts the single status row; with a history reason also appends it to
+ * status_history in the same transaction.  The config hash is computed
+ * from bifrost.config as it is now, so every row names its parameters.
+ */
+void
+store_write_status(const daemon_snapshot *snap, const char *history_reason)
+{
+	static const char *upsert_sql =
+		"WITH cfg AS ("
+		"  SELECT left(md5(coalesce(string_agg(key || '=' || value::text, ',' ORDER BY key), '')), 8) AS hash,"
+		"         max(value #>> '{}') FILTER (WHERE key = 'symbol') AS symbol,"
+		"         bool_or(value = 'true'::jsonb) FILTER (WHERE key = 'gates.guard.risk.paper_trade') AS paper"
+		"  FROM bifrost.config)"
+		" INSERT INTO bifrost.status_current AS s (id, daemon_state, trading_state, symbol, spot, bid, ask,"
+		"   net_delta, stock_position, option_legs_count, daily_hedge_count, daily_pnl, data_lag_ms,"
+		"   config_summary, ts, trading_state_since)"
+		" SELECT 1, $1, $2, cfg.symbol, NULL, NULL, NULL, NULL, NULL,"
+		"   (SELECT count(*) FROM bifrost.legs l WHERE l.symbol = cfg.symbol AND l.quantity <> 0"
+		"      AND l.expiry > now())::integer,"
+		"   0, 0, NULL,"
+		"   format('cfg=%s broker=%s feed=%s paper=%s', cfg.hash, $3, $4,"
+		"          CASE WHEN coalesce(cfg.paper, true) THEN 'on' ELSE 'off' END),"
+		"   now(), now()"
+		" FROM cfg"
+		" ON CONFLICT (id) DO UPDATE SET daemon_state = EXCLUDED.daemon_state,"
+		"   trading_state = EXCLUDED.trading_state, symbol = EXCLUDED.symbol, spot = EXCLUDED.spot,"
+		"   bid = EXCLUDED.bid, ask = EXCLUDED.ask, net_delta = EXCLUDED.net_delta,"
+		"   stock_position = EXCLUDED.stock_position, option_legs_count = EXCLUDED.option_legs_count,"
+		"   daily_hedge_count = EXCLUDED.daily_hedge_count, daily_pnl = EXCLUDED.daily_pnl,"
+		"   data_lag_ms = EXCLUDED.data_lag_ms, config_summary = EXCLUDED.config_summary, ts = EXCLUDED.ts,"
+		"   trading_state_since = CASE WHEN s.trading_state IS DISTINCT FROM EXCLUDED.trading_state"
+		"     THEN EXCLUDED.ts ELSE s.trading_state_since END";
+	static const char *history_sql =
+		"INSERT INTO bifrost.status_history (daemon_state, trading_state, symbol, spot, bid, ask,"
+		"  net_delta, stock_position, option_legs_count, daily_hedge_count, daily_pnl, data_lag_ms,"
+		"  config_summary, ts, trading_state_since, reason)"
+		" SELECT daemon_state, trading_state, symbol, spot, bid, ask, net_delta, stock_position,"
+		"  option_legs_count, daily_hedge_count, daily_pnl, data_lag_ms, config_summary, ts,"
+		"  trading_state_since, $1"
+		" FROM bifrost.status_current WHERE id = 1";
+	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+	Datum		values[4];
+
+	values[0] = CStringGetTextDatum(daemon_state_name(snap->state));
+	values[1] = CStringGetTextDatum(snap->trading_state);
+	values[2] = CStringGetTextDatum(snap->broker);
+	values[3] = CStringGetTextDatum(bifrost_feed_name(bifrost_feed));
+	exec_checked(upsert_sql, 4, types, values, NULL, SPI_OK_INSERT);
+
+	if (history_reason)
+	{
+		Oid			htypes[1] = {TEXTOID};
+		Datum		hvalues[1] = {CStringGetTextDatum(history_reason)};
+
+		exec_checked(history_sql, 1, htypes, hvalues, NULL, SPI_OK_INSERT);
+	}
+}
+
+bool
+store_read_suspended(void)
+{
+	bool		isnull;
+	Datum		d;
+
+	exec_checked("SELECT suspended FROM bifrost.daemon_run_status WHERE id = 1",
+				 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	if (SPI_processed == 0)
+		return false;
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return !isnull && DatumGetBool(d);
+}
+
+/*
+ * Marks the oldest pending commands consumed and hands them to the caller.
+ * Commands issued before this worker started are stale: a stop meant for a
+ * previous run must not stop this one.
+ */
+int
+store_claim_commands(TimestampTz worker_started, control_command *out, int max)
+{
+	static const char *sql =
+		"WITH next AS (SELECT id FROM bifrost.daemon_control WHERE consumed_at IS NULL"
+		"   ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED)"
+		" UPDATE bifrost.daemon_control c SET consumed_at = now()"
+		" FROM next WHERE c.id = next.id"
+		" RETURNING c.id, c.command, c.created_at < $1";
+	Oid			types[2] = {TIMESTAMPTZOID, INT4OID};
+	Datum		values[2] = {TimestampTzGetDatum(worker_started), Int32GetDatum(max)};
+	int			n;
+
+	exec_checked(sql, 2, types, values, NULL, SPI_OK_UPDATE_RETURNING);
+	n = (int) SPI_processed;
+	for (int i = 0; i < n; i++)
+	{
+		HeapTuple	tup = SPI_tuptable->vals[i];
+		TupleDesc	desc = SPI_tuptable->tupdesc;
+		bool		isnull;
+		char	   *command = SPI_getvalue(tup, desc, 2);
+
+		out[i].id = DatumGetInt64(SPI_getbinval(tup, desc, 1, &isnull));
+		strlcpy(out[i].command, command ? command : "", sizeof(out[i].command));
+		out[i].stale = DatumGetBool(SPI_getbinval(tup, desc, 3, &isnull));
+	}
+	/* RETURNING has no order; act on commands in the order they were issued. */
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && out[j - 1].id > out[j].id; j--)
+		{
+			control_command tmp = out[j];
+
+			out[j] = out[j - 1];
+			out[j - 1] = tmp;
+		}
+	return n;
+}
+
+void
+store_set_command_result(int64 id, const char *result)
+{
+	Oid			types[2] = {INT8OID, TEXTOID};
+	Datum		values[2] = {Int64GetDatum(id), CStringGetTextDatum(result)};
+
+	exec_checked("UPDATE bifrost.daemon_control SET result = $2 WHERE id = $1",
+				 2, types, values, NULL, SPI_OK_UPDATE);
+}
+
+void
+store_record_error(const char *message)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(message)};
+
+	exec_checked("UPDATE bifrost.daemon_heartbeat SET last_error = $1, last_error_at = now() WHERE id = 1",
+				 1, types, values, NULL, SPI_OK_UPDATE);
+}

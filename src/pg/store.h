@@ -1,0 +1,53 @@
+/*
+ * store.h: the worker's SPI writes, each in its own short transaction.
+ */
+#ifndef BIFROST_STORE_H
+#define BIFROST_STORE_H
+
+#include "datatype/timestamp.h"
+
+#include "../engine/daemon_fsm.h"
+
+#define STORE_ERROR_MAX 512
+#define STORE_MAX_COMMANDS_PER_CLAIM 32
+
+/* What a heartbeat or status row says about the daemon. */
+typedef struct daemon_snapshot
+{
+	daemon_state state;
+	const char *trading_state;
+	const char *broker;
+	bool		broker_connected;
+	int			heartbeat_sec;
+	TimestampTz started_at;
+	TimestampTz next_retry;		/* 0 when no retry is scheduled */
+	bool		graceful_stop;	/* stamp graceful_shutdown_at */
+} daemon_snapshot;
+
+typedef struct control_command
+{
+	int64		id;
+	char		command[32];
+	bool		stale;			/* issued before this worker started */
+} control_command;
+
+typedef void (*store_work_fn) (void *arg);
+
+/*
+ * Runs fn in a fresh transaction with SPI connected and a snapshot.  An
+ * ERROR inside is rolled back, reported to the log and described in
+ * errbuf; the function then returns false and the caller goes on.
+ */
+extern bool store_run(const char *activity, store_work_fn fn, void *arg,
+					  char *errbuf, size_t errlen);
+
+/* Inside store_run: */
+extern bool store_extension_ready(void);
+extern void store_write_heartbeat(const daemon_snapshot *snap);
+extern void store_write_status(const daemon_snapshot *snap, const char *history_reason);
+extern bool store_read_suspended(void);
+extern int	store_claim_commands(TimestampTz worker_started, control_command *out, int max);
+extern void store_set_command_result(int64 id, const char *result);
+extern void store_record_error(const char *message);
+
+#endif							/* BIFROST_STORE_H */

@@ -1,0 +1,526 @@
+/*
+ * worker.c: the hedger's main loop and daemon life cycle.
+ *
+ * One process per database, guarded by a session advisory lock.  It waits
+ * on its latch, so control functions reach it at once; it takes every
+ * decision in short SPI transactions and never keeps one open across an
+ * HTTP call.  SIGTERM goes through die(), so a running query is cancelled;
+ * the loop notices the request first and stops cleanly, writing STOPPED.
+ */
+#include "postgres.h"
+
+#include "access/xact.h"
+#include "access/xlog.h"
+#include "commands/dbcommands.h"
+#include "miscadmin.h"
+#include "pgstat.h"
+#include "postmaster/bgworker.h"
+#include "postmaster/interrupt.h"
+#include "storage/ipc.h"
+#include "storage/latch.h"
+#include "storage/lock.h"
+#include "storage/proc.h"
+#include "tcop/tcopprot.h"
+#include "utils/guc.h"
+#include "utils/timestamp.h"
+
+#include "../net/broker_link.h"
+#include "guc.h"
+#include "store.h"
+#include "worker.h"
+
+#define STANDBY_POLL_MS 1000
+
+/* Everything the loop knows about its own run. */
+typedef struct worker_run
+{
+	daemon_state state;
+	bool		broker_connected;
+	bool		suspended;		/* operator flag or bifrost.enabled = off */
+	bool		extension_ready;
+	bool		stopped_written;
+	TimestampTz started_at;
+	TimestampTz next_heartbeat;
+	TimestampTz next_retry;		/* WAITING_BROKER only */
+	int			heartbeats;
+	char		last_error[STORE_ERROR_MAX];
+} worker_run;
+
+static worker_run run;
+static volatile sig_atomic_t got_sigterm = false;
+
+static void worker_shutdown(const char *why) pg_attribute_noreturn();
+
+/* die() cancels a running query; the flag lets the loop stop cleanly first. */
+static void
+worker_sigterm(SIGNAL_ARGS)
+{
+	int			save_errno = errno;
+
+	got_sigterm = true;
+	die(postgres_signal_arg);
+	errno = save_errno;
+}
+
+static void
+report_activity(const char *detail)
+{
+	char		text[256];
+
+	snprintf(text, sizeof(text), "bifrost: %s%s%s (broker %s, heartbeat %ds)",
+			 daemon_state_name(run.state), detail ? " " : "", detail ? detail : "",
+			 bifrost_broker_name(bifrost_broker), bifrost_heartbeat_interval);
+	pgstat_report_activity(STATE_IDLE, text);
+}
+
+static daemon_snapshot
+snapshot_now(bool graceful_stop)
+{
+	daemon_snapshot snap;
+
+	snap.state = run.state;
+	snap.trading_state = "BOOT";	/* the trading engine arrives with the next issue */
+	snap.broker = bifrost_broker_name(bifrost_broker);
+	snap.broker_connected = run.broker_connected;
+	snap.heartbeat_sec = bifrost_heartbeat_interval;
+	snap.started_at = run.started_at;
+	snap.next_retry = run.state == DAEMON_WAITING_BROKER ? run.next_retry : 0;
+	snap.graceful_stop = graceful_stop;
+	return snap;
+}
+
+static void
+remember_error(const char *message)
+{
+	strlcpy(run.last_error, message, sizeof(run.last_error));
+}
+
+static void
+record_error_work(void *arg)
+{
+	if (store_extension_ready())
+		store_record_error((const char *) arg);
+}
+
+/* Logs a failed unit of work into daemon_heartbeat.last_error (best effort). */
+static void
+record_error(const char *message)
+{
+	remember_error(message);
+	(void) store_run("bifrost: record error", record_error_work, (void *) message, NULL, 0);
+}
+
+typedef struct beat_args
+{
+	daemon_snapshot snap;
+	const char *history_reason;
+} beat_args;
+
+static void
+heartbeat_work(void *arg)
+{
+	beat_args  *a = arg;
+
+	run.extension_ready = store_extension_ready();
+	if (run.extension_ready)
+		store_write_heartbeat(&a->snap);
+}
+
+static void
+status_work(void *arg)
+{
+	beat_args  *a = arg;
+
+	if (store_extension_ready())
+		store_write_status(&a->snap, a->history_reason);
+}
+
+/*
+ * Writes the heartbeat and the status row, each in its own transaction: a
+ * broken status table must not make a live worker look dead.
+ */
+static void
+write_beat(bool graceful_stop, const char *history_reason)
+{
+	beat_args	a;
+	char		err[STORE_ERROR_MAX];
+
+	a.snap = snapshot_now(graceful_stop);
+	a.history_reason = history_reason;
+	if (!store_run("bifrost: heartbeat", heartbeat_work, &a, err, sizeof(err)))
+		record_error(err);
+	if (run.extension_ready &&
+		!store_run("bifrost: status", status_work, &a, err, sizeof(err)))
+		record_error(err);
+	report_activity(NULL);
+}
+
+static void
+set_state(daemon_state to)
+{
+	if (to == run.state)
+		return;
+	if (!daemon_fsm_allowed(run.state, to))
+		elog(LOG, "bifrost: ignoring daemon transition %s -> %s",
+			 daemon_state_name(run.state), daemon_state_name(to));
+	else
+	{
+		run.state = to;
+		write_beat(false, NULL);
+	}
+}
+
+static bool
+suspend_wanted(void)
+{
+	return run.suspended || !bifrost_enabled;
+}
+
+/* RUNNING <-> RUNNING_SUSPENDED after the flag or bifrost.enabled changed. */
+static void
+apply_suspension(void)
+{
+	if (run.state == DAEMON_RUNNING && suspend_wanted())
+		set_state(DAEMON_RUNNING_SUSPENDED);
+	else if (run.state == DAEMON_RUNNING_SUSPENDED && !suspend_wanted())
+		set_state(DAEMON_RUNNING);
+}
+
+static void
+read_suspended_work(void *arg)
+{
+	if (store_extension_ready())
+		run.suspended = store_read_suspended();
+}
+
+static void
+refresh_suspended(void)
+{
+	char		err[STORE_ERROR_MAX];
+
+	if (!store_run("bifrost: read run status", read_suspended_work, NULL, err, sizeof(err)))
+		record_error(err);
+}
+
+/*
+ * Waits for the latch or the timeout, then honours stop, cancel and reload
+ * requests.  Every wait of the worker goes through here.
+ */
+static void
+worker_wait(long timeout_ms)
+{
+	if (timeout_ms > 0)
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 timeout_ms, PG_WAIT_EXTENSION);
+	ResetLatch(MyLatch);
+	if (got_sigterm)
+		worker_shutdown("SIGTERM");
+	CHECK_FOR_INTERRUPTS();
+	if (ConfigReloadPending)
+	{
+		ConfigReloadPending = false;
+		ProcessConfigFile(PGC_SIGHUP);
+		report_activity(NULL);
+	}
+}
+
+/* Polled by libcurl between slices: stop the transfer for signals or commands. */
+static bool
+probe_should_abort(void *arg)
+{
+	return got_sigterm || InterruptPending || ConfigReloadPending || MyLatch->is_set;
+}
+
+/* IDLE or WAITING_BROKER -> CONNECTING -> CONNECTED -> RUNNING, or back to WAITING_BROKER. */
+static void
+connect_broker(void)
+{
+	char		why[STORE_ERROR_MAX];
+	broker_link_result result;
+	const char *base_url = bifrost_broker == BIFROST_BROKER_OKX ? bifrost_okx_base_url :
+		bifrost_broker == BIFROST_BROKER_IBKR ? bifrost_ibkr_base_url : "";
+
+	set_state(DAEMON_CONNECTING);
+	result = broker_link_probe((broker_link_kind) bifrost_broker, base_url,
+							   bifrost_http_timeout_ms, probe_should_abort, NULL,
+							   why, sizeof(why));
+	if (got_sigterm)
+		worker_shutdown("SIGTERM");
+
+	if (result == BROKER_LINK_UP)
+	{
+		run.broker_connected = true;
+		set_state(DAEMON_CONNECTED);
+		set_state(DAEMON_RUNNING);
+		refresh_suspended();
+		apply_suspension();
+		return;
+	}
+
+	run.broker_connected = false;
+	if (result == BROKER_LINK_ABORTED)
+		run.next_retry = GetCurrentTimestamp();	/* serve the command, then retry */
+	else
+	{
+		ereport(LOG, (errmsg("bifrost: broker %s unreachable: %s",
+							 bifrost_broker_name(bifrost_broker), why)));
+		run.next_retry = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													 bifrost_heartbeat_interval * 1000L);
+	}
+	set_state(DAEMON_WAITING_BROKER);
+	if (result != BROKER_LINK_ABORTED)
+		record_error(why);
+}
+
+static void
+heartbeat(void)
+{
+	const char *history_reason = NULL;
+
+	refresh_suspended();
+	apply_suspension();
+	run.heartbeats++;
+	if (bifrost_history_sample_every > 0 && run.heartbeats % bifrost_history_sample_every == 0)
+		history_reason = "heartbeat_sample";
+	write_beat(false, history_reason);
+	run.next_heartbeat = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													 bifrost_heartbeat_interval * 1000L);
+}
+
+typedef struct claim_args
+{
+	control_command commands[STORE_MAX_COMMANDS_PER_CLAIM];
+	int			n;
+} claim_args;
+
+static void
+claim_work(void *arg)
+{
+	claim_args *a = arg;
+
+	a->n = store_extension_ready() ?
+		store_claim_commands(run.started_at, a->commands, STORE_MAX_COMMANDS_PER_CLAIM) : 0;
+}
+
+typedef struct result_args
+{
+	int64		id;
+	const char *result;
+} result_args;
+
+static void
+result_work(void *arg)
+{
+	result_args *a = arg;
+
+	store_set_command_result(a->id, a->result);
+}
+
+static void
+set_result(int64 id, const char *result)
+{
+	result_args a = {id, result};
+	char		err[STORE_ERROR_MAX];
+
+	if (!store_run("bifrost: command result", result_work, &a, err, sizeof(err)))
+		record_error(err);
+}
+
+/* Acts on one command; returns the text stored in daemon_control.result. */
+static const char *
+execute_command(const control_command *cmd, bool *stop)
+{
+	if (cmd->stale)
+		return "expired: issued before this worker started";
+	if (strcmp(cmd->command, "stop") == 0)
+	{
+		*stop = true;
+		return "stopped";
+	}
+	if (strcmp(cmd->command, "suspend") == 0 || strcmp(cmd->command, "resume") == 0)
+	{
+		bool		was_running = run.state == DAEMON_RUNNING;
+
+		refresh_suspended();
+		apply_suspension();
+		if (!daemon_state_is_running(run.state))
+			return "recorded; applies once the broker is connected";
+		if (strcmp(cmd->command, "suspend") == 0)
+			return was_running ? "suspended" : "already suspended";
+		if (run.state == DAEMON_RUNNING_SUSPENDED)
+			return "still suspended: bifrost.enabled is off";
+		return was_running ? "already running" : "resumed";
+	}
+	if (strcmp(cmd->command, "retry_broker") == 0)
+	{
+		if (run.state != DAEMON_WAITING_BROKER)
+			return "broker already connected";
+		connect_broker();
+		return run.broker_connected ? "connected" : "still unreachable";
+	}
+	return "not handled by this version of the worker";
+}
+
+static void
+handle_commands(void)
+{
+	claim_args a;
+	char		err[STORE_ERROR_MAX];
+	bool		stop = false;
+
+	if (!store_run("bifrost: read commands", claim_work, &a, err, sizeof(err)))
+	{
+		record_error(err);
+		return;
+	}
+	for (int i = 0; i < a.n; i++)
+		set_result(a.commands[i].id, execute_command(&a.commands[i], &stop));
+	if (stop)
+		worker_shutdown("bifrost_stop()");
+}
+
+/*
+ * Writes STOPPING and then STOPPED with graceful_shutdown_at, and exits 0
+ * so the postmaster does not restart a worker that was told to stop.
+ */
+static void
+worker_shutdown(const char *why)
+{
+	HOLD_INTERRUPTS();
+	ereport(LOG, (errmsg("bifrost hedger stopping: %s", why)));
+	if (run.extension_ready)
+	{
+		if (run.state != DAEMON_STOPPING && run.state != DAEMON_STOPPED)
+			set_state(daemon_fsm_stop_target(run.state));
+		run.state = DAEMON_STOPPED;
+		write_beat(true, NULL);
+	}
+	run.stopped_written = true;
+	proc_exit(0);
+}
+
+/*
+ * A SIGTERM that lands inside a query ends in FATAL before the loop sees
+ * it; record the stop from the exit path then, so the row never keeps
+ * saying RUNNING after the worker is gone.
+ */
+static void
+worker_on_exit(int code, Datum arg)
+{
+	if (run.stopped_written || !got_sigterm || !run.extension_ready)
+		return;
+	run.stopped_written = true;
+	AbortOutOfAnyTransaction();
+	run.state = DAEMON_STOPPED;
+	write_beat(true, NULL);
+}
+
+static void
+extension_work(void *arg)
+{
+	run.extension_ready = store_extension_ready();
+}
+
+/* Returns false when another process already serves this database. */
+static bool
+take_single_instance_lock(void)
+{
+	LOCKTAG		tag;
+	LockAcquireResult result;
+
+	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, BIFROST_LOCK_KEY1, BIFROST_LOCK_KEY2, 2);
+	StartTransactionCommand();
+	result = LockAcquire(&tag, ExclusiveLock, true, true);
+	CommitTransactionCommand();
+	return result != LOCKACQUIRE_NOT_AVAIL;
+}
+
+static void
+connect_database(Datum main_arg)
+{
+	Oid			dboid = DatumGetObjectId(main_arg);
+
+	if (OidIsValid(dboid))
+	{
+		Oid			roleoid;
+
+		memcpy(&roleoid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
+		BackgroundWorkerInitializeConnectionByOid(dboid, roleoid, 0);
+	}
+	else
+		BackgroundWorkerInitializeConnection(bifrost_database,
+											 bifrost_role[0] ? bifrost_role : NULL, 0);
+}
+
+static long
+ms_until(TimestampTz when)
+{
+	TimestampTz now = GetCurrentTimestamp();
+
+	return when <= now ? 0 : (long) ((when - now + 999) / 1000);
+}
+
+void
+bifrost_worker_main(Datum main_arg)
+{
+	char		err[STORE_ERROR_MAX];
+
+	pqsignal(SIGTERM, worker_sigterm);
+	pqsignal(SIGHUP, SignalHandlerForConfigReload);
+	BackgroundWorkerUnblockSignals();
+	connect_database(main_arg);
+	pgstat_report_appname("bifrost");
+
+	memset(&run, 0, sizeof(run));
+	run.state = DAEMON_IDLE;
+	run.started_at = GetCurrentTimestamp();
+	before_shmem_exit(worker_on_exit, (Datum) 0);
+
+	if (!take_single_instance_lock())
+	{
+		ereport(LOG,
+				(errmsg("another bifrost hedger already serves database \"%s\"; this one exits",
+						get_database_name(MyDatabaseId)),
+				 errhint("SELECT bifrost.worker_pid() shows the running one.")));
+		proc_exit(0);
+	}
+
+	if (!http_global_init(err, sizeof(err)))
+		ereport(ERROR, (errmsg("bifrost: %s", err)));
+
+	/* A standby only waits: trading starts on the node that is promoted. */
+	while (RecoveryInProgress())
+	{
+		report_activity("(standby, waiting for promotion)");
+		worker_wait(STANDBY_POLL_MS);
+	}
+
+	for (;;)
+	{
+		if (store_run("bifrost: check extension", extension_work, NULL, err, sizeof(err)) &&
+			run.extension_ready)
+			break;
+		report_activity("(waiting for CREATE EXTENSION bifrost)");
+		worker_wait(bifrost_heartbeat_interval * 1000L);
+	}
+
+	ereport(LOG, (errmsg("bifrost hedger started for database \"%s\" (broker %s)",
+						 get_database_name(MyDatabaseId), bifrost_broker_name(bifrost_broker))));
+	write_beat(false, NULL);
+	connect_broker();
+	run.next_heartbeat = GetCurrentTimestamp();
+
+	for (;;)
+	{
+		TimestampTz wake = run.next_heartbeat;
+
+		if (run.state == DAEMON_WAITING_BROKER && run.next_retry < wake)
+			wake = run.next_retry;
+		worker_wait(ms_until(wake));
+		handle_commands();
+		if (run.state == DAEMON_WAITING_BROKER && GetCurrentTimestamp() >= run.next_retry)
+			connect_broker();
+		if (GetCurrentTimestamp() >= run.next_heartbeat)
+			heartbeat();
+	}
+}
