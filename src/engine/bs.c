@@ -83,102 +83,191 @@ degenerate_greeks(bs_right right, double s, double k, double t,
 	out->vega = 0.0;
 }
 
+/*
+ * N(h + v/2) - N(h - v/2) for small v without cancellation: phi(h + w) /
+ * phi(h) = sum He_n(h) (-w)^n / n! (Hermite generating function); integrated
+ * over |w| <= v/2 only the even terms remain:
+ *     v phi(h) sum_m He_2m(h) (v/2)^2m / (2m+1)!
+ * Used for v < BAND_SERIES_MAX_V and |h v| <= BAND_SERIES_MAX_X, where the
+ * terms fall at least as fast as (max(v, |x|)/2)^2m / (2m+1)!.
+ */
+#define BAND_SERIES_MAX_V	0.05
+#define BAND_SERIES_MAX_X	1.0
+
+static double
+norm_band(double h, double v)
+{
+	double		z = 0.25 * v * v;
+	double		he_even = 1.0;	/* He_0 */
+	double		he_odd = h;		/* He_1 */
+	double		zpow = 1.0;
+	double		fact = 1.0;
+	double		sum = 1.0;
+	int			m;
+
+	for (m = 1; m <= 16; m++)
+	{
+		double		term;
+
+		he_even = h * he_odd - (2 * m - 1) * he_even;	/* He_2m */
+		he_odd = h * he_even - (2 * m) * he_odd;	/* He_2m+1 */
+		zpow *= z;
+		fact *= (double) (2 * m) * (2 * m + 1);
+		term = he_even * zpow / fact;
+		sum += term;
+		if (fabs(term) <= 1e-17 * fabs(sum))
+			break;
+	}
+	return v * norm_pdf(h) * sum;
+}
+
+/*
+ * Value of the out-of-the-money right in units of M = max(A, B), with
+ * xb = -|ln(A/B)|, em = expm1(xb), h = xb / v:
+ *     w = e^{xb} N(h + v/2) - N(h - v/2) = band + em N(h + v/2)
+ * Sets *up = N(h + v/2) and *dn = N(h - v/2).  The band form keeps full
+ * relative precision for a tiny total vol near the money, where the plain
+ * difference of two N values would lose it.
+ */
+static inline double
+otm_units(double xb, double v, double em, double *up, double *dn)
+{
+	double		h = xb / v;
+	double		band,
+				w;
+
+	*up = norm_cdf(h + 0.5 * v);
+	if (v < BAND_SERIES_MAX_V && xb >= -BAND_SERIES_MAX_X)
+	{
+		band = norm_band(h, v);
+		*dn = *up - band;
+		if (*dn < 0.0)
+			*dn = 0.0;
+		w = band + em * *up;
+	}
+	else
+	{
+		*dn = norm_cdf(h - 0.5 * v);
+		w = (1.0 + em) * *up - *dn;
+	}
+	return (w > 0.0) ? w : 0.0;
+}
+
+/* What every non-degenerate evaluation shares. */
+typedef struct bs_core
+{
+	double		sqrt_t;
+	double		v;				/* sigma sqrt(t) */
+	double		eq;				/* e^{-qt} */
+	double		a;				/* s e^{-qt} */
+	double		b;				/* k e^{-rt} */
+	double		x;				/* ln(A/B) */
+	double		m;				/* max(A, B), chosen by the sign of x */
+	double		em;				/* expm1(-|x|) */
+	double		up;				/* N(h + v/2), h = -|x|/v */
+	double		dn;				/* N(h - v/2) */
+	double		otm;			/* value of the out-of-the-money right */
+} bs_core;
+
+/* Returns 0 when the total vol is zero: the caller takes the limits. */
+static inline int
+core_eval(double s, double k, double t, double r, double q, double sigma,
+		  bs_core *c)
+{
+	double		xb;
+
+	if (!(t > 0.0))
+		return 0;
+	c->sqrt_t = sqrt(t);
+	c->v = sigma * c->sqrt_t;
+	if (!(c->v > 0.0))
+		return 0;
+	c->eq = exp(-q * t);
+	c->a = s * c->eq;
+	c->b = k * exp(-r * t);
+	c->x = log_moneyness(s, k) + (r - q) * t;
+	xb = -fabs(c->x);
+	c->m = (c->x > 0.0) ? c->a : c->b;
+	c->em = expm1(xb);
+	c->otm = c->m * otm_units(xb, c->v, c->em, &c->up, &c->dn);
+	return 1;
+}
+
+/*
+ * Value of this right and N(d1), N(d2) for a call or N(-d1), N(-d2) for a
+ * put.  The in-the-money right is intrinsic (M (1 - e^{-|x|})) plus the
+ * out-of-the-money mirror (put-call parity), so it never falls below the
+ * no-arbitrage floor.
+ */
+static inline double
+core_value(const bs_core *c, bs_right right, double *n1, double *n2)
+{
+	int			itm = (right == BS_CALL) ? (c->x > 0.0) : (c->x < 0.0);
+
+	if (!itm)
+	{
+		/* OTM call: up = N(d1), dn = N(d2); OTM put: up = N(-d2), dn = N(-d1) */
+		*n1 = (right == BS_CALL) ? c->up : c->dn;
+		*n2 = (right == BS_CALL) ? c->dn : c->up;
+		return c->otm;
+	}
+	/* ITM call mirrors the put and vice versa */
+	*n1 = (right == BS_CALL) ? 1.0 - c->dn : 1.0 - c->up;
+	*n2 = (right == BS_CALL) ? 1.0 - c->up : 1.0 - c->dn;
+	return -c->m * c->em + c->otm;
+}
+
 double
 bs_price(bs_right right, double s, double k, double t,
 		 double r, double q, double sigma)
 {
-	double		v,
-				a,
-				b,
-				d1,
-				d2,
-				value;
+	bs_core		c;
+	double		n1,
+				n2;
 
-	v = sigma * sqrt(t);
-	if (!(t > 0.0) || !(v > 0.0))
+	if (!core_eval(s, k, t, r, q, sigma, &c))
 	{
 		bs_greeks	g;
 
 		degenerate_greeks(right, s, k, t, r, q, &g);
 		return g.price;
 	}
-	a = s * exp(-q * t);
-	b = k * exp(-r * t);
-	d1 = (log_moneyness(s, k) + (r - q) * t) / v + 0.5 * v;
-	d2 = d1 - v;
-
-	/* Clamp rounding below the no-arbitrage floor (deep in the money). */
-	if (right == BS_CALL)
-	{
-		value = a * norm_cdf(d1) - b * norm_cdf(d2);
-		if (value < a - b)
-			value = a - b;
-	}
-	else
-	{
-		value = b * norm_cdf(-d2) - a * norm_cdf(-d1);
-		if (value < b - a)
-			value = b - a;
-	}
-	return (value > 0.0) ? value : 0.0;
+	return core_value(&c, right, &n1, &n2);
 }
 
 void
 bs_greeks_all(bs_right right, double s, double k, double t,
 			  double r, double q, double sigma, bs_greeks *out)
 {
-	double		sqrt_t = sqrt(t);
-	double		v = sigma * sqrt_t;
-	double		eq,
-				a,
-				b,
-				d1,
-				d2,
-				pdf,
-				n1,
+	bs_core		c;
+	double		n1,
 				n2,
-				decay,
-				value;
+				pdf,
+				decay;
 
-	if (!(t > 0.0) || !(v > 0.0))
+	if (!core_eval(s, k, t, r, q, sigma, &c))
 	{
 		degenerate_greeks(right, s, k, t, r, q, out);
 		return;
 	}
-	eq = exp(-q * t);
-	a = s * eq;
-	b = k * exp(-r * t);
-	d1 = (log_moneyness(s, k) + (r - q) * t) / v + 0.5 * v;
-	d2 = d1 - v;
-	pdf = norm_pdf(d1);
+	out->price = core_value(&c, right, &n1, &n2);
+	pdf = norm_pdf(c.x / c.v + 0.5 * c.v);
 	/* time decay of the vol part, common to both rights */
-	decay = -a * pdf * sigma / (2.0 * sqrt_t);
-
+	decay = -c.a * pdf * sigma / (2.0 * c.sqrt_t);
 	if (right == BS_CALL)
 	{
-		n1 = norm_cdf(d1);
-		n2 = norm_cdf(d2);
-		value = a * n1 - b * n2;
-		if (value < a - b)
-			value = a - b;
-		out->delta = eq * n1;
-		out->theta = decay + q * a * n1 - r * b * n2;
-		out->rho = t * b * n2;
+		out->delta = c.eq * n1;
+		out->theta = decay + q * c.a * n1 - r * c.b * n2;
+		out->rho = t * c.b * n2;
 	}
 	else
 	{
-		n1 = norm_cdf(-d1);
-		n2 = norm_cdf(-d2);
-		value = b * n2 - a * n1;
-		if (value < b - a)
-			value = b - a;
-		out->delta = -eq * n1;
-		out->theta = decay - q * a * n1 + r * b * n2;
-		out->rho = -t * b * n2;
+		out->delta = -c.eq * n1;
+		out->theta = decay - q * c.a * n1 + r * c.b * n2;
+		out->rho = -t * c.b * n2;
 	}
-	out->price = (value > 0.0) ? value : 0.0;
-	out->gamma = eq * pdf / (s * v);
-	out->vega = a * pdf * sqrt_t;
+	out->gamma = c.eq * pdf / (s * c.v);
+	out->vega = c.a * pdf * c.sqrt_t;
 }
 
 void
@@ -214,54 +303,45 @@ bs_delta_gamma(bs_right right, double s, double k, double t,
  *
  * Reduction: the out-of-the-money part of the price, tv = price - lower
  * bound (put-call parity turns an in-the-money option into its
- * out-of-the-money mirror), divided by sqrt(A B), is the normalized value
+ * out-of-the-money mirror), divided by M = max(A, B), is otm_units():
  *
- *     b(x, v) = e^{x/2} N(x/v + v/2) - e^{-x/2} N(x/v - v/2),  x = -|ln(A/B)|
+ *     w(v) = e^{x} N(x/v + v/2) - N(x/v - v/2),   x = -|ln(A/B)| <= 0
  *
- * which rises from 0 (v = 0) to e^{x/2} (v -> infinity), with
+ * which rises from 0 (v = 0) to e^{x} (v -> infinity), with
  *
- *     b'(v)  = exp(-x^2/(2 v^2) - v^2/8) / sqrt(2 pi)       (no cancellation)
- *     b''(v) = b'(v) (x^2/v^3 - v/4)
+ *     w'(v)  = exp(x/2 - x^2/(2 v^2) - v^2/8) / sqrt(2 pi)  (no cancellation)
+ *     w''(v) = w'(v) (x^2/v^3 - v/4)
  *
- * so b is convex below vc = sqrt(2|x|) and concave above it.  We bracket the
- * root on [0, vc] or [vc, inf) by comparing with b(vc), then take Halley
+ * so w is convex below vc = sqrt(2|x|) and concave above it.  We bracket the
+ * root on (0, vc] or [vc, inf) by comparing with w(vc), then take Halley
  * steps on an objective that is close to linear in each region:
- *   low  (target below b(vc)):    ln b - ln target  (b ~ exp(-x^2/(2v^2)))
- *   mid  (above, not near top):   b - target
- *   high (near the upper bound):  ln c - ln c_target with c = e^{x/2} - b,
+ *   low  (target below w(vc)):    ln w - ln target  (w ~ exp(-x^2/(2v^2)))
+ *   mid  (above, not near top):   w - target
+ *   high (near the upper bound):  ln c - ln c_target with c = e^{x} - w,
  *                                 computed as a sum of two positive terms.
- * Any step that leaves the bracket is replaced by bisection (or doubling
- * while the upper end is still infinite), so the loop is bounded by
- * BS_IV_MAX_ITER and never diverges.
+ * A Halley step that leaves the bracket falls back to Newton's, then to
+ * bisection (or doubling while the upper end is still infinite), so the loop
+ * is bounded by BS_IV_MAX_ITER and never diverges.
  */
 
 typedef enum
 {
-	OBJ_LOG_B,
-	OBJ_B,
+	OBJ_LOG_W,
+	OBJ_W,
 	OBJ_LOG_C
 } iv_objective;
 
 /* Use the complement objective when the target is within this fraction of the top. */
 #define IV_HIGH_FRACTION 0.25
-/* Stop after a Halley step smaller than this, relative to v. */
+/* Stop after a step smaller than this, relative to v. */
 #define IV_STEP_TOL 1e-12
 
-static inline double
-nb_value(double h, double half_v, double ehp, double ehm)
-{
-	return ehp * norm_cdf(h + half_v) - ehm * norm_cdf(h - half_v);
-}
-
-static inline double
-nb_complement(double h, double half_v, double ehp, double ehm)
-{
-	return ehp * norm_cdf(-h - half_v) + ehm * norm_cdf(h - half_v);
-}
+#define BS_SQRT_2PI		2.50662827463100050242	/* sqrt(2 pi) */
 
 /*
- * Initial guess below vc.  Far out of the money (x^2 / v^2 large)
- * b ~ b'(v) v^3 / x^2; near the money (|x| << v) b ~ v / sqrt(2 pi) - |x| / 2.
+ * Initial guess below vc, in terms of beta = w e^{-x/2}.  Far out of the
+ * money (x^2/v^2 large) beta ~ w'(v) e^{-x/2} v^3 / x^2; near the money
+ * (|x| << v) beta ~ v / sqrt(2 pi) - |x| / 2.
  */
 static double
 guess_low(double x, double beta, double ln_beta, double vc)
@@ -273,18 +353,21 @@ guess_low(double x, double beta, double ln_beta, double vc)
 	if (u > 0.0)
 		v = ax / sqrt(2.0 * u);
 	if (!(u > 1.0))
-		v = 2.50662827463100050242 * (beta + 0.5 * ax);
+		v = BS_SQRT_2PI * (beta + 0.5 * ax);
 	if (!(v > 0.0) || v >= vc)
 		v = 0.5 * vc;
 	return v;
 }
 
-/* Initial guess near the top from c ~ 2 N(-v/2) ~ 2 phi(v/2) / (v/2). */
+/*
+ * Initial guess near the top from c ~ (1 + e^x) N(-v/2) with
+ * N(-y) ~ phi(y) / y; ln_ratio = ln(c_target / (1 + e^x)).
+ */
 static double
-guess_high(double ln_ct_half, double vc)
+guess_high(double ln_ratio, double vc)
 {
-	double		y = sqrt(-2.0 * ln_ct_half);
-	double		u = -ln_ct_half - log(y) - BS_LN_SQRT_2PI;
+	double		y = sqrt(-2.0 * ln_ratio);
+	double		u = -ln_ratio - log(y) - BS_LN_SQRT_2PI;
 
 	if (u > 0.0)
 		y = sqrt(2.0 * u);
@@ -294,66 +377,58 @@ guess_high(double ln_ct_half, double vc)
 }
 
 /*
- * Solve b(x, v) = beta for v, x <= 0, 0 < beta < e^{x/2}.  Returns v and the
- * number of steps in *iters.
+ * Solve w(v) = target for v, given x <= 0, em = expm1(x) and
+ * 0 < target < e^x.  Returns v; the number of steps goes to *iters.
  */
 static double
-solve_normalized(double x, double beta, int *iters)
+solve_units(double x, double em, double target, int *iters)
 {
-	double		ehp = exp(0.5 * x);
-	double		ehm = 1.0 / ehp;
-	double		bmax = ehp;
+	double		wmax = 1.0 + em;
 	double		vc = sqrt(-2.0 * x);
 	double		lo = 0.0,
 				hi = INFINITY;
-	double		v,
-				target,
-				ln_target = 0.0;
+	double		goal = target,
+				ln_goal = 0.0,
+				v,
+				up,
+				dn;
 	iv_objective obj;
 	int			iter;
 
 	if (x == 0.0)
 	{
-		/* at the forward b = erf(v / sqrt 8): concave, start from 0.4 v */
-		obj = (bmax - beta < IV_HIGH_FRACTION * bmax) ? OBJ_LOG_C : OBJ_B;
-		v = beta * 2.50662827463100050242;
+		/* at the forward w = erf(v / sqrt 8): concave everywhere */
+		obj = (wmax - target < IV_HIGH_FRACTION * wmax) ? OBJ_LOG_C : OBJ_W;
+		v = BS_SQRT_2PI * target;
+	}
+	else if (target < otm_units(x, vc, em, &up, &dn))
+	{
+		hi = vc;
+		obj = OBJ_LOG_W;
+		v = vc;
 	}
 	else
 	{
-		double		bc = nb_value(x / vc, 0.5 * vc, ehp, ehm);
-
-		if (beta < bc)
-		{
-			hi = vc;
-			obj = OBJ_LOG_B;
-		}
-		else
-		{
-			lo = vc;
-			obj = (bmax - beta < IV_HIGH_FRACTION * bmax) ? OBJ_LOG_C : OBJ_B;
-		}
+		lo = vc;
+		obj = (wmax - target < IV_HIGH_FRACTION * wmax) ? OBJ_LOG_C : OBJ_W;
 		v = vc;
 	}
 
-	if (obj == OBJ_LOG_B)
+	if (obj == OBJ_LOG_W)
 	{
-		target = beta;
-		ln_target = log(beta);
-		v = guess_low(x, beta, ln_target, vc);
+		ln_goal = log(target);
+		v = guess_low(x, target * exp(-0.5 * x), ln_goal - 0.5 * x, vc);
 	}
 	else if (obj == OBJ_LOG_C)
 	{
-		target = bmax - beta;
-		ln_target = log(target);
-		v = guess_high(log(target / (ehp + ehm)), (x == 0.0) ? 0.0 : vc);
+		goal = wmax - target;
+		ln_goal = log(goal);
+		v = guess_high(log(goal / (1.0 + wmax)), vc);
 	}
-	else
-		target = beta;
 
 	for (iter = 1; iter <= BS_IV_MAX_ITER; iter++)
 	{
 		double		h = x / v;
-		double		half_v = 0.5 * v;
 		double		val,
 					f,
 					f1,
@@ -364,50 +439,50 @@ solve_normalized(double x, double beta, int *iters)
 					next;
 		int			below;
 
-		/* value of the objective's base function and which side we are on */
+		/* the objective's base function, and which side of the root v is */
 		if (obj == OBJ_LOG_C)
 		{
-			val = nb_complement(h, half_v, ehp, ehm);
-			below = (val > target);
+			val = wmax * norm_cdf(-h - 0.5 * v) + norm_cdf(h - 0.5 * v);
+			below = (val > goal);
 		}
 		else
 		{
-			val = nb_value(h, half_v, ehp, ehm);
-			below = (val < target);
+			val = otm_units(x, v, em, &up, &dn);
+			below = (val < goal);
 		}
-		if (val == target)
+		if (val == goal)
 			break;
 		if (below)
 			lo = v;
 		else
 			hi = v;
 
-		d1v = BS_INV_SQRT_2PI * exp(-0.5 * h * h - 0.125 * v * v);
+		d1v = BS_INV_SQRT_2PI * exp(0.5 * x - 0.5 * h * h - 0.125 * v * v);
 		d2v = d1v * (h * h / v - 0.25 * v);
-		switch (obj)
+		if (obj == OBJ_W)
 		{
-			case OBJ_LOG_B:
-				if (!(val > 0.0))
-				{
-					/* lost in rounding: far below the root */
-					f = -INFINITY;
-					f1 = f2 = 1.0;
-					break;
-				}
-				f = log(val) - ln_target;
-				f1 = d1v / val;
-				f2 = d2v / val - f1 * f1;
-				break;
-			case OBJ_LOG_C:
-				f = log(val) - ln_target;
-				f1 = -d1v / val;
-				f2 = -d2v / val - f1 * f1;
-				break;
-			default:
-				f = val - target;
-				f1 = d1v;
-				f2 = d2v;
-				break;
+			f = val - goal;
+			f1 = d1v;
+			f2 = d2v;
+		}
+		else if (obj == OBJ_LOG_C)
+		{
+			f = log(val) - ln_goal;
+			f1 = -d1v / val;
+			f2 = -d2v / val - f1 * f1;
+		}
+		else if (val > 0.0)
+		{
+			f = log(val) - ln_goal;
+			f1 = d1v / val;
+			f2 = d2v / val - f1 * f1;
+		}
+		else
+		{
+			/* w lost to underflow: far below the root, bisect */
+			f = -INFINITY;
+			f1 = 1.0;
+			f2 = 0.0;
 		}
 
 		/* Halley's step, else Newton's, else bisection (or doubling) */
@@ -417,7 +492,8 @@ solve_normalized(double x, double beta, int *iters)
 		{
 			double		corr = 1.0 + 0.5 * step * f2 / f1;
 
-			if (corr > 0.5 && corr < 2.0 && v + step / corr > lo && v + step / corr < hi)
+			if (corr > 0.5 && corr < 2.0 &&
+				v + step / corr > lo && v + step / corr < hi)
 			{
 				step /= corr;
 				next = v + step;
@@ -444,9 +520,7 @@ solve_normalized(double x, double beta, int *iters)
 		}
 		v = next;
 	}
-	if (iter > BS_IV_MAX_ITER)
-		iter = BS_IV_MAX_ITER;
-	*iters = iter;
+	*iters = (iter > BS_IV_MAX_ITER) ? BS_IV_MAX_ITER : iter;
 	return v;
 }
 
@@ -456,24 +530,31 @@ bs_implied_vol_iter(bs_right right, double price, double s, double k,
 {
 	double		a,
 				b,
-				intrinsic,
+				x,
+				xb,
+				m,
+				em,
 				lower,
 				upper,
-				tv,
-				x,
-				beta,
+				target,
 				v;
-	int			iters = 0;
+	int			itm,
+				iters = 0;
 
 	if (iterations)
 		*iterations = 0;
 	if (!(t > 0.0) || !isfinite(price))
 		return NAN;
 
+	/* the same quantities, computed the same way, as core_eval() */
 	a = s * exp(-q * t);
 	b = k * exp(-r * t);
-	intrinsic = (right == BS_CALL) ? a - b : b - a;
-	lower = (intrinsic > 0.0) ? intrinsic : 0.0;
+	x = log_moneyness(s, k) + (r - q) * t;
+	xb = -fabs(x);
+	m = (x > 0.0) ? a : b;
+	em = expm1(xb);
+	itm = (right == BS_CALL) ? (x > 0.0) : (x < 0.0);
+	lower = itm ? -m * em : 0.0;
 	upper = (right == BS_CALL) ? a : b;
 
 	if (!(price < upper))
@@ -481,15 +562,13 @@ bs_implied_vol_iter(bs_right right, double price, double s, double k,
 	if (price <= lower)
 		return (lower - price <= 4.0 * DBL_EPSILON * lower) ? 0.0 : NAN;
 
-	tv = price - lower;
-	x = -fabs(log_moneyness(s, k) + (r - q) * t);
-	beta = tv / (sqrt(a) * sqrt(b));
-	if (!(beta > 0.0))
+	target = (price - lower) / m;
+	if (!(target > 0.0))
 		return 0.0;
-	if (!(beta < exp(0.5 * x)))
+	if (!(target < 1.0 + em))
 		return NAN;
 
-	v = solve_normalized(x, beta, &iters);
+	v = solve_units(xb, em, target, &iters);
 	if (iterations)
 		*iterations = iters;
 	return v / sqrt(t);

@@ -133,22 +133,54 @@ bifrost_start(PG_FUNCTION_ARGS)
 	PG_RETURN_INT32(pid);
 }
 
-/* Sets the hedger's latch so it reads its command queue now. */
+/* Pid to wake when the current transaction commits; 0 for none. */
+static int	wake_at_commit_pid = 0;
+static bool wake_callback_registered = false;
+
+/*
+ * The command row must be visible before the worker looks for it, so the
+ * latch is set from the commit callback, after the commit became visible,
+ * never from inside the transaction that inserted the row.
+ */
+static void
+wake_on_commit(XactEvent event, void *arg)
+{
+	PGPROC	   *proc;
+
+	if (wake_at_commit_pid == 0)
+		return;
+	if (event == XACT_EVENT_COMMIT)
+	{
+		proc = BackendPidGetProc(wake_at_commit_pid);
+		if (proc != NULL)
+			SetLatch(&proc->procLatch);
+		wake_at_commit_pid = 0;
+	}
+	else if (event == XACT_EVENT_ABORT || event == XACT_EVENT_PARALLEL_ABORT)
+		wake_at_commit_pid = 0;
+}
+
+/*
+ * Arranges for the hedger of this database to be woken when the current
+ * transaction commits, so it reads its command queue and config at once.
+ * Returns false when no hedger runs.
+ */
 bool
 bifrost_wake(void)
 {
 	int			pid;
-	PGPROC	   *proc;
 
 	SPI_connect();
 	pid = running_worker_pid();
 	SPI_finish();
 	if (pid == 0)
 		return false;
-	proc = BackendPidGetProc(pid);
-	if (proc == NULL)
-		return false;
-	SetLatch(&proc->procLatch);
+	if (!wake_callback_registered)
+	{
+		RegisterXactCallback(wake_on_commit, NULL);
+		wake_callback_registered = true;
+	}
+	wake_at_commit_pid = pid;
 	return true;
 }
 

@@ -47,7 +47,9 @@ typedef struct worker_run
 } worker_run;
 
 static worker_run run;
+static char database_name[NAMEDATALEN];
 static volatile sig_atomic_t got_sigterm = false;
+static bool broker_endpoint_changed = false;
 
 static void worker_shutdown(const char *why) pg_attribute_noreturn();
 
@@ -202,6 +204,24 @@ refresh_suspended(void)
 		record_error(err);
 }
 
+/* Which broker and URL the worker talks to, to notice a reload that changes it. */
+static void
+describe_broker_endpoint(char *buf, size_t len)
+{
+	snprintf(buf, len, "%d %s", bifrost_broker,
+			 bifrost_broker == BIFROST_BROKER_OKX ? bifrost_okx_base_url :
+			 bifrost_broker == BIFROST_BROKER_IBKR ? bifrost_ibkr_base_url : "");
+}
+
+static bool
+broker_endpoint_is(const char *described)
+{
+	char		now[1024];
+
+	describe_broker_endpoint(now, sizeof(now));
+	return strcmp(now, described) == 0;
+}
+
 /*
  * Waits for the latch or the timeout, then honours stop, cancel and reload
  * requests.  Every wait of the worker goes through here.
@@ -218,8 +238,13 @@ worker_wait(long timeout_ms)
 	CHECK_FOR_INTERRUPTS();
 	if (ConfigReloadPending)
 	{
+		char		endpoint_before[1024];
+
+		describe_broker_endpoint(endpoint_before, sizeof(endpoint_before));
 		ConfigReloadPending = false;
 		ProcessConfigFile(PGC_SIGHUP);
+		broker_endpoint_changed = broker_endpoint_changed ||
+			!broker_endpoint_is(endpoint_before);
 		report_activity(NULL);
 	}
 }
@@ -431,6 +456,8 @@ take_single_instance_lock(void)
 	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, BIFROST_LOCK_KEY1, BIFROST_LOCK_KEY2, 2);
 	StartTransactionCommand();
 	result = LockAcquire(&tag, ExclusiveLock, true, true);
+	/* catalog lookups need a transaction: remember the name for log lines */
+	strlcpy(database_name, get_database_name(MyDatabaseId), sizeof(database_name));
 	CommitTransactionCommand();
 	return result != LOCKACQUIRE_NOT_AVAIL;
 }
@@ -480,7 +507,7 @@ bifrost_worker_main(Datum main_arg)
 	{
 		ereport(LOG,
 				(errmsg("another bifrost hedger already serves database \"%s\"; this one exits",
-						get_database_name(MyDatabaseId)),
+						database_name),
 				 errhint("SELECT bifrost.worker_pid() shows the running one.")));
 		proc_exit(0);
 	}
@@ -505,7 +532,7 @@ bifrost_worker_main(Datum main_arg)
 	}
 
 	ereport(LOG, (errmsg("bifrost hedger started for database \"%s\" (broker %s)",
-						 get_database_name(MyDatabaseId), bifrost_broker_name(bifrost_broker))));
+						 database_name, bifrost_broker_name(bifrost_broker))));
 	write_beat(false, NULL);
 	connect_broker();
 	run.next_heartbeat = GetCurrentTimestamp();
@@ -517,6 +544,17 @@ bifrost_worker_main(Datum main_arg)
 		if (run.state == DAEMON_WAITING_BROKER && run.next_retry < wake)
 			wake = run.next_retry;
 		worker_wait(ms_until(wake));
+		if (broker_endpoint_changed)
+		{
+			/* a new broker or URL: connect again before trading on */
+			broker_endpoint_changed = false;
+			if (run.state != DAEMON_CONNECTING)
+			{
+				run.broker_connected = false;
+				run.next_retry = GetCurrentTimestamp();
+				set_state(DAEMON_WAITING_BROKER);
+			}
+		}
 		handle_commands();
 		if (run.state == DAEMON_WAITING_BROKER && GetCurrentTimestamp() >= run.next_retry)
 			connect_broker();
