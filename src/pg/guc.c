@@ -7,6 +7,7 @@
  */
 #include "postgres.h"
 
+#include "miscadmin.h"
 #include "utils/guc.h"
 
 #include "guc.h"
@@ -82,14 +83,22 @@ check_base_url(char **newval, void **extra, GucSource source)
 void
 bifrost_guc_init(void)
 {
+	/*
+	 * The static worker reads these once at server start.  Loaded later (no
+	 * preload, bifrost_start()), PostgreSQL forbids defining postmaster-only
+	 * settings, and reloading them is harmless for a dynamic worker.
+	 */
+	GucContext	connection_context =
+		process_shared_preload_libraries_in_progress ? PGC_POSTMASTER : PGC_SIGHUP;
+
 	DefineCustomStringVariable("bifrost.database",
 							   "Database the hedger worker connects to.",
 							   NULL, &bifrost_database, "postgres",
-							   PGC_POSTMASTER, 0, NULL, NULL, NULL);
+							   connection_context, 0, NULL, NULL, NULL);
 	DefineCustomStringVariable("bifrost.role",
 							   "Role the hedger worker runs as (empty: the bootstrap superuser).",
 							   NULL, &bifrost_role, "",
-							   PGC_POSTMASTER, 0, NULL, NULL, NULL);
+							   connection_context, 0, NULL, NULL, NULL);
 	DefineCustomBoolVariable("bifrost.enabled",
 							 "Lets the hedger trade; off keeps it running but suspended.",
 							 NULL, &bifrost_enabled, true,
