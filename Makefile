@@ -9,6 +9,7 @@ MODULE_big = bifrost
 
 # The pure engine: no PostgreSQL headers, unit-tested on its own.
 ENGINE_OBJS = \
+	src/engine/bs.o \
 	src/engine/config_schema.o \
 	src/engine/daemon_fsm.o
 

@@ -5,9 +5,11 @@
  * strike), v = sigma sqrt(t) (total vol), d1 = ln(A/B)/v + v/2, d2 = d1 - v.
  * Call = A N(d1) - B N(d2), put = B N(-d2) - A N(-d1).
  *
- * The implied-vol solver works on the normalized out-of-the-money value
- * (see solve_normalized) so that calls, puts, in- and out-of-the-money
- * inputs all reduce to one monotone equation in v with known bounds.
+ * Prices are computed as intrinsic value plus the value of the
+ * out-of-the-money right (otm_units), which keeps relative precision in the
+ * tails and for tiny total vol.  The implied-vol solver works on that same
+ * out-of-the-money value (solve_units), so calls, puts, in- and
+ * out-of-the-money inputs all reduce to one monotone equation in v.
  */
 #include "bs.h"
 
@@ -32,15 +34,37 @@ norm_pdf(double x)
 	return BS_INV_SQRT_2PI * exp(-0.5 * x * x);
 }
 
-/* ln(s/k); falls back to a difference of logs when the ratio over/underflows. */
+/*
+ * ln(s/k).  Near the money s - k is exact (Sterbenz), so log1p keeps the
+ * result's relative precision, which d1 = x/v magnifies when v is tiny; far
+ * from it a difference of logs survives a ratio that over/underflows.
+ */
 static inline double
 log_moneyness(double s, double k)
 {
 	double		ratio = s / k;
 
+	if (ratio >= 0.5 && ratio <= 2.0)
+		return log1p((s - k) / k);
 	if (isnormal(ratio))
 		return log(ratio);
 	return log(s) - log(k);
+}
+
+/* e^{xb} and e^{xb} - 1 for xb <= 0, each to full relative precision. */
+static inline void
+exp_pair(double xb, double *ex, double *em)
+{
+	if (xb > -0.5)
+	{
+		*em = expm1(xb);
+		*ex = 1.0 + *em;
+	}
+	else
+	{
+		*ex = exp(xb);
+		*em = *ex - 1.0;
+	}
 }
 
 /*
@@ -88,8 +112,10 @@ degenerate_greeks(bs_right right, double s, double k, double t,
  * phi(h) = sum He_n(h) (-w)^n / n! (Hermite generating function); integrated
  * over |w| <= v/2 only the even terms remain:
  *     v phi(h) sum_m He_2m(h) (v/2)^2m / (2m+1)!
- * Used for v < BAND_SERIES_MAX_V and |h v| <= BAND_SERIES_MAX_X, where the
- * terms fall at least as fast as (max(v, |x|)/2)^2m / (2m+1)!.
+ * Used for v < BAND_SERIES_MAX_V and |h v| <= BAND_SERIES_MAX_X.  A single
+ * term can vanish (He_2(1) = 0), so the loop stops on a bound instead: with
+ * He_n(h) = E[(h + iZ)^n], |He_2m(h)| (v/2)^2m <= 2^(m-1) (a^m + b^m (2m-1)!!)
+ * for a = (hv/2)^2, b = (v/2)^2; the sum itself is at least e^{-1/2}.
  */
 #define BAND_SERIES_MAX_V	0.05
 #define BAND_SERIES_MAX_X	1.0
@@ -98,24 +124,26 @@ static double
 norm_band(double h, double v)
 {
 	double		z = 0.25 * v * v;
+	double		a2 = 2.0 * h * h * z;	/* 2a */
 	double		he_even = 1.0;	/* He_0 */
 	double		he_odd = h;		/* He_1 */
 	double		zpow = 1.0;
 	double		fact = 1.0;
+	double		pa = 0.5,
+				pb = 0.5;
 	double		sum = 1.0;
 	int			m;
 
-	for (m = 1; m <= 16; m++)
+	for (m = 1; m <= 20; m++)
 	{
-		double		term;
-
 		he_even = h * he_odd - (2 * m - 1) * he_even;	/* He_2m */
 		he_odd = h * he_even - (2 * m) * he_odd;	/* He_2m+1 */
 		zpow *= z;
 		fact *= (double) (2 * m) * (2 * m + 1);
-		term = he_even * zpow / fact;
-		sum += term;
-		if (fabs(term) <= 1e-17 * fabs(sum))
+		sum += he_even * zpow / fact;
+		pa *= a2;
+		pb *= 2.0 * z * (2 * m - 1);
+		if ((pa + pb) / fact <= 1e-17)
 			break;
 	}
 	return v * norm_pdf(h) * sum;
@@ -123,14 +151,14 @@ norm_band(double h, double v)
 
 /*
  * Value of the out-of-the-money right in units of M = max(A, B), with
- * xb = -|ln(A/B)|, em = expm1(xb), h = xb / v:
+ * xb = -|ln(A/B)|, ex = e^{xb}, em = e^{xb} - 1, h = xb / v:
  *     w = e^{xb} N(h + v/2) - N(h - v/2) = band + em N(h + v/2)
  * Sets *up = N(h + v/2) and *dn = N(h - v/2).  The band form keeps full
  * relative precision for a tiny total vol near the money, where the plain
  * difference of two N values would lose it.
  */
 static inline double
-otm_units(double xb, double v, double em, double *up, double *dn)
+otm_units(double xb, double v, double ex, double em, double *up, double *dn)
 {
 	double		h = xb / v;
 	double		band,
@@ -148,7 +176,7 @@ otm_units(double xb, double v, double em, double *up, double *dn)
 	else
 	{
 		*dn = norm_cdf(h - 0.5 * v);
-		w = (1.0 + em) * *up - *dn;
+		w = ex * *up - *dn;
 	}
 	return (w > 0.0) ? w : 0.0;
 }
@@ -163,7 +191,8 @@ typedef struct bs_core
 	double		b;				/* k e^{-rt} */
 	double		x;				/* ln(A/B) */
 	double		m;				/* max(A, B), chosen by the sign of x */
-	double		em;				/* expm1(-|x|) */
+	double		ex;				/* e^{-|x|} */
+	double		em;				/* e^{-|x|} - 1 */
 	double		up;				/* N(h + v/2), h = -|x|/v */
 	double		dn;				/* N(h - v/2) */
 	double		otm;			/* value of the out-of-the-money right */
@@ -188,8 +217,8 @@ core_eval(double s, double k, double t, double r, double q, double sigma,
 	c->x = log_moneyness(s, k) + (r - q) * t;
 	xb = -fabs(c->x);
 	c->m = (c->x > 0.0) ? c->a : c->b;
-	c->em = expm1(xb);
-	c->otm = c->m * otm_units(xb, c->v, c->em, &c->up, &c->dn);
+	exp_pair(xb, &c->ex, &c->em);
+	c->otm = c->m * otm_units(xb, c->v, c->ex, c->em, &c->up, &c->dn);
 	return 1;
 }
 
@@ -211,9 +240,19 @@ core_value(const bs_core *c, bs_right right, double *n1, double *n2)
 		*n2 = (right == BS_CALL) ? c->dn : c->up;
 		return c->otm;
 	}
-	/* ITM call mirrors the put and vice versa */
-	*n1 = (right == BS_CALL) ? 1.0 - c->dn : 1.0 - c->up;
-	*n2 = (right == BS_CALL) ? 1.0 - c->up : 1.0 - c->dn;
+	/*
+	 * ITM call mirrors the put and vice versa.  dn < 1/2 always; up exceeds
+	 * 1/2 once v/2 > |h|, and its complement is then taken from erfc, which
+	 * keeps it exact where it is tiny (a large total vol).
+	 */
+	{
+		double		not_dn = 1.0 - c->dn;
+		double		not_up = (c->up > 0.5) ? norm_cdf(fabs(c->x) / c->v - 0.5 * c->v)
+			: 1.0 - c->up;
+
+		*n1 = (right == BS_CALL) ? not_dn : not_up;
+		*n2 = (right == BS_CALL) ? not_up : not_dn;
+	}
 	return -c->m * c->em + c->otm;
 }
 
@@ -313,12 +352,13 @@ bs_delta_gamma(bs_right right, double s, double k, double t,
  *     w''(v) = w'(v) (x^2/v^3 - v/4)
  *
  * so w is convex below vc = sqrt(2|x|) and concave above it.  We bracket the
- * root on (0, vc] or [vc, inf) by comparing with w(vc), then take Halley
- * steps on an objective that is close to linear in each region:
- *   low  (target below w(vc)):    ln w - ln target  (w ~ exp(-x^2/(2v^2)))
- *   mid  (above, not near top):   w - target
- *   high (near the upper bound):  ln c - ln c_target with c = e^{x} - w,
- *                                 computed as a sum of two positive terms.
+ * root below or above vc by comparing with w(vc), then take Halley steps on
+ * an objective that is close to linear in v in each region:
+ *   low  (target below w(vc)):   (-ln w)^(-1/2), ~ sqrt(2) v / |x| since
+ *                                w ~ exp(-x^2/(2v^2)) far out of the money
+ *   mid  (above, not near top):  w
+ *   high (near the upper bound): ln c with c = e^{x} - w, computed as a sum
+ *                                of two positive terms
  * A Halley step that leaves the bracket falls back to Newton's, then to
  * bisection (or doubling while the upper end is still infinite), so the loop
  * is bounded by BS_IV_MAX_ITER and never diverges.
@@ -326,15 +366,19 @@ bs_delta_gamma(bs_right right, double s, double k, double t,
 
 typedef enum
 {
-	OBJ_LOG_W,
-	OBJ_W,
-	OBJ_LOG_C
+	OBJ_LOW,
+	OBJ_MID,
+	OBJ_HIGH
 } iv_objective;
 
 /* Use the complement objective when the target is within this fraction of the top. */
 #define IV_HIGH_FRACTION 0.25
-/* Stop after a step smaller than this, relative to v. */
-#define IV_STEP_TOL 1e-12
+/*
+ * Stop after a step smaller than this, relative to v: the error left after
+ * a Halley step of size e is O(e^3), after a Newton step O(e^2).
+ */
+#define IV_HALLEY_TOL 1e-7
+#define IV_NEWTON_TOL 1e-10
 
 #define BS_SQRT_2PI		2.50662827463100050242	/* sqrt(2 pi) */
 
@@ -354,8 +398,10 @@ guess_low(double x, double beta, double ln_beta, double vc)
 		v = ax / sqrt(2.0 * u);
 	if (!(u > 1.0))
 		v = BS_SQRT_2PI * (beta + 0.5 * ax);
-	if (!(v > 0.0) || v >= vc)
+	if (!(v > 0.0))
 		v = 0.5 * vc;
+	else if (v > vc)
+		v = vc;
 	return v;
 }
 
@@ -377,18 +423,18 @@ guess_high(double ln_ratio, double vc)
 }
 
 /*
- * Solve w(v) = target for v, given x <= 0, em = expm1(x) and
+ * Solve w(v) = target for v, given x <= 0, ex = e^x, em = e^x - 1 and
  * 0 < target < e^x.  Returns v; the number of steps goes to *iters.
  */
 static double
-solve_units(double x, double em, double target, int *iters)
+solve_units(double x, double ex, double em, double target, int *iters)
 {
-	double		wmax = 1.0 + em;
+	double		wmax = ex;
 	double		vc = sqrt(-2.0 * x);
 	double		lo = 0.0,
 				hi = INFINITY;
-	double		goal = target,
-				ln_goal = 0.0,
+	double		goal = target,	/* root of val - goal */
+				fgoal = 0.0,	/* the objective's value at the root */
 				v,
 				up,
 				dn;
@@ -398,31 +444,33 @@ solve_units(double x, double em, double target, int *iters)
 	if (x == 0.0)
 	{
 		/* at the forward w = erf(v / sqrt 8): concave everywhere */
-		obj = (wmax - target < IV_HIGH_FRACTION * wmax) ? OBJ_LOG_C : OBJ_W;
+		obj = (wmax - target < IV_HIGH_FRACTION * wmax) ? OBJ_HIGH : OBJ_MID;
 		v = BS_SQRT_2PI * target;
 	}
-	else if (target < otm_units(x, vc, em, &up, &dn))
+	else if (target < otm_units(x, vc, ex, em, &up, &dn))
 	{
-		hi = vc;
-		obj = OBJ_LOG_W;
+		/* w is increasing, so a wider bracket stays valid; it keeps a root
+		 * that sits on vc itself off the bracket end */
+		hi = 1.0625 * vc;
+		obj = OBJ_LOW;
 		v = vc;
 	}
 	else
 	{
-		lo = vc;
-		obj = (wmax - target < IV_HIGH_FRACTION * wmax) ? OBJ_LOG_C : OBJ_W;
+		lo = 0.9375 * vc;
+		obj = (wmax - target < IV_HIGH_FRACTION * wmax) ? OBJ_HIGH : OBJ_MID;
 		v = vc;
 	}
 
-	if (obj == OBJ_LOG_W)
+	if (obj == OBJ_LOW)
 	{
-		ln_goal = log(target);
-		v = guess_low(x, target * exp(-0.5 * x), ln_goal - 0.5 * x, vc);
+		fgoal = 1.0 / sqrt(-log(target));
+		v = guess_low(x, target * exp(-0.5 * x), log(target) - 0.5 * x, vc);
 	}
-	else if (obj == OBJ_LOG_C)
+	else if (obj == OBJ_HIGH)
 	{
 		goal = wmax - target;
-		ln_goal = log(goal);
+		fgoal = log(goal);
 		v = guess_high(log(goal / (1.0 + wmax)), vc);
 	}
 
@@ -436,18 +484,19 @@ solve_units(double x, double em, double target, int *iters)
 					d1v,
 					d2v,
 					step,
-					next;
+					next,
+					tol;
 		int			below;
 
 		/* the objective's base function, and which side of the root v is */
-		if (obj == OBJ_LOG_C)
+		if (obj == OBJ_HIGH)
 		{
 			val = wmax * norm_cdf(-h - 0.5 * v) + norm_cdf(h - 0.5 * v);
 			below = (val > goal);
 		}
 		else
 		{
-			val = otm_units(x, v, em, &up, &dn);
+			val = otm_units(x, v, ex, em, &up, &dn);
 			below = (val < goal);
 		}
 		if (val == goal)
@@ -459,23 +508,29 @@ solve_units(double x, double em, double target, int *iters)
 
 		d1v = BS_INV_SQRT_2PI * exp(0.5 * x - 0.5 * h * h - 0.125 * v * v);
 		d2v = d1v * (h * h / v - 0.25 * v);
-		if (obj == OBJ_W)
+		if (obj == OBJ_MID)
 		{
 			f = val - goal;
 			f1 = d1v;
 			f2 = d2v;
 		}
-		else if (obj == OBJ_LOG_C)
+		else if (obj == OBJ_HIGH)
 		{
-			f = log(val) - ln_goal;
+			f = log(val) - fgoal;
 			f1 = -d1v / val;
 			f2 = -d2v / val - f1 * f1;
 		}
 		else if (val > 0.0)
 		{
-			f = log(val) - ln_goal;
-			f1 = d1v / val;
-			f2 = d2v / val - f1 * f1;
+			/* g = (-ln w)^(-1/2), ~ sqrt(2) v / |x| when w ~ exp(-x^2/(2v^2)) */
+			double		nl = -log(val);
+			double		l1 = d1v / val;
+			double		l2 = d2v / val - l1 * l1;
+			double		g = 1.0 / sqrt(nl);
+
+			f = g - fgoal;
+			f1 = 0.5 * g * l1 / nl;
+			f2 = 0.75 * g * l1 * l1 / (nl * nl) + 0.5 * g * l2 / nl;
 		}
 		else
 		{
@@ -488,6 +543,7 @@ solve_units(double x, double em, double target, int *iters)
 		/* Halley's step, else Newton's, else bisection (or doubling) */
 		step = -f / f1;
 		next = v + step;
+		tol = IV_NEWTON_TOL;
 		if (isfinite(step))
 		{
 			double		corr = 1.0 + 0.5 * step * f2 / f1;
@@ -497,9 +553,10 @@ solve_units(double x, double em, double target, int *iters)
 			{
 				step /= corr;
 				next = v + step;
+				tol = IV_HALLEY_TOL;
 			}
 		}
-		if (fabs(step) <= IV_STEP_TOL * v)
+		if (fabs(step) <= tol * v)
 		{
 			/* converged; a step this small may still touch the bracket end */
 			if (next > lo && next < hi)
@@ -533,6 +590,7 @@ bs_implied_vol_iter(bs_right right, double price, double s, double k,
 				x,
 				xb,
 				m,
+				ex,
 				em,
 				lower,
 				upper,
@@ -552,7 +610,7 @@ bs_implied_vol_iter(bs_right right, double price, double s, double k,
 	x = log_moneyness(s, k) + (r - q) * t;
 	xb = -fabs(x);
 	m = (x > 0.0) ? a : b;
-	em = expm1(xb);
+	exp_pair(xb, &ex, &em);
 	itm = (right == BS_CALL) ? (x > 0.0) : (x < 0.0);
 	lower = itm ? -m * em : 0.0;
 	upper = (right == BS_CALL) ? a : b;
@@ -565,10 +623,10 @@ bs_implied_vol_iter(bs_right right, double price, double s, double k,
 	target = (price - lower) / m;
 	if (!(target > 0.0))
 		return 0.0;
-	if (!(target < 1.0 + em))
+	if (!(target < ex))
 		return NAN;
 
-	v = solve_units(xb, em, target, &iters);
+	v = solve_units(xb, ex, em, target, &iters);
 	if (iterations)
 		*iterations = iters;
 	return v / sqrt(t);
