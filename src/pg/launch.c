@@ -78,17 +78,28 @@ bifrost_worker_launch(Oid dboid, Oid roleoid)
 	return pid;
 }
 
-/* Pid of the hedger serving this database, 0 when none; needs SPI. */
+/*
+ * Pid of the process holding the hedger's lock in this database, 0 when
+ * none; *is_hedger tells whether it is really a bifrost hedger (any session
+ * can take an advisory lock).  Needs SPI.
+ */
 static int
-running_worker_pid(void)
+lock_holder_pid(bool *is_hedger)
 {
 	bool		isnull;
 	Datum		d;
+	int			pid;
 
-	if (SPI_execute("SELECT bifrost.worker_pid()", true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+	if (SPI_execute("SELECT w.pid, a.backend_type = '" BIFROST_WORKER_TYPE "'"
+					" FROM (SELECT bifrost.worker_pid() AS pid) w"
+					" LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = w.pid",
+					true, 1) != SPI_OK_SELECT || SPI_processed != 1)
 		elog(ERROR, "could not look up the bifrost worker pid");
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	return isnull ? 0 : DatumGetInt32(d);
+	pid = isnull ? 0 : DatumGetInt32(d);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull);
+	*is_hedger = !isnull && DatumGetBool(d);
+	return pid;
 }
 
 static void
@@ -113,9 +124,16 @@ bifrost_start(PG_FUNCTION_ARGS)
 	int			pid;
 	char		result[128];
 	Oid			roleoid = InvalidOid;
+	bool		is_hedger;
 
 	SPI_connect();
-	pid = running_worker_pid();
+	pid = lock_holder_pid(&is_hedger);
+	if (pid != 0 && !is_hedger)
+		ereport(ERROR,
+				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+				 errmsg("cannot start the bifrost hedger: its lock in this database is held by pid %d, which is not a hedger", pid),
+				 errdetail("The hedger takes advisory lock (1111904084, 1) to stay single per database."),
+				 errhint("Release it in that session with pg_advisory_unlock(1111904084, 1), or end the session with pg_terminate_backend(%d).", pid)));
 	if (pid != 0)
 	{
 		snprintf(result, sizeof(result), "already running as pid %d", pid);
@@ -169,11 +187,12 @@ bool
 bifrost_wake(void)
 {
 	int			pid;
+	bool		is_hedger;
 
 	SPI_connect();
-	pid = running_worker_pid();
+	pid = lock_holder_pid(&is_hedger);
 	SPI_finish();
-	if (pid == 0)
+	if (pid == 0 || !is_hedger)
 		return false;
 	if (!wake_callback_registered)
 	{

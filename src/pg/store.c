@@ -117,12 +117,15 @@ store_write_heartbeat(const daemon_snapshot *snap)
  * status_history in the same transaction.  The config hash is computed
  * from bifrost.config as it is now, so every row names its parameters.
  */
+/* Short hash of the whole of bifrost.config: ties every status row to its parameters. */
+#define CONFIG_HASH_SQL "left(md5(coalesce(string_agg(key || '=' || value::text, ',' ORDER BY key), '')), 8)"
+
 void
 store_write_status(const daemon_snapshot *snap, const char *history_reason)
 {
 	static const char *upsert_sql =
 		"WITH cfg AS ("
-		"  SELECT left(md5(coalesce(string_agg(key || '=' || value::text, ',' ORDER BY key), '')), 8) AS hash,"
+		"  SELECT " CONFIG_HASH_SQL " AS hash,"
 		"         max(value #>> '{}') FILTER (WHERE key = 'symbol') AS symbol,"
 		"         bool_or(value = 'true'::jsonb) FILTER (WHERE key = 'gates.guard.risk.paper_trade') AS paper"
 		"  FROM bifrost.config)"
@@ -246,4 +249,14 @@ store_record_error(const char *message)
 
 	exec_checked("UPDATE bifrost.daemon_heartbeat SET last_error = $1, last_error_at = now() WHERE id = 1",
 				 1, types, values, NULL, SPI_OK_UPDATE);
+}
+
+void
+store_config_hash(char *out, size_t len)
+{
+	char	   *hash;
+
+	exec_checked("SELECT " CONFIG_HASH_SQL " FROM bifrost.config", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	hash = SPI_processed == 1 ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : NULL;
+	strlcpy(out, hash ? hash : "", len);
 }

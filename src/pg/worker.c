@@ -43,6 +43,7 @@ typedef struct worker_run
 	TimestampTz next_heartbeat;
 	TimestampTz next_retry;		/* WAITING_BROKER only */
 	int			heartbeats;
+	char		config_hash[16];	/* of bifrost.config when last written */
 	char		last_error[STORE_ERROR_MAX];
 } worker_run;
 
@@ -224,14 +225,17 @@ broker_endpoint_is(const char *described)
 
 /*
  * Waits for the latch or the timeout, then honours stop, cancel and reload
- * requests.  Every wait of the worker goes through here.
+ * requests.  Every wait of the worker goes through here.  Returns true when
+ * the latch woke it (a command, a config change, a signal).
  */
-static void
+static bool
 worker_wait(long timeout_ms)
 {
-	if (timeout_ms > 0)
-		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						 timeout_ms, PG_WAIT_EXTENSION);
+	bool		woken = MyLatch->is_set;
+
+	if (timeout_ms > 0 && !woken)
+		woken = (WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						   timeout_ms, PG_WAIT_EXTENSION) & WL_LATCH_SET) != 0;
 	ResetLatch(MyLatch);
 	if (got_sigterm)
 		worker_shutdown("SIGTERM");
@@ -247,6 +251,7 @@ worker_wait(long timeout_ms)
 			!broker_endpoint_is(endpoint_before);
 		report_activity(NULL);
 	}
+	return woken;
 }
 
 /* Polled by libcurl between slices: stop the transfer for signals or commands. */
@@ -295,6 +300,36 @@ connect_broker(void)
 	set_state(DAEMON_WAITING_BROKER);
 	if (result != BROKER_LINK_ABORTED)
 		record_error(why);
+}
+
+static void
+config_hash_work(void *arg)
+{
+	char	   *hash = arg;
+
+	if (store_extension_ready())
+		store_config_hash(hash, sizeof(run.config_hash));
+}
+
+/*
+ * bifrost_config_set() wakes the worker: write a fresh status row at once
+ * when the configuration hash moved, instead of waiting for the heartbeat.
+ */
+static void
+notice_config_change(void)
+{
+	char		hash[sizeof(run.config_hash)] = "";
+	char		err[STORE_ERROR_MAX];
+
+	if (!store_run("bifrost: read config", config_hash_work, hash, err, sizeof(err)))
+	{
+		record_error(err);
+		return;
+	}
+	if (strcmp(hash, run.config_hash) == 0)
+		return;
+	strlcpy(run.config_hash, hash, sizeof(run.config_hash));
+	write_beat(false, NULL);
 }
 
 static void
@@ -533,17 +568,19 @@ bifrost_worker_main(Datum main_arg)
 
 	ereport(LOG, (errmsg("bifrost hedger started for database \"%s\" (broker %s)",
 						 database_name, bifrost_broker_name(bifrost_broker))));
-	write_beat(false, NULL);
+	notice_config_change();
 	connect_broker();
 	run.next_heartbeat = GetCurrentTimestamp();
 
 	for (;;)
 	{
 		TimestampTz wake = run.next_heartbeat;
+		bool		woken;
 
 		if (run.state == DAEMON_WAITING_BROKER && run.next_retry < wake)
 			wake = run.next_retry;
-		worker_wait(ms_until(wake));
+		woken = worker_wait(ms_until(wake));
+
 		if (broker_endpoint_changed)
 		{
 			/* a new broker or URL: connect again before trading on */
@@ -556,6 +593,8 @@ bifrost_worker_main(Datum main_arg)
 			}
 		}
 		handle_commands();
+		if (woken)
+			notice_config_change();
 		if (run.state == DAEMON_WAITING_BROKER && GetCurrentTimestamp() >= run.next_retry)
 			connect_broker();
 		if (GetCurrentTimestamp() >= run.next_heartbeat)

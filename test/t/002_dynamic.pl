@@ -1,0 +1,140 @@
+# The hedger without preloading: bifrost_start() launches it for the current database and is idempotent;
+# one hedger per database (two databases, two hedgers); no hedger runs while its advisory lock is held
+# elsewhere, and a second instance logs "another bifrost hedger" and exits without retrying. With
+# preloading, bifrost_start() returns the static worker's pid.
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(time);
+use BifrostTAP;
+
+my $HEDGER = q{backend_type = 'bifrost hedger'};
+my ($k1, $k2) = @BifrostTAP::LOCK_KEYS;
+
+my $node = bifrost_node('dynamic', preload => 0);
+
+is($node->safe_psql('postgres', "SELECT count(*) FROM pg_stat_activity WHERE $HEDGER"),
+	'0', 'no hedger without preloading');
+
+my $pid = $node->safe_psql('postgres', 'SELECT bifrost_start()');
+like($pid, qr/^\d+$/, "bifrost_start() returns a pid ($pid)");
+my ($ok) = wait_until($node, 'postgres', qq{
+	SELECT count(*) = 1 FROM pg_stat_activity
+	 WHERE $HEDGER AND pid = '$pid' AND datname = 'postgres' AND application_name = 'bifrost'}, 10);
+ok($ok, 'the pid is a hedger connected to the calling database');
+($ok) = wait_state($node, 'RUNNING', 30);
+ok($ok, 'dynamic worker reaches RUNNING');
+is($node->safe_psql('postgres', 'SELECT bifrost.worker_pid()'), $pid, 'bifrost.worker_pid()');
+is($node->safe_psql('postgres', 'SELECT worker_pid FROM bifrost.daemon_heartbeat'),
+	$pid, 'daemon_heartbeat.worker_pid');
+is($node->safe_psql('postgres', 'SELECT bifrost_start()'), $pid,
+	'a second bifrost_start() returns the running pid');
+is($node->safe_psql('postgres', "SELECT count(*) FROM pg_stat_activity WHERE $HEDGER"),
+	'1', 'still one hedger');
+
+# One per database: a second database gets its own.
+$node->safe_psql('postgres', 'CREATE DATABASE other');
+$node->safe_psql('other',    'CREATE EXTENSION bifrost');
+my $opid = $node->safe_psql('other', 'SELECT bifrost_start()');
+like($opid, qr/^\d+$/, 'bifrost_start() in database other');
+isnt($opid, $pid, 'other has its own hedger');
+($ok) = wait_state($node, 'RUNNING', 30, 'other');
+ok($ok, 'hedger of other reaches RUNNING');
+is($node->safe_psql('other', 'SELECT bifrost.worker_pid()'), $opid, 'worker_pid() in other');
+is( $node->safe_psql(
+		'postgres',
+		"SELECT string_agg(datname, ',' ORDER BY datname) FROM pg_stat_activity WHERE $HEDGER"),
+	'other,postgres',
+	'two hedgers, one per database');
+my $since = server_now($node);
+my $t0    = time();
+$node->safe_psql('other', 'SELECT bifrost_stop()');
+assert_stopped($node, $opid, $since, $t0, 2, 'bifrost_stop() in other', 'other');
+is(hedger_pid($node), $pid, 'the hedger of postgres is untouched');
+
+# While a session holds the hedger's lock no hedger can run: bifrost_start() launches none that stays.
+$since = server_now($node);
+$t0    = time();
+$node->safe_psql('postgres', 'SELECT bifrost_stop()');
+assert_stopped($node, $pid, $since, $t0, 2, 'bifrost_stop() in postgres');
+
+my $holder = $node->background_psql('postgres');
+my $holder_pid = $holder->query_safe("SELECT pg_backend_pid()");
+is($holder->query_safe("SELECT pg_try_advisory_lock($k1, $k2)"), 't', 'a session takes the lock');
+is($node->safe_psql('postgres', 'SELECT bifrost.worker_pid()'),
+	$holder_pid, 'worker_pid() names the holder of the advisory lock');
+my $ret = $node->safe_psql('postgres', 'SELECT bifrost_start()');
+note "bifrost_start() with the lock held by session $holder_pid returned '$ret'";
+ok(observe_never($node, 'postgres',
+		"SELECT count(*) > 0 FROM pg_stat_activity WHERE $HEDGER AND datname = 'postgres' "
+		  . "AND query LIKE 'bifrost: RUNNING%'", 2),
+	'no hedger runs while another session holds the lock');
+$holder->quit;
+
+my $pid3 = $node->safe_psql('postgres', 'SELECT bifrost_start()');
+($ok) = wait_state($node, 'RUNNING', 30);
+ok($ok, 'bifrost_start() once the lock is free: RUNNING');
+is(hedger_pid($node), $pid3, 'as the returned pid');
+$node->stop;
+
+# A second instance is refused: the static worker of database hedgedb retries its connection every few
+# seconds while hedgedb does not exist; create it and take the lock before the next attempt. That
+# attempt must log "another bifrost hedger" and exit for good (no retry), leaving the lock holder alone.
+my $refuse = bifrost_node('dynamic_refuse',
+	create_extension => 0,
+	conf => ["bifrost.database = 'hedgedb'"]);
+my $offset = 0;
+$refuse->wait_for_log(qr/database "hedgedb" does not exist/, 0);
+$refuse->safe_psql('postgres', 'CREATE DATABASE hedgedb');
+my $lock = $refuse->background_psql('hedgedb');
+my $lock_pid = $lock->query_safe('SELECT pg_backend_pid()');
+my $got = $lock->query_safe("SELECT pg_try_advisory_lock($k1, $k2)");
+SKIP:
+{
+	skip 'the static worker reconnected before the test took the lock (slow machine)', 5
+	  unless $got eq 't';
+	$offset = -s $refuse->logfile;
+	my $refused = eval {
+		local $PostgreSQL::Test::Utils::timeout_default = 20;
+		$refuse->wait_for_log(qr/another bifrost hedger/, $offset);
+		1;
+	};
+	ok($refused, 'the second instance logs "another bifrost hedger"');
+	($ok) = wait_until($refuse, 'postgres',
+		"SELECT count(*) = 0 FROM pg_stat_activity WHERE $HEDGER", 5);
+	ok($ok, 'and exits');
+	is($refuse->safe_psql('hedgedb', 'SELECT count(*) FROM pg_locks '
+		  . "WHERE locktype = 'advisory' AND classid = $k1 AND objid = $k2 AND granted AND pid = $lock_pid"),
+		'1', 'the lock holder keeps the lock');
+	$lock->quit;
+	ok(observe_never($refuse, 'postgres', "SELECT count(*) > 0 FROM pg_stat_activity WHERE $HEDGER",
+			7),
+		'the refused static worker does not retry (7 s watched, restart interval 5 s)');
+	is(count_log($refuse, qr/another bifrost hedger/, $offset), 1, 'refusal logged once');
+}
+$refuse->safe_psql('hedgedb', 'CREATE EXTENSION bifrost');
+my $dyn = $refuse->safe_psql('hedgedb', 'SELECT bifrost_start()');
+($ok) = wait_state($refuse, 'RUNNING', 30, 'hedgedb');
+ok($ok, 'bifrost_start() in hedgedb afterwards: RUNNING');
+$refuse->stop;
+
+# With preloading, bifrost_start() does not launch a second hedger next to the static one.
+my $pre = bifrost_node('dynamic_pre');
+($ok) = wait_state($pre, 'RUNNING', 30);
+ok($ok, 'static worker RUNNING');
+my $static = hedger_pid($pre);
+my $pre_offset = -s $pre->logfile;
+is($pre->safe_psql('postgres', 'SELECT bifrost_start()'),
+	$static, 'bifrost_start() returns the static worker pid');
+is($pre->safe_psql('postgres', "SELECT count(*) FROM pg_stat_activity WHERE $HEDGER"),
+	'1', 'one hedger');
+ok(!$pre->log_contains(qr/another bifrost hedger/, $pre_offset), 'no second instance was launched');
+$pre->stop;
+
+done_testing();
