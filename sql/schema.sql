@@ -24,7 +24,7 @@ SELECT ordinal_position AS pos, column_name, data_type, is_nullable, column_defa
 
 -- rows the script seeds
 SELECT id, suspended, updated_by FROM bifrost.daemon_run_status;
-SELECT version, name FROM bifrost.schema_version;
+SELECT version, name FROM bifrost.schema_version ORDER BY version;
 SELECT (SELECT count(*) FROM bifrost.config) = (SELECT count(*) FROM bifrost._config_defaults()) AS config_seeded;
 SELECT count(*) AS heartbeat_rows FROM bifrost.daemon_heartbeat;
 SELECT count(*) AS status_rows FROM bifrost.status_current;
@@ -51,14 +51,14 @@ SELECT p.oid::regprocedure AS definer_function, p.proconfig
   FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
  WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'bifrost')
    AND d.classid = 'pg_proc'::regclass AND p.prosecdef
- ORDER BY 1::text;
+ ORDER BY p.oid::regprocedure::text;
 
 -- tables pg_dump keeps (with their id sequences); secrets, runtime state and
 -- schema_version are not among them, pending control commands are filtered
 SELECT t.cfg::regclass AS dumped, nullif(t.cond, '') AS filter
   FROM pg_extension e, unnest(e.extconfig, e.extcondition) AS t(cfg, cond)
  WHERE e.extname = 'bifrost'
- ORDER BY 1::text;
+ ORDER BY t.cfg::regclass::text;
 
 ------------------------------------------------------------------------------
 -- roles and privileges

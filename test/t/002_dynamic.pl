@@ -69,8 +69,9 @@ my $holder_pid = $holder->query_safe("SELECT pg_backend_pid()");
 is($holder->query_safe("SELECT pg_try_advisory_lock($k1, $k2)"), 't', 'a session takes the lock');
 is($node->safe_psql('postgres', 'SELECT bifrost.worker_pid()'),
 	$holder_pid, 'worker_pid() names the holder of the advisory lock');
-my $ret = $node->safe_psql('postgres', 'SELECT bifrost_start()');
-note "bifrost_start() with the lock held by session $holder_pid returned '$ret'";
+my ($rc, $out, $err) = $node->psql('postgres', 'SELECT bifrost_start()');
+isnt($rc, 0, 'bifrost_start() fails while a plain session holds the lock');
+like($err, qr/held by pid $holder_pid, which is not a hedger/, 'and names the holder');
 ok(observe_never($node, 'postgres',
 		"SELECT count(*) > 0 FROM pg_stat_activity WHERE $HEDGER AND datname = 'postgres' "
 		  . "AND query LIKE 'bifrost: RUNNING%'", 2),
