@@ -10,8 +10,16 @@ MODULE_big = bifrost
 # The pure engine: no PostgreSQL headers, unit-tested on its own.
 ENGINE_OBJS = \
 	src/engine/bs.o \
+	src/engine/calendar.o \
+	src/engine/classifier.o \
 	src/engine/config_schema.o \
-	src/engine/daemon_fsm.o
+	src/engine/daemon_fsm.o \
+	src/engine/engine.o \
+	src/engine/engine_config.o \
+	src/engine/guards.o \
+	src/engine/portfolio.o \
+	src/engine/sizing.o \
+	src/engine/trading_fsm.o
 
 # I/O: libcurl and json-c, no PostgreSQL headers either.
 NET_OBJS = \
@@ -25,7 +33,8 @@ PG_OBJS = \
 	src/pg/launch.o \
 	src/pg/worker.o \
 	src/pg/store.o \
-	src/pg/config_sql.o
+	src/pg/config_sql.o \
+	src/pg/pricing_sql.o
 
 OBJS = $(PG_OBJS) $(NET_OBJS) $(ENGINE_OBJS)
 

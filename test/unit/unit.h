@@ -74,6 +74,8 @@ unit_check_close(double got, double want, double rel_tol, double abs_tol,
 }
 
 /* Context for the failure just reported (printf-style, one line). */
+static inline void unit_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 static inline void
 unit_note(const char *fmt, ...)
 {

@@ -1,0 +1,234 @@
+/*
+ * engine.c: one evaluation step, composed from the engine's modules in
+ * the order the reference evaluates: greeks, classification, trading
+ * guards and transition, sizing, execution gates.
+ */
+#include "engine.h"
+#include "calendar.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+void
+engine_input_init(engine_input *in)
+{
+	memset(in, 0, sizeof(*in));
+	in->state = TS_MONITOR;
+	in->event = TE_TICK;
+	in->clock.ny_early_close_min = -1;
+	in->clock.ny_weekday = calendar_weekday(0);
+	in->bid = NAN;
+	in->ask = NAN;
+	in->quote_ts = NAN;
+	in->spot = NAN;
+	in->greeks_net_delta = NAN;
+	in->greeks_gamma = NAN;
+	in->last_hedge_price = NAN;
+	in->last_hedge_ts = NAN;
+	in->execution_state = DIM_E0_IDLE;
+	in->broker_connected = true;
+	in->faults_clear_since = NAN;
+}
+
+/* NAN (absent) or finite. */
+static bool
+absent_or_finite(double x)
+{
+	return isnan(x) || isfinite(x);
+}
+
+static const char *
+check_leg(const engine_leg *leg)
+{
+	if (leg->right != BS_CALL && leg->right != BS_PUT)
+		return "legs.option_right";
+	if (!isfinite(leg->strike) || !(leg->strike > 0.0))
+		return "legs.strike";
+	if (!isfinite(leg->expiry))
+		return "legs.expiry";
+	if (!isfinite(leg->quantity))
+		return "legs.quantity";
+	if (!isfinite(leg->multiplier) || !(leg->multiplier > 0.0))
+		return "legs.multiplier";
+	if (!isnan(leg->implied_vol) && !(isfinite(leg->implied_vol) && leg->implied_vol >= 0.0))
+		return "legs.implied_vol";
+	return NULL;
+}
+
+const char *
+engine_input_check(const engine_input *in, int *bad_leg)
+{
+	const engine_clock *c = &in->clock;
+
+	if (bad_leg)
+		*bad_leg = -1;
+	if ((unsigned) in->state >= TRADING_STATE_COUNT)
+		return "state";
+	if ((unsigned) in->event >= TRADING_EVENT_COUNT)
+		return "event";
+	if (!isfinite(in->now))
+		return "now";
+	if (c->ny_weekday != calendar_weekday(c->ny_date) || !(c->ny_seconds >= 0.0) ||
+		!(c->ny_seconds < 86400.0) || c->ny_early_close_min < -1 ||
+		c->ny_early_close_min > 24 * 60)
+		return "clock";
+	if (in->has_quote)
+	{
+		if (!isfinite(in->bid) || in->bid < 0.0)
+			return "quote.bid";
+		if (!isfinite(in->ask) || in->ask < 0.0)
+			return "quote.ask";
+		if (!isfinite(in->quote_ts))
+			return "quote.ts";
+		if (in->bid > in->ask)
+			return "quote";		/* crossed */
+	}
+	if (!isnan(in->spot) && !(isfinite(in->spot) && in->spot > 0.0))
+		return "spot";
+	if (in->n_legs < 0 || (in->n_legs > 0 && in->legs == NULL))
+		return "legs";
+	for (int i = 0; i < in->n_legs; i++)
+	{
+		const char *bad = check_leg(&in->legs[i]);
+
+		if (bad)
+		{
+			if (bad_leg)
+				*bad_leg = i;
+			return bad;
+		}
+	}
+	if (in->has_greeks && in->greeks_valid)
+	{
+		if (!isfinite(in->greeks_net_delta))
+			return "greeks.net_delta";
+		if (!isfinite(in->greeks_gamma))
+			return "greeks.gamma";
+	}
+	if (!isfinite(in->stock_position))
+		return "stock_position";
+	if (!isfinite(in->pending_hedge_qty))
+		return "pending_hedge_qty";
+	if (!isnan(in->last_hedge_price) && !(isfinite(in->last_hedge_price) && in->last_hedge_price > 0.0))
+		return "last_hedge.price";
+	if (!absent_or_finite(in->last_hedge_ts))
+		return "last_hedge.ts";
+	if (in->daily_hedge_count < 0)
+		return "daily_hedge_count";
+	if (!isfinite(in->daily_pnl))
+		return "daily_pnl";
+	if ((unsigned) in->execution_state > DIM_E4_BROKER_ERROR)
+		return "execution_state";
+	if (!absent_or_finite(in->faults_clear_since))
+		return "faults_clear_since";
+	if (in->n_prices < 0 || (in->n_prices > 0 && in->prices == NULL))
+		return "prices";
+	for (int i = 0; i < in->n_prices; i++)
+		if (!isfinite(in->prices[i]) || !(in->prices[i] > 0.0))
+			return "prices";
+	return NULL;
+}
+
+/* Leg counts without pricing, for given greeks. */
+static void
+count_legs(const engine_input *in, int *active, int *expired)
+{
+	*active = 0;
+	*expired = 0;
+	for (int i = 0; i < in->n_legs; i++)
+	{
+		if (in->legs[i].expiry > in->now)
+			(*active)++;
+		else
+			(*expired)++;
+	}
+}
+
+void
+engine_evaluate(const engine_config *cfg, const engine_input *in, engine_output *out)
+{
+	classifier_quote quote = {in->has_quote, in->bid, in->ask, in->quote_ts};
+	trading_view view;
+	guard_input gates;
+	bool		valid;
+
+	out->spot = isnan(in->spot) ? classifier_mid(&quote) : in->spot;
+	out->spread_pct = classifier_spread_pct(&quote);
+	out->data_lag_ms = classifier_data_lag_ms(&quote, in->now);
+
+	/* greeks: given (a what-if) or from the legs */
+	if (in->has_greeks)
+	{
+		out->net_delta = in->greeks_net_delta;
+		out->gamma = in->greeks_gamma;
+		out->option_delta = in->greeks_net_delta - in->stock_position - in->pending_hedge_qty;
+		valid = in->greeks_valid;
+		count_legs(in, &out->legs_active, &out->legs_expired);
+	}
+	else
+	{
+		portfolio_market market;
+		portfolio_greeks g;
+
+		market.spot = out->spot;
+		market.now = in->now;
+		market.volatility = cfg->volatility;
+		market.rate = cfg->risk_free_rate;
+		market.yield = cfg->dividend_yield;
+		portfolio_compute(in->legs, in->n_legs, &market, in->stock_position,
+						  in->pending_hedge_qty, &g);
+		out->net_delta = g.net_delta;
+		out->gamma = g.gamma;
+		out->option_delta = g.option_delta;
+		out->legs_active = g.legs_active;
+		out->legs_expired = g.legs_expired;
+		valid = g.valid;
+	}
+	out->greeks_valid = portfolio_greeks_sane(valid, out->net_delta, out->gamma);
+
+	/* the six dimensions */
+	out->risk_halt = classifier_risk_halt(cfg, in->daily_pnl);
+	out->dims.o = classify_o(out->greeks_valid, out->gamma);
+	out->dims.d = classify_d(cfg, out->greeks_valid, out->net_delta);
+	out->dims.m = classify_m(cfg, out->data_lag_ms, in->prices, in->n_prices);
+	out->dims.l = classify_l(cfg, out->spread_pct);
+	out->dims.e = classify_e(in->execution_state, in->broker_connected);
+	out->dims.s = classify_s(cfg, out->risk_halt, out->greeks_valid, out->data_lag_ms);
+
+	/* trading machine */
+	view.dims = out->dims;
+	view.greeks_ok = out->greeks_valid;
+	view.net_delta = out->net_delta;
+	view.spot = out->spot;
+	view.spread_pct = out->spread_pct;
+	view.data_lag_ms = out->data_lag_ms;
+	view.last_hedge_price = in->last_hedge_price;
+	view.daily_hedge_count = in->daily_hedge_count;
+	view.force = out->dims.d == DIM_D3_FORCE_HEDGE;
+	trading_guards_eval(cfg, &view, &out->guards);
+	out->fault = trading_fault_present(&out->guards, in->event);
+	out->faults_clear_since = trading_faults_clear_since(out->fault, in->faults_clear_since, in->now);
+	out->next_state = trading_fsm_next(in->state, in->event, &out->guards, out->dims.d,
+									   trading_recovery_due(out->faults_clear_since, in->now,
+															cfg->safe_recovery_sec));
+
+	/* sizing and execution gates */
+	sizing_intent(cfg, out->net_delta, out->dims.d, &out->intent);
+	gates.now = in->now;
+	gates.clock = &in->clock;
+	gates.daily_pnl = in->daily_pnl;
+	gates.daily_hedge_count = in->daily_hedge_count;
+	gates.last_hedge_ts = in->last_hedge_ts;
+	gates.last_hedge_price = in->last_hedge_price;
+	gates.stock_position = in->stock_position;
+	gates.pending_hedge_qty = in->pending_hedge_qty;
+	gates.intent = &out->intent;
+	gates.spread_pct = out->spread_pct;
+	gates.spot = out->spot;
+	gates.execution = out->dims.e;
+	gates.suspended = in->suspended;
+	gates.next_state = out->next_state;
+	out->block_mask = out->intent.present ? guards_check(cfg, &gates) : 0;
+	out->block_reason = guards_first(out->block_mask);
+}

@@ -1,0 +1,59 @@
+/*
+ * portfolio.c: sums the per-leg Black-Scholes-Merton delta and gamma.
+ *
+ * The hot path of every evaluation: one bs_delta_gamma() per live leg and
+ * no allocation.
+ */
+#include "portfolio.h"
+
+#include <math.h>
+
+void
+portfolio_compute(const engine_leg *legs, int n, const portfolio_market *m,
+				  double stock_position, double pending_qty,
+				  portfolio_greeks *out)
+{
+	double		delta_sum = 0.0,
+				gamma_sum = 0.0;
+	int			active = 0,
+				expired = 0;
+	bool		spot_ok = isfinite(m->spot) && m->spot > 0.0;
+
+	for (int i = 0; i < n; i++)
+	{
+		const engine_leg *leg = &legs[i];
+		double		t = (leg->expiry - m->now) / PORTFOLIO_SECONDS_PER_YEAR;
+		double		sigma = isnan(leg->implied_vol) ? m->volatility : leg->implied_vol;
+		double		size = leg->quantity * leg->multiplier;
+		double		delta,
+					gamma;
+
+		if (!(t > 0.0))
+		{
+			expired++;
+			continue;
+		}
+		active++;
+		if (!spot_ok)
+			continue;
+		bs_delta_gamma(leg->right, m->spot, leg->strike, t, m->rate, m->yield,
+					   sigma, &delta, &gamma);
+		delta_sum += size * delta;
+		gamma_sum += size * gamma;
+	}
+
+	out->option_delta = delta_sum;
+	out->gamma = gamma_sum;
+	out->net_delta = delta_sum + stock_position + pending_qty;
+	out->legs_active = active;
+	out->legs_expired = expired;
+	out->valid = spot_ok && isfinite(out->net_delta) && isfinite(gamma_sum);
+}
+
+bool
+portfolio_greeks_sane(bool valid, double net_delta, double gamma)
+{
+	return valid && isfinite(net_delta) && isfinite(gamma) &&
+		fabs(net_delta) <= PORTFOLIO_GREEKS_SANITY_LIMIT &&
+		fabs(gamma) <= PORTFOLIO_GREEKS_SANITY_LIMIT;
+}

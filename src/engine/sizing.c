@@ -1,0 +1,58 @@
+/*
+ * sizing.c: hedge side and quantity from the net delta.
+ */
+#include "sizing.h"
+
+#include <math.h>
+#include <string.h>
+
+void
+sizing_intent(const engine_config *cfg, double net_delta, dim_d d, hedge_intent *out)
+{
+	double		a = fabs(net_delta);
+	double		shares;
+
+	memset(out, 0, sizeof(*out));
+	if (d == DIM_D4_INVALID || !isfinite(net_delta) || !(a >= cfg->threshold_hedge_shares))
+		return;
+
+	if (cfg->hedge_to == HEDGE_TO_BAND_EDGE)
+	{
+		double		excess = a - cfg->epsilon_band;
+
+		if (!(excess > 0.0))
+			return;
+		shares = ceil(excess);
+		out->need = net_delta > 0.0 ? -excess : excess;
+	}
+	else
+	{
+		shares = round(a);
+		out->need = -net_delta;
+	}
+	if (shares > cfg->max_hedge_shares_per_order)
+		shares = floor(cfg->max_hedge_shares_per_order);
+	if (!(shares >= 1.0))
+	{
+		out->need = 0.0;
+		return;
+	}
+	out->present = true;
+	out->side = net_delta > 0.0 ? HEDGE_SELL : HEDGE_BUY;
+	out->qty = (int64_t) shares;
+	out->force = (d == DIM_D3_FORCE_HEDGE);
+}
+
+int64_t
+sizing_signed_qty(const hedge_intent *intent)
+{
+	if (!intent->present)
+		return 0;
+	return intent->side == HEDGE_BUY ? intent->qty : -intent->qty;
+}
+
+const char *
+hedge_side_name(hedge_side side)
+{
+	return side == HEDGE_BUY ? "BUY" : "SELL";
+}

@@ -1,0 +1,670 @@
+/*
+ * test_engine.c: engine_evaluate() end to end, as bifrost_evaluate() and
+ * the worker call it: the reference's anchors and hedge flow, its replay
+ * trace with the non-sticky fix, a worker-like session from boot through a
+ * hedge, in-flight hedges, forced hedges, faults and recovery, and the
+ * input checks that become 22023 errors.
+ */
+#include "calendar.h"
+#include "engine.h"
+#include "unit.h"
+
+#include <math.h>
+#include <string.h>
+
+#define DAY 86400.0
+#define T0 1717513200.0			/* 2024-06-04 15:00 UTC = 11:00 New York, a Tuesday */
+
+static engine_config cfg;
+
+/* A fresh quote at now, the clock from the fixed New York rules. */
+static void
+at(engine_input *in, double now, double bid, double ask)
+{
+	in->now = now;
+	calendar_ny_clock(now, &in->clock);
+	in->has_quote = true;
+	in->bid = bid;
+	in->ask = ask;
+	in->quote_ts = now;
+}
+
+static engine_input
+base(void)
+{
+	engine_input in;
+
+	engine_input_init(&in);
+	at(&in, T0, 99.99, 100.01);
+	return in;
+}
+
+/* What-if greeks. */
+static void
+greeks(engine_input *in, double net_delta, double gamma)
+{
+	in->has_greeks = true;
+	in->greeks_net_delta = net_delta;
+	in->greeks_gamma = gamma;
+	in->greeks_valid = true;
+}
+
+static engine_output
+run(const engine_input *in)
+{
+	engine_output out;
+	const char *bad = engine_input_check(in, NULL);
+
+	if (!CHECK(bad == NULL))
+		unit_note("input rejected at %s", bad);
+	memset(&out, 0x5a, sizeof(out));	/* every field must be written */
+	engine_evaluate(&cfg, in, &out);
+	return out;
+}
+
+static const char *
+reason(const engine_output *o)
+{
+	const char *r = guard_reason_name(o->block_reason);
+
+	return r ? r : "none";
+}
+
+static void
+test_straddle_anchor(void)
+{
+	engine_leg	book[2];
+	engine_input in = base();
+	engine_output out;
+
+	/* reference §4: S=K=500, 28 days, sigma 35 %, r 5 %: +7.0153 shares, gamma 1.6398 */
+	for (int i = 0; i < 2; i++)
+	{
+		book[i].right = i == 0 ? BS_CALL : BS_PUT;
+		book[i].strike = 500;
+		book[i].expiry = T0 + 28 * DAY;
+		book[i].quantity = 1;
+		book[i].multiplier = 100;
+		book[i].implied_vol = NAN;
+	}
+	at(&in, T0, 499.95, 500.05);
+	in.legs = book;
+	in.n_legs = 2;
+	out = run(&in);
+	CHECK(out.spot == 500.0);
+	CHECK_NEAR_ABS(out.option_delta, 7.0153, 5e-4);
+	CHECK_NEAR_ABS(out.net_delta, 7.0153, 5e-4);
+	CHECK_NEAR_ABS(out.gamma, 1.6398, 5e-4);
+	CHECK(out.greeks_valid && out.legs_active == 2 && out.legs_expired == 0);
+	CHECK(out.dims.o == DIM_O1_LONG_GAMMA && out.dims.d == DIM_D0_IN_BAND);
+	CHECK(out.dims.l == DIM_L0_NORMAL && out.dims.s == DIM_S0_OK && out.dims.e == DIM_E0_IDLE);
+	CHECK(out.dims.m == DIM_M1_NORMAL);
+	CHECK(out.next_state == TS_NO_TRADE);
+	CHECK(!out.intent.present && out.block_reason == GUARD_NONE && out.block_mask == 0);
+	CHECK(out.data_lag_ms == 0.0);
+	CHECK_NEAR_REL(out.spread_pct, 0.02, 1e-12);
+	CHECK(out.faults_clear_since == T0 && !out.fault);
+
+	/* the stock hedge adds one for one: short 40 shares -> net -32.98, D2, BUY 33 */
+	in.stock_position = -40;
+	out = run(&in);
+	CHECK_NEAR_ABS(out.net_delta, 7.0153 - 40, 5e-4);
+	CHECK_NEAR_ABS(out.option_delta, 7.0153, 5e-4);
+	CHECK(out.dims.d == DIM_D2_HEDGE_NEEDED && out.next_state == TS_NEED_HEDGE);
+	CHECK(out.intent.present && out.intent.side == HEDGE_BUY && out.intent.qty == 33);
+	CHECK(out.block_reason == GUARD_NONE);
+
+	/* short straddle: O2 */
+	book[0].quantity = book[1].quantity = -1;
+	in.stock_position = 0;
+	out = run(&in);
+	CHECK(out.dims.o == DIM_O2_SHORT_GAMMA);
+
+	/* every leg expired: no gamma, O0, the armed machine falls back to IDLE */
+	in.now = T0 + 29 * DAY;
+	calendar_ny_clock(in.now, &in.clock);
+	in.quote_ts = in.now;
+	out = run(&in);
+	CHECK(out.legs_active == 0 && out.legs_expired == 2);
+	CHECK(out.gamma == 0.0 && out.option_delta == 0.0 && out.dims.o == DIM_O0_NONE);
+	CHECK(out.next_state == TS_IDLE);
+}
+
+/* The reference's test_hedge_flow: allowed, min_price_move, spread_too_wide. */
+static void
+test_hedge_flow(void)
+{
+	engine_input in = base();
+	engine_output out;
+	engine_config saved = cfg;
+
+	greeks(&in, 30, 0.02);
+	out = run(&in);
+	CHECK(out.next_state == TS_NEED_HEDGE);
+	CHECK(out.intent.present && out.intent.side == HEDGE_SELL && out.intent.qty == 30);
+	CHECK(!out.intent.force && out.block_reason == GUARD_NONE);
+
+	/* a hedge an hour ago at 100.0: the price has not moved 0.2 % */
+	in.last_hedge_price = 100.0;
+	in.last_hedge_ts = T0 - 3600;
+	out = run(&in);
+	CHECK(out.next_state == TS_PAUSE_COST);
+	CHECK(out.intent.present && out.block_reason == GUARD_MIN_PRICE_MOVE);
+	CHECK((out.block_mask & GUARD_BIT(GUARD_REASON_OF_STATE(TS_PAUSE_COST))) != 0);
+	/* moved 0.2 % exactly: allowed */
+	in.spot = 100.2;
+	out = run(&in);
+	CHECK(out.next_state == TS_NEED_HEDGE && out.block_reason == GUARD_NONE);
+
+	/* spread wider than max_spread_pct: PAUSE_LIQ and spread_too_wide */
+	in = base();
+	greeks(&in, 30, 0.02);
+	cfg.max_spread_pct = 0.01;
+	out = run(&in);
+	CHECK(out.next_state == TS_PAUSE_LIQ);
+	CHECK(out.block_reason == GUARD_SPREAD_TOO_WIDE);
+	cfg = saved;
+
+	/* extreme spread: L2, PAUSE_COST (cost before liquidity), no execution gate: state reason */
+	at(&in, T0, 99.75, 100.25);
+	out = run(&in);
+	CHECK(out.dims.l == DIM_L2_EXTREME_WIDE && out.next_state == TS_PAUSE_COST);
+	CHECK(strcmp(reason(&out), "trading_state_pause_cost") == 0);
+}
+
+/*
+ * The reference's replay_fsm fixture (ticks 99.00/99.10 rising, a position
+ * of option delta 30 at 1001, greeks at 1002, the hedge of -30 shares at
+ * 1004, greeks back to 0 at 1005).  The reference stays in NEED_HEDGE to
+ * the end; with one threshold and no stickiness it returns to NO_TRADE.
+ */
+static void
+test_replay_fsm(void)
+{
+	typedef struct step
+	{
+		const char *what;
+		double		ts;
+		trading_event event;
+		double		bid,
+					ask;
+		double		option_delta;	/* NAN: unchanged */
+		double		stock;			/* NAN: unchanged */
+		trading_state want;
+	} step;
+	static const step steps[] = {
+		{"start", 999, TE_START, 99.00, 99.10, NAN, NAN, TS_SYNC},
+		{"synced", 999, TE_SYNCED, 99.00, 99.10, NAN, NAN, TS_IDLE},
+		{"tick 1000", 1000, TE_TICK, 99.00, 99.10, NAN, NAN, TS_ARMED},
+		{"position 1001", 1001, TE_TICK, 99.00, 99.10, 30, 0, TS_MONITOR},
+		{"greeks 1002", 1002, TE_GREEKS_UPDATE, 99.00, 99.10, 30, NAN, TS_NEED_HEDGE},
+		{"tick 1003", 1003, TE_TICK, 99.10, 99.20, NAN, NAN, TS_NEED_HEDGE},
+		{"position 1004", 1004, TE_TICK, 99.10, 99.20, NAN, -30, TS_NO_TRADE},
+		{"greeks 1005", 1005, TE_GREEKS_UPDATE, 99.10, 99.20, 30, NAN, TS_NO_TRADE},
+		{"tick 1006", 1006, TE_TICK, 99.20, 99.30, NAN, NAN, TS_NO_TRADE},
+	};
+	engine_config saved = cfg;
+	engine_input in;
+	engine_output out;
+	double		option_delta = 0,
+				stock = 0,
+				fcs = NAN;
+	trading_state state = TS_BOOT;
+	bool		reached_need_hedge = false;
+
+	cfg.trading_hours_only = false;	/* 1970 timestamps */
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+	{
+		const step *s = &steps[i];
+
+		if (!isnan(s->option_delta))
+			option_delta = s->option_delta;
+		if (!isnan(s->stock))
+			stock = s->stock;
+		engine_input_init(&in);
+		at(&in, s->ts, s->bid, s->ask);
+		in.state = state;
+		in.event = s->event;
+		in.stock_position = stock;
+		greeks(&in, option_delta + stock, 0.02);	/* one dummy leg: long gamma */
+		in.faults_clear_since = fcs;
+		out = run(&in);
+		if (!CHECK(out.next_state == s->want))
+			unit_note("%s: %s, expected %s", s->what, trading_state_name(out.next_state),
+					  trading_state_name(s->want));
+		if (out.next_state == TS_NEED_HEDGE)
+		{
+			reached_need_hedge = true;
+			CHECK(out.intent.present && out.intent.side == HEDGE_SELL && out.intent.qty == 30);
+			CHECK(out.block_reason == GUARD_NONE);
+		}
+		state = out.next_state;
+		fcs = out.faults_clear_since;
+	}
+	CHECK(reached_need_hedge);
+	CHECK(out.dims.o == DIM_O1_LONG_GAMMA && out.dims.d == DIM_D0_IN_BAND);
+	CHECK(out.net_delta == 0.0 && stock == -30);
+	CHECK(!out.intent.present);
+	cfg = saved;
+}
+
+/*
+ * A worker-like session: boot before any quote (SAFE), quotes arrive,
+ * SAFE waits out safe_recovery_sec, climbs one step per tick to NEED_HEDGE,
+ * sends the hedge (in flight: no second hedge), the fill lands, back to
+ * NO_TRADE.
+ */
+static void
+test_session(void)
+{
+	engine_leg	call;
+	engine_input in;
+	engine_output out;
+	trading_state state = TS_BOOT;
+	double		fcs = NAN,
+				now = T0,
+				stock = 0,
+				pending = 0;
+	int64_t		sent = 0;
+
+	call.right = BS_CALL;
+	call.strike = 100;
+	call.expiry = T0 + 30 * DAY;
+	call.quantity = 1;
+	call.multiplier = 100;
+	call.implied_vol = 0.3;
+
+#define STEP(ev, have_quote) do { \
+	engine_input_init(&in); \
+	at(&in, now, 99.99, 100.01); \
+	in.has_quote = (have_quote); \
+	in.state = state; \
+	in.event = (ev); \
+	in.legs = &call; \
+	in.n_legs = 1; \
+	in.stock_position = stock; \
+	in.pending_hedge_qty = pending; \
+	in.faults_clear_since = fcs; \
+	out = run(&in); \
+	state = out.next_state; \
+	fcs = out.faults_clear_since; \
+} while (0)
+
+	/* boot without a quote: start moves to SAFE (no data) */
+	STEP(TE_START, false);
+	CHECK(state == TS_SAFE && isnan(fcs) && out.fault);
+	CHECK(out.dims.l == DIM_L3_NO_QUOTE && out.dims.m == DIM_M5_STALE);
+	CHECK(isnan(out.spot) && isnan(out.data_lag_ms) && !out.greeks_valid && out.dims.d == DIM_D4_INVALID);
+	CHECK(out.dims.s == DIM_S1_GREEKS_BAD);	/* no spot, no greeks: S1 before S2 */
+	/* quotes: faults clear at now, SAFE holds for 5 s */
+	now += 0.5;
+	STEP(TE_QUOTE, true);
+	CHECK(state == TS_SAFE && fcs == now);
+	now = fcs + 4.999;
+	STEP(TE_TICK, true);
+	CHECK(state == TS_SAFE && fcs == now - 4.999);
+	now = fcs + 5.0;
+	STEP(TE_TICK, true);
+	CHECK(state == TS_SYNC);
+	now += 0.2;
+	STEP(TE_TICK, true);
+	CHECK(state == TS_IDLE);
+	now += 0.2;
+	STEP(TE_TICK, true);
+	CHECK(state == TS_ARMED);
+	now += 0.2;
+	STEP(TE_TICK, true);
+	CHECK(state == TS_MONITOR);
+	now += 0.2;
+	STEP(TE_TICK, true);
+	CHECK(state == TS_NEED_HEDGE);
+	CHECK(out.intent.present && out.intent.side == HEDGE_SELL && out.block_reason == GUARD_NONE);
+	CHECK(out.intent.qty == (int64_t) round(out.option_delta));
+	sent = out.intent.qty;
+
+	/* the worker emits the target and sends the order: in flight */
+	STEP(TE_TARGET_EMITTED, true);
+	CHECK(state == TS_HEDGING);
+	pending = -(double) sent;
+	now += 0.05;
+	STEP(TE_TICK, true);
+	CHECK(state == TS_HEDGING);
+	CHECK(fabs(out.net_delta) < 1.0 && !out.intent.present);	/* the in-flight hedge counts */
+	/* even if delta moves while the order works, nothing is sent twice */
+	pending = -(double) sent + 40;
+	STEP(TE_TICK, true);
+	CHECK(out.intent.present && out.block_reason == GUARD_HEDGE_IN_FLIGHT);
+	/* the fill: stock holds it, nothing in flight */
+	pending = 0;
+	stock = -(double) sent;
+	STEP(TE_HEDGE_DONE, true);
+	CHECK(state == TS_MONITOR);
+	now += 0.2;
+	STEP(TE_TICK, true);
+	CHECK(state == TS_NO_TRADE && !out.intent.present);
+#undef STEP
+}
+
+static void
+test_force(void)
+{
+	engine_input in = base();
+	engine_output out;
+	engine_config saved = cfg;
+
+	/* D3 at max_delta_limit: capped, forced, skips the cooldown */
+	greeks(&in, 800, 0.5);
+	in.last_hedge_ts = T0 - 1;
+	in.last_hedge_price = 100.0;
+	out = run(&in);
+	CHECK(out.dims.d == DIM_D3_FORCE_HEDGE && out.next_state == TS_NEED_HEDGE);
+	CHECK(out.intent.present && out.intent.qty == 500 && out.intent.force);
+	CHECK(out.block_reason == GUARD_NONE);
+
+	/* max_net_delta_shares 100: 100 is D2 (cooldown applies), above it D3 (skips it) */
+	cfg.max_net_delta_shares = 100;
+	greeks(&in, 100, 0.5);
+	in.last_hedge_price = 99.0;
+	out = run(&in);
+	CHECK(out.dims.d == DIM_D2_HEDGE_NEEDED && out.block_reason == GUARD_COOLDOWN);
+	greeks(&in, 100.5, 0.5);
+	out = run(&in);
+	CHECK(out.dims.d == DIM_D3_FORCE_HEDGE && out.intent.force && out.intent.qty == 101);
+	CHECK(out.block_reason == GUARD_NONE);
+	/* but not the daily limit, the position limit or the breaker */
+	in.daily_hedge_count = 50;
+	out = run(&in);
+	CHECK(out.block_reason == GUARD_MAX_DAILY_HEDGE_COUNT);
+	in.daily_pnl = -5000;
+	out = run(&in);
+	CHECK(out.block_reason == GUARD_CIRCUIT_BREAKER && out.dims.s == DIM_S3_RISK_HALT);
+	cfg = saved;
+}
+
+static void
+test_faults(void)
+{
+	engine_input in = base();
+	engine_output out;
+
+	greeks(&in, 30, 0.02);
+
+	/* lag: 1000 ms is fresh, 1 ms more is stale */
+	in.quote_ts = T0 - 1.0;
+	out = run(&in);
+	CHECK(out.data_lag_ms == 1000.0 && out.dims.s == DIM_S0_OK && out.next_state == TS_NEED_HEDGE);
+	in.quote_ts = T0 - 1.001;
+	out = run(&in);
+	CHECK(out.dims.s == DIM_S2_DATA_LAG && out.guards.data_stale && out.next_state == TS_SAFE);
+	CHECK(out.fault && isnan(out.faults_clear_since));
+	CHECK(strcmp(reason(&out), "trading_state_safe") == 0);
+	in.quote_ts = T0;
+
+	/* broker disconnected: E3, SAFE */
+	in.broker_connected = false;
+	in.execution_state = DIM_E0_IDLE;
+	out = run(&in);
+	CHECK(out.dims.e == DIM_E3_DISCONNECTED && out.guards.broker_down && out.next_state == TS_SAFE);
+	in.broker_connected = true;
+	in.execution_state = DIM_E4_BROKER_ERROR;
+	out = run(&in);
+	CHECK(out.guards.exec_fault && out.next_state == TS_SAFE);
+	in.execution_state = DIM_E0_IDLE;
+
+	/* given greeks marked invalid: D4, S1, no intent */
+	in.greeks_valid = false;
+	out = run(&in);
+	CHECK(out.dims.d == DIM_D4_INVALID && out.dims.s == DIM_S1_GREEKS_BAD && out.dims.o == DIM_O0_NONE);
+	CHECK(!out.greeks_valid && out.next_state == TS_SAFE && !out.intent.present);
+	/* absurd greeks are bad greeks */
+	greeks(&in, 2e6, 0.02);
+	out = run(&in);
+	CHECK(!out.greeks_valid && out.guards.greeks_bad);
+	greeks(&in, 30, 0.02);
+
+	/* fault events force SAFE although the data is fine */
+	in.event = TE_DATA_STALE;
+	out = run(&in);
+	CHECK(out.next_state == TS_SAFE && out.fault && isnan(out.faults_clear_since));
+	in.event = TE_TICK;
+
+	/* SAFE recovery through the engine: 5 s clear, not 4.999 */
+	in.state = TS_SAFE;
+	in.faults_clear_since = T0 - 4.999;
+	out = run(&in);
+	CHECK(out.next_state == TS_SAFE && out.faults_clear_since == T0 - 4.999);
+	in.faults_clear_since = T0 - 5.0;
+	out = run(&in);
+	CHECK(out.next_state == TS_SYNC);
+	in.faults_clear_since = NAN;
+	out = run(&in);
+	CHECK(out.next_state == TS_SAFE && out.faults_clear_since == T0);
+	in.event = TE_MANUAL_RESUME;
+	out = run(&in);
+	CHECK(out.next_state == TS_SYNC);
+	in.event = TE_TICK;
+	in.state = TS_MONITOR;
+
+	/* suspended */
+	in.suspended = true;
+	out = run(&in);
+	CHECK(out.next_state == TS_NEED_HEDGE && out.block_reason == GUARD_SUSPENDED);
+	in.suspended = false;
+
+	/* outside trading hours: 2024-06-08 is a Saturday */
+	at(&in, T0 + 4 * DAY, 99.99, 100.01);
+	out = run(&in);
+	CHECK(out.block_reason == GUARD_OUTSIDE_RTH);
+}
+
+static void
+test_spot_and_quote(void)
+{
+	engine_input in = base();
+	engine_output out;
+
+	greeks(&in, 0, 0);
+	out = run(&in);
+	CHECK(out.spot == 100.0);
+	in.spot = 101.5;			/* given spot wins over the mid */
+	out = run(&in);
+	CHECK(out.spot == 101.5);
+	in.has_quote = false;		/* spot without a quote is still no data */
+	out = run(&in);
+	CHECK(out.spot == 101.5 && out.dims.l == DIM_L3_NO_QUOTE && out.guards.data_stale);
+	CHECK(isnan(out.spread_pct) && isnan(out.data_lag_ms));
+	/* a zero bid is no quote, not an error */
+	in = base();
+	in.bid = 0;
+	out = run(&in);
+	CHECK(out.dims.l == DIM_L3_NO_QUOTE && isnan(out.spot) && out.data_lag_ms == 0.0);
+	/* a locked quote is a quote */
+	in = base();
+	in.bid = in.ask = 100.0;
+	out = run(&in);
+	CHECK(out.dims.l == DIM_L0_NORMAL && out.spread_pct == 0.0);
+}
+
+static void
+test_determinism(void)
+{
+	engine_input in = base();
+	engine_output a,
+				b;
+
+	greeks(&in, 42, -0.3);
+	in.last_hedge_ts = T0 - 100;
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0xff, sizeof(b));
+	engine_evaluate(&cfg, &in, &a);
+	engine_evaluate(&cfg, &in, &b);
+	CHECK(a.net_delta == b.net_delta && a.gamma == b.gamma && a.next_state == b.next_state);
+	CHECK(a.intent.qty == b.intent.qty && a.block_mask == b.block_mask);
+	CHECK(a.faults_clear_since == b.faults_clear_since);
+	CHECK(memcmp(&a.dims, &b.dims, sizeof(a.dims)) == 0);
+	CHECK(memcmp(&a.guards, &b.guards, sizeof(a.guards)) == 0);
+}
+
+static void
+test_input_check(void)
+{
+	engine_leg	leg;
+	engine_input in;
+	double		prices[3] = {100, 101, 102};
+	int			bad_leg;
+
+#define BAD(mutation, key) do { \
+	in = base(); \
+	mutation; \
+	{ \
+		const char *got = engine_input_check(&in, NULL); \
+		if (!CHECK(got != NULL && strcmp(got, key) == 0)) \
+			unit_note("expected %s, got %s", key, got ? got : "NULL"); \
+	} \
+} while (0)
+
+	in = base();
+	CHECK(engine_input_check(&in, &bad_leg) == NULL && bad_leg == -1);
+	engine_input_init(&in);
+	CHECK(engine_input_check(&in, NULL) == NULL);
+
+	BAD(in.state = (trading_state) 11, "state");
+	BAD(in.event = (trading_event) -1, "event");
+	BAD(in.now = NAN, "now");
+	BAD(in.now = INFINITY, "now");
+	BAD(in.clock.ny_weekday = (in.clock.ny_weekday + 1) % 7, "clock");
+	BAD(in.clock.ny_seconds = 86400.0, "clock");
+	BAD(in.clock.ny_seconds = -1.0, "clock");
+	BAD(in.clock.ny_early_close_min = -2, "clock");
+	BAD(in.bid = -0.01, "quote.bid");
+	BAD(in.bid = NAN, "quote.bid");
+	BAD(in.ask = -1, "quote.ask");
+	BAD(in.ask = INFINITY, "quote.ask");
+	BAD(in.quote_ts = NAN, "quote.ts");
+	BAD((in.bid = 100.02, in.ask = 100.01), "quote");
+	BAD(in.spot = 0, "spot");
+	BAD(in.spot = -3, "spot");
+	BAD(in.spot = INFINITY, "spot");
+	BAD(in.n_legs = -1, "legs");
+	BAD(in.n_legs = 2, "legs");
+	BAD((greeks(&in, NAN, 0)), "greeks.net_delta");
+	BAD((greeks(&in, 1, INFINITY)), "greeks.gamma");
+	BAD(in.stock_position = NAN, "stock_position");
+	BAD(in.pending_hedge_qty = INFINITY, "pending_hedge_qty");
+	BAD(in.last_hedge_price = 0, "last_hedge.price");
+	BAD(in.last_hedge_price = -1, "last_hedge.price");
+	BAD(in.last_hedge_ts = INFINITY, "last_hedge.ts");
+	BAD(in.daily_hedge_count = -1, "daily_hedge_count");
+	BAD(in.daily_pnl = NAN, "daily_pnl");
+	BAD(in.execution_state = (dim_e) 5, "execution_state");
+	BAD(in.faults_clear_since = -INFINITY, "faults_clear_since");
+	BAD(in.n_prices = 3, "prices");
+	BAD((in.prices = prices, in.n_prices = 3, prices[1] = 0), "prices");
+	prices[1] = 101;
+
+	/* allowed: no quote at all with NaN prices, a zero bid, invalid given greeks with NaN */
+	in = base();
+	in.has_quote = false;
+	in.bid = NAN;
+	CHECK(engine_input_check(&in, NULL) == NULL);
+	in = base();
+	in.bid = 0;
+	CHECK(engine_input_check(&in, NULL) == NULL);
+	in = base();
+	greeks(&in, NAN, NAN);
+	in.greeks_valid = false;
+	CHECK(engine_input_check(&in, NULL) == NULL);
+	in = base();
+	in.prices = prices;
+	in.n_prices = 3;
+	CHECK(engine_input_check(&in, NULL) == NULL);
+
+	/* legs, naming the leg */
+	leg.right = BS_PUT;
+	leg.strike = 95;
+	leg.expiry = T0 + DAY;
+	leg.quantity = -2;
+	leg.multiplier = 100;
+	leg.implied_vol = NAN;
+	{
+		engine_leg	legs[3];
+		static const char *const keys[] = {
+			"legs.option_right", "legs.strike", "legs.expiry", "legs.quantity",
+			"legs.multiplier", "legs.implied_vol"
+		};
+
+		for (int k = 0; k < 6; k++)
+		{
+			const char *got;
+
+			legs[0] = legs[1] = legs[2] = leg;
+			switch (k)
+			{
+				case 0:
+					legs[2].right = (bs_right) 7;
+					break;
+				case 1:
+					legs[2].strike = 0;
+					break;
+				case 2:
+					legs[2].expiry = NAN;
+					break;
+				case 3:
+					legs[2].quantity = INFINITY;
+					break;
+				case 4:
+					legs[2].multiplier = 0;
+					break;
+				case 5:
+					legs[2].implied_vol = -0.1;
+					break;
+			}
+			in = base();
+			in.legs = legs;
+			in.n_legs = 3;
+			got = engine_input_check(&in, &bad_leg);
+			if (!CHECK(got != NULL && strcmp(got, keys[k]) == 0 && bad_leg == 2))
+				unit_note("leg case %d: %s, leg %d", k, got ? got : "NULL", bad_leg);
+		}
+		legs[2] = leg;
+		legs[2].implied_vol = 0.0;	/* zero vol is allowed */
+		legs[1].expiry = T0 - DAY;	/* expired legs are allowed */
+		in = base();
+		in.legs = legs;
+		in.n_legs = 3;
+		CHECK(engine_input_check(&in, &bad_leg) == NULL && bad_leg == -1);
+	}
+#undef BAD
+}
+
+static void
+test_input_defaults(void)
+{
+	engine_input in;
+
+	engine_input_init(&in);
+	CHECK(in.state == TS_MONITOR && in.event == TE_TICK);
+	CHECK(!in.has_quote && isnan(in.spot) && !in.has_greeks && in.n_legs == 0);
+	CHECK(in.stock_position == 0 && in.pending_hedge_qty == 0);
+	CHECK(isnan(in.last_hedge_price) && isnan(in.last_hedge_ts));
+	CHECK(in.daily_hedge_count == 0 && in.daily_pnl == 0);
+	CHECK(in.execution_state == DIM_E0_IDLE && in.broker_connected);
+	CHECK(isnan(in.faults_clear_since) && !in.suspended);
+}
+
+int
+main(void)
+{
+	engine_config_defaults(&cfg);
+	test_input_defaults();
+	test_straddle_anchor();
+	test_hedge_flow();
+	test_replay_fsm();
+	test_session();
+	test_force();
+	test_faults();
+	test_spot_and_quote();
+	test_determinism();
+	test_input_check();
+	return unit_summary("test_engine");
+}
