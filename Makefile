@@ -34,6 +34,9 @@ PG_OBJS = \
 	src/pg/worker.o \
 	src/pg/store.o \
 	src/pg/config_sql.o \
+	src/pg/engine_glue.o \
+	src/pg/evaluate_sql.o \
+	src/pg/calendar_sql.o \
 	src/pg/pricing_sql.o
 
 OBJS = $(PG_OBJS) $(NET_OBJS) $(ENGINE_OBJS)

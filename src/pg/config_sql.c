@@ -20,6 +20,7 @@
 #include "utils/numeric.h"
 
 #include "../engine/config_schema.h"
+#include "config_sql.h"
 #include "worker.h"
 
 PG_FUNCTION_INFO_V1(bifrost_config_defaults);
@@ -61,8 +62,8 @@ scalar_to_value(const JsonbValue *jv, config_value *out)
 }
 
 /* Decodes a jsonb document into the validator's view of it (palloc'd). */
-static void
-jsonb_to_value(Jsonb *jb, config_value *out)
+void
+config_jsonb_to_value(Jsonb *jb, config_value *out)
 {
 	if (JB_ROOT_IS_SCALAR(jb))
 	{
@@ -108,8 +109,8 @@ jsonb_to_value(Jsonb *jb, config_value *out)
 }
 
 /* The schema's checks plus the ones only PostgreSQL can make (time zones). */
-static bool
-check_value(const config_key_spec *spec, const config_value *v, char *msg, size_t msglen)
+bool
+config_value_valid(const config_key_spec *spec, const config_value *v, char *msg, size_t msglen)
 {
 	if (!config_check_value(spec, v, msg, msglen))
 		return false;
@@ -174,7 +175,7 @@ load_config_rows(config_rows *rows)
 		if (isnull)
 			rows->by_key[idx]->kind = CONFIG_VALUE_NULL;
 		else
-			jsonb_to_value(DatumGetJsonbP(d), rows->by_key[idx]);
+			config_jsonb_to_value(DatumGetJsonbP(d), rows->by_key[idx]);
 	}
 }
 
@@ -218,7 +219,7 @@ bifrost_config_problems(PG_FUNCTION_ARGS)
 
 		if (rows.by_key[i] == NULL)
 			emit_problem(&sink, config_keys[i].key, "missing: the key has no row in bifrost.config");
-		else if (!check_value(&config_keys[i], rows.by_key[i], msg, sizeof(msg)))
+		else if (!config_value_valid(&config_keys[i], rows.by_key[i], msg, sizeof(msg)))
 			emit_problem(&sink, config_keys[i].key, msg);
 		else
 			checked[i] = rows.by_key[i];
@@ -271,8 +272,8 @@ bifrost_config_set(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unknown configuration key \"%s\"", key),
 				 errhint("SELECT key FROM bifrost.config lists the keys; the README explains each.")));
-	jsonb_to_value(value, &decoded);
-	if (!check_value(spec, &decoded, msg, sizeof(msg)))
+	config_jsonb_to_value(value, &decoded);
+	if (!config_value_valid(spec, &decoded, msg, sizeof(msg)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid value %s for configuration key \"%s\"", value_text, key),
@@ -284,7 +285,7 @@ bifrost_config_set(PG_FUNCTION_ARGS)
 	load_config_rows(&rows);
 	rows.by_key[idx] = &decoded;
 	for (int i = 0; i < config_key_count; i++)
-		if (rows.by_key[i] && check_value(&config_keys[i], rows.by_key[i], msg, sizeof(msg)))
+		if (rows.by_key[i] && config_value_valid(&config_keys[i], rows.by_key[i], msg, sizeof(msg)))
 			checked[i] = rows.by_key[i];
 	hit.key = key;
 	config_check_cross((const config_value *const *) checked, find_cross_problem, &hit);

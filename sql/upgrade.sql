@@ -1,0 +1,65 @@
+-- upgrade: bifrost 0.1 updated to 0.2 with ALTER EXTENSION ... UPDATE gets
+-- the 0.2 functions, records the step in bifrost.schema_version, and passes
+-- its self-check; a fresh install at the default version has the same
+-- catalog.  Leaves the database without the extension.
+SET client_min_messages = warning;
+DROP EXTENSION IF EXISTS bifrost;
+CREATE EXTENSION bifrost VERSION '0.1';
+RESET client_min_messages;
+
+SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
+SELECT source, target, path FROM pg_extension_update_paths('bifrost')
+ WHERE source = '0.1' AND target = '0.2';
+
+-- 0.1: no pricing functions yet, every check passes
+SELECT count(*) AS pricing_functions
+  FROM pg_proc WHERE proname IN ('bifrost_bs_price', 'bifrost_bs_greeks', 'bifrost_implied_vol');
+SELECT version, name FROM bifrost.schema_version ORDER BY 1;
+SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
+
+-- something a user stored in 0.1 survives the update
+SELECT bifrost_config_set('gates.state.delta.epsilon_band', '12');
+
+ALTER EXTENSION bifrost UPDATE TO '0.2';
+SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
+
+-- 0.2: the pricing functions belong to the extension and work
+SELECT p.oid::regprocedure AS function, p.provolatile, p.proisstrict, p.proparallel, p.proretset,
+       obj_description(p.oid, 'pg_proc') IS NOT NULL AS commented
+  FROM pg_depend d JOIN pg_proc p ON p.oid = d.objid
+ WHERE d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'bifrost')
+   AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
+   AND p.proname IN ('bifrost_bs_price', 'bifrost_bs_greeks', 'bifrost_implied_vol')
+ ORDER BY p.proname;
+SELECT round(bifrost_bs_price('C', 100, 100, 1, 0.05, 0, 0.2)::numeric, 4) AS price,
+       round((bifrost_bs_greeks('C', 100, 100, 1, 0.05, 0, 0.2)).delta::numeric, 4) AS delta,
+       round(bifrost_implied_vol('C', 10.4506, 100, 100, 1, 0.05, 0)::numeric, 4) AS iv;
+SELECT version, name FROM bifrost.schema_version ORDER BY 1;
+SELECT value FROM bifrost.config WHERE key = 'gates.state.delta.epsilon_band';
+
+-- the expected schema was re-baked: it lists the new functions, and the
+-- self-check finds the upgraded catalog whole
+SELECT f AS expected_function
+  FROM jsonb_array_elements_text(bifrost.expected_schema()->'functions') f
+ WHERE f ~ 'bifrost_(bs_|implied)'
+ ORDER BY 1;
+SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
+SELECT category, name, detail FROM bifrost_self_check() WHERE NOT ok;
+
+-- a fresh install at the default version (0.1 then the update script) has
+-- the same catalog and the same expected schema as the updated one
+CREATE TEMP TABLE upgraded AS
+SELECT bifrost._catalog_snapshot() AS live, bifrost.expected_schema() AS expected;
+SET client_min_messages = warning;
+DROP EXTENSION bifrost;
+CREATE EXTENSION bifrost;
+RESET client_min_messages;
+SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
+SELECT u.live = bifrost._catalog_snapshot() AS same_catalog,
+       u.expected = bifrost.expected_schema() AS same_expected_schema
+  FROM upgraded u;
+SELECT version, name FROM bifrost.schema_version ORDER BY 1;
+SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
+DROP TABLE upgraded;
+
+DROP EXTENSION bifrost;
