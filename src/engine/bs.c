@@ -51,6 +51,18 @@ log_moneyness(double s, double k)
 	return log(s) - log(k);
 }
 
+/* Below this total vol, ln(s/k) is taken with log1p near the money. */
+#define LOG1P_MAX_V 1e-2
+
+/* ln(s/k) where a ratio that over/underflows falls back to a difference of logs. */
+static inline double
+log_ratio(double s, double k)
+{
+	double		ratio = s / k;
+
+	return isnormal(ratio) ? log(ratio) : log(s) - log(k);
+}
+
 /* e^{xb} and e^{xb} - 1 for xb <= 0, each to full relative precision. */
 static inline void
 exp_pair(double xb, double *ex, double *em)
@@ -198,28 +210,55 @@ typedef struct bs_core
 	double		otm;			/* value of the out-of-the-money right */
 } bs_core;
 
+void
+bs_term_init(bs_term *term, double t, double r, double q, double sigma)
+{
+	term->t = t;
+	term->r = r;
+	term->q = q;
+	term->sigma = sigma;
+	term->sqrt_t = (t > 0.0) ? sqrt(t) : 0.0;
+	term->v = sigma * term->sqrt_t;
+	/* q = 0 (most equities) and r = 0 are common: e^0 needs no call */
+	term->eq = (q == 0.0 || !(t > 0.0)) ? 1.0 : exp(-q * t);
+	term->er = (r == 0.0 || !(t > 0.0)) ? 1.0 : exp(-r * t);
+}
+
 /* Returns 0 when the total vol is zero: the caller takes the limits. */
 static inline int
-core_eval(double s, double k, double t, double r, double q, double sigma,
-		  bs_core *c)
+core_eval_term(const bs_term *term, double s, double k, bs_core *c)
 {
 	double		xb;
 
-	if (!(t > 0.0))
+	if (!(term->t > 0.0) || !(term->v > 0.0))
 		return 0;
-	c->sqrt_t = sqrt(t);
-	c->v = sigma * c->sqrt_t;
-	if (!(c->v > 0.0))
-		return 0;
-	c->eq = exp(-q * t);
-	c->a = s * c->eq;
-	c->b = k * exp(-r * t);
-	c->x = log_moneyness(s, k) + (r - q) * t;
+	c->sqrt_t = term->sqrt_t;
+	c->v = term->v;
+	c->eq = term->eq;
+	c->a = s * term->eq;
+	c->b = k * term->er;
+	/*
+	 * log1p keeps ln(s/k) exact near the money, which matters only when a
+	 * tiny total vol magnifies its error in d1 = x/v; otherwise plain log is
+	 * as good and cheaper.
+	 */
+	c->x = (c->v < LOG1P_MAX_V ? log_moneyness(s, k) : log_ratio(s, k)) +
+		(term->r - term->q) * term->t;
 	xb = -fabs(c->x);
 	c->m = (c->x > 0.0) ? c->a : c->b;
 	exp_pair(xb, &c->ex, &c->em);
 	c->otm = c->m * otm_units(xb, c->v, c->ex, c->em, &c->up, &c->dn);
 	return 1;
+}
+
+static inline int
+core_eval(double s, double k, double t, double r, double q, double sigma,
+		  bs_core *c)
+{
+	bs_term		term;
+
+	bs_term_init(&term, t, r, q, sigma);
+	return core_eval_term(&term, s, k, c);
 }
 
 /*
@@ -257,21 +296,30 @@ core_value(const bs_core *c, bs_right right, double *n1, double *n2)
 }
 
 double
-bs_price(bs_right right, double s, double k, double t,
-		 double r, double q, double sigma)
+bs_price_term(const bs_term *term, bs_right right, double s, double k)
 {
 	bs_core		c;
 	double		n1,
 				n2;
 
-	if (!core_eval(s, k, t, r, q, sigma, &c))
+	if (!core_eval_term(term, s, k, &c))
 	{
 		bs_greeks	g;
 
-		degenerate_greeks(right, s, k, t, r, q, &g);
+		degenerate_greeks(right, s, k, term->t, term->r, term->q, &g);
 		return g.price;
 	}
 	return core_value(&c, right, &n1, &n2);
+}
+
+double
+bs_price(bs_right right, double s, double k, double t,
+		 double r, double q, double sigma)
+{
+	bs_term		term;
+
+	bs_term_init(&term, t, r, q, sigma);
+	return bs_price_term(&term, right, s, k);
 }
 
 void

@@ -54,6 +54,26 @@ typedef struct bs_greeks
 #define BS_IV_MAX_ITER 64
 
 /* Option value. */
+/*
+ * What a price shares with every other price of the same expiry, rate,
+ * yield and vol: sqrt(t), sigma sqrt(t) and the discount factors.  Pricing
+ * a chain or a column with one term saves their cost on every call.
+ */
+typedef struct bs_term
+{
+	double		t,
+				r,
+				q,
+				sigma;
+	double		sqrt_t;
+	double		v;				/* sigma sqrt(t) */
+	double		eq;				/* e^{-qt} */
+	double		er;				/* e^{-rt} */
+} bs_term;
+
+extern void bs_term_init(bs_term *term, double t, double r, double q, double sigma);
+extern double bs_price_term(const bs_term *term, bs_right right, double s, double k);
+
 extern double bs_price(bs_right right, double s, double k, double t,
 					   double r, double q, double sigma);
 

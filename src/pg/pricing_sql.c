@@ -160,8 +160,23 @@ bifrost_bs_price(PG_FUNCTION_ARGS)
 	double		q = PG_GETARG_FLOAT8(5);
 	double		sigma = PG_GETARG_FLOAT8(6);
 
+	bs_term    *term = (bs_term *) fcinfo->flinfo->fn_extra;
+
 	check_inputs("bifrost_bs_price", s, k, t, r, q, sigma);
-	PG_RETURN_FLOAT8(bs_price(right, s, k, t, r, q, sigma));
+
+	/*
+	 * A column of prices usually shares t, r, q and sigma: keep the term of
+	 * the last call in fn_extra and rebuild it only when one of them moves.
+	 */
+	if (term == NULL)
+	{
+		term = MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, sizeof(bs_term));
+		bs_term_init(term, t, r, q, sigma);
+		fcinfo->flinfo->fn_extra = term;
+	}
+	else if (term->t != t || term->r != r || term->q != q || term->sigma != sigma)
+		bs_term_init(term, t, r, q, sigma);
+	PG_RETURN_FLOAT8(bs_price_term(term, right, s, k));
 }
 
 /*
