@@ -17,7 +17,11 @@ ENGINE_OBJS = \
 	src/engine/engine.o \
 	src/engine/engine_config.o \
 	src/engine/guards.o \
+	src/engine/paper_fill.o \
+	src/engine/pnl.o \
 	src/engine/portfolio.o \
+	src/engine/rng.o \
+	src/engine/sim_feed.o \
 	src/engine/sizing.o \
 	src/engine/trading_fsm.o
 
@@ -36,6 +40,9 @@ PG_OBJS = \
 	src/pg/config_sql.o \
 	src/pg/engine_glue.o \
 	src/pg/evaluate_sql.o \
+	src/pg/feed.o \
+	src/pg/hedge_store.o \
+	src/pg/hedger.o \
 	src/pg/calendar_sql.o \
 	src/pg/pricing_sql.o
 

@@ -88,14 +88,12 @@ engine_glue_load_config(engine_config *cfg)
 }
 
 void
-engine_glue_clock(TimestampTz now, engine_clock *out)
+engine_glue_ny_wallclock(TimestampTz now, engine_clock *out)
 {
 	static pg_tz *ny = NULL;
 	struct pg_tm tm;
 	fsec_t		fsec;
 	int			tzoff;
-	Oid			types[1] = {DATEOID};
-	Datum		values[1];
 
 	if (ny == NULL && (ny = pg_tzset(NY_TIME_ZONE)) == NULL)
 		elog(ERROR, "time zone \"%s\" is not installed", NY_TIME_ZONE);
@@ -109,9 +107,18 @@ engine_glue_clock(TimestampTz now, engine_clock *out)
 	out->ny_seconds = tm.tm_hour * 3600.0 + tm.tm_min * 60.0 + tm.tm_sec + fsec / 1e6;
 	out->ny_holiday = false;
 	out->ny_early_close_min = -1;
+}
 
+void
+engine_glue_holiday(int32 ny_date, bool *holiday, int *early_close_min)
+{
+	Oid			types[1] = {DATEOID};
+	Datum		values[1];
+
+	*holiday = false;
+	*early_close_min = -1;
 	/* DateADT counts days from 2000-01-01 */
-	values[0] = DateADTGetDatum((DateADT) (out->ny_date - (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE)));
+	values[0] = DateADTGetDatum((DateADT) (ny_date - (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE)));
 	if (SPI_execute_with_args("SELECT early_close FROM bifrost.market_holidays WHERE day = $1",
 							  1, types, values, NULL, true, 1) != SPI_OK_SELECT)
 		elog(ERROR, "could not read bifrost.market_holidays");
@@ -121,8 +128,34 @@ engine_glue_clock(TimestampTz now, engine_clock *out)
 		Datum		d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 
 		if (isnull)
-			out->ny_holiday = true;
+			*holiday = true;
 		else
-			out->ny_early_close_min = (int) (DatumGetTimeADT(d) / USECS_PER_MINUTE);
+			*early_close_min = (int) (DatumGetTimeADT(d) / USECS_PER_MINUTE);
 	}
+}
+
+void
+engine_glue_clock(TimestampTz now, engine_clock *out)
+{
+	engine_glue_ny_wallclock(now, out);
+	engine_glue_holiday(out->ny_date, &out->ny_holiday, &out->ny_early_close_min);
+}
+
+int32
+engine_glue_local_date(TimestampTz now, const char *tz_name)
+{
+	pg_tz	   *tz = pg_tzset(tz_name);
+	struct pg_tm tm;
+	fsec_t		fsec;
+	int			tzoff;
+
+	if (tz == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("time zone \"%s\" is not known", tz_name)));
+	if (timestamp2tm(now, &tzoff, &tm, &fsec, NULL, tz) != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("timestamp out of range")));
+	return calendar_days_from_civil(tm.tm_year, tm.tm_mon, tm.tm_mday);
 }

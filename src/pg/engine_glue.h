@@ -36,4 +36,13 @@ extern void engine_glue_check_config(const engine_config *cfg, const char *conte
 /* The New York clock of an instant, holidays from bifrost.market_holidays (SPI connected). */
 extern void engine_glue_clock(TimestampTz now, engine_clock *out);
 
+/* The same without the holiday lookup: no SPI, no transaction needed. */
+extern void engine_glue_ny_wallclock(TimestampTz now, engine_clock *out);
+
+/* The holiday status of a New York date from bifrost.market_holidays (SPI connected). */
+extern void engine_glue_holiday(int32 ny_date, bool *holiday, int *early_close_min);
+
+/* Calendar date (days since 1970-01-01) of an instant in a named time zone. */
+extern int32 engine_glue_local_date(TimestampTz now, const char *tz_name);
+
 #endif							/* BIFROST_ENGINE_GLUE_H */

@@ -7,6 +7,8 @@
  */
 #include "postgres.h"
 
+#include <math.h>
+
 #include "access/xact.h"
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
@@ -17,6 +19,7 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
+#include "engine_glue.h"
 #include "guc.h"
 #include "store.h"
 
@@ -69,8 +72,8 @@ store_extension_ready(void)
 	return OidIsValid(get_extension_oid("bifrost", true));
 }
 
-static void
-exec_checked(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls, int expected)
+void
+store_exec(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls, int expected)
 {
 	int			rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
 
@@ -109,7 +112,7 @@ store_write_heartbeat(const daemon_snapshot *snap)
 	values[5] = CStringGetTextDatum(daemon_state_name(snap->state));
 	values[6] = CStringGetTextDatum(snap->broker);
 	values[7] = TimestampTzGetDatum(snap->started_at);
-	exec_checked(sql, 8, types, values, nulls, SPI_OK_INSERT);
+	store_exec(sql, 8, types, values, nulls, SPI_OK_INSERT);
 }
 
 /*
@@ -132,13 +135,13 @@ store_write_status(const daemon_snapshot *snap, const char *history_reason)
 		" INSERT INTO bifrost.status_current AS s (id, daemon_state, trading_state, symbol, spot, bid, ask,"
 		"   net_delta, stock_position, option_legs_count, daily_hedge_count, daily_pnl, data_lag_ms,"
 		"   config_summary, ts, trading_state_since)"
-		" SELECT 1, $1, $2, cfg.symbol, NULL, NULL, NULL, NULL, NULL,"
-		"   (SELECT count(*) FROM bifrost.legs l WHERE l.symbol = cfg.symbol AND l.quantity <> 0"
-		"      AND l.expiry > now())::integer,"
-		"   0, 0, NULL,"
+		" SELECT 1, $1, $2, cfg.symbol, $5, $6, $7, $8, $9,"
+		"   coalesce($10, (SELECT count(*) FROM bifrost.legs l WHERE l.symbol = cfg.symbol AND l.quantity <> 0"
+		"      AND l.expiry > now())::integer),"
+		"   coalesce($11, 0), coalesce($12, 0), $13,"
 		"   format('cfg=%s broker=%s feed=%s paper=%s', cfg.hash, $3, $4,"
 		"          CASE WHEN coalesce(cfg.paper, true) THEN 'on' ELSE 'off' END),"
-		"   now(), now()"
+		"   now(), coalesce($14, now())"
 		" FROM cfg"
 		" ON CONFLICT (id) DO UPDATE SET daemon_state = EXCLUDED.daemon_state,"
 		"   trading_state = EXCLUDED.trading_state, symbol = EXCLUDED.symbol, spot = EXCLUDED.spot,"
@@ -146,7 +149,8 @@ store_write_status(const daemon_snapshot *snap, const char *history_reason)
 		"   stock_position = EXCLUDED.stock_position, option_legs_count = EXCLUDED.option_legs_count,"
 		"   daily_hedge_count = EXCLUDED.daily_hedge_count, daily_pnl = EXCLUDED.daily_pnl,"
 		"   data_lag_ms = EXCLUDED.data_lag_ms, config_summary = EXCLUDED.config_summary, ts = EXCLUDED.ts,"
-		"   trading_state_since = CASE WHEN s.trading_state IS DISTINCT FROM EXCLUDED.trading_state"
+		"   trading_state_since = CASE WHEN $14 IS NOT NULL THEN $14"
+		"     WHEN s.trading_state IS DISTINCT FROM EXCLUDED.trading_state"
 		"     THEN EXCLUDED.ts ELSE s.trading_state_since END";
 	static const char *history_sql =
 		"INSERT INTO bifrost.status_history (daemon_state, trading_state, symbol, spot, bid, ask,"
@@ -156,21 +160,46 @@ store_write_status(const daemon_snapshot *snap, const char *history_reason)
 		"  option_legs_count, daily_hedge_count, daily_pnl, data_lag_ms, config_summary, ts,"
 		"  trading_state_since, $1"
 		" FROM bifrost.status_current WHERE id = 1";
-	Oid			types[4] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID};
-	Datum		values[4];
+	Oid			types[14] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
+		FLOAT8OID, INT4OID, INT4OID, INT4OID, FLOAT8OID, FLOAT8OID, TIMESTAMPTZOID};
+	Datum		values[14];
+	char		nulls[15] = "              ";
+	const hedger_figures *f = snap->figures;
+	bool		have = f && f->valid;
 
 	values[0] = CStringGetTextDatum(daemon_state_name(snap->state));
-	values[1] = CStringGetTextDatum(snap->trading_state);
+	values[1] = CStringGetTextDatum(have ? f->trading_state : snap->trading_state);
 	values[2] = CStringGetTextDatum(snap->broker);
 	values[3] = CStringGetTextDatum(bifrost_feed_name(bifrost_feed));
-	exec_checked(upsert_sql, 4, types, values, NULL, SPI_OK_INSERT);
+#define FIG(i, x) do { double v_ = (x); values[i] = Float8GetDatum(v_); if (!have || !isfinite(v_)) nulls[i] = 'n'; } while (0)
+	FIG(4, have ? f->spot : NAN);
+	FIG(5, have ? f->bid : NAN);
+	FIG(6, have ? f->ask : NAN);
+	FIG(7, have ? f->net_delta : NAN);
+#undef FIG
+	values[8] = Int32GetDatum(have ? (int32) llround(f->stock_position) : 0);
+	values[9] = Int32GetDatum(have ? f->option_legs_count : 0);
+	values[10] = Int32GetDatum(have ? f->daily_hedge_count : 0);
+	values[11] = Float8GetDatum(have ? f->daily_pnl : 0);
+	values[12] = Float8GetDatum(have ? f->data_lag_ms : 0);
+	values[13] = TimestampTzGetDatum(have && isfinite(f->trading_state_since) ?
+									 epoch_to_timestamptz(f->trading_state_since) : 0);
+	if (!have)
+		nulls[8] = nulls[9] = nulls[10] = nulls[11] = 'n';
+	if (!have || !isfinite(f->daily_pnl))
+		nulls[11] = 'n';
+	if (!have || !isfinite(f->data_lag_ms))
+		nulls[12] = 'n';
+	if (!have || !isfinite(f->trading_state_since))
+		nulls[13] = 'n';
+	store_exec(upsert_sql, 14, types, values, nulls, SPI_OK_INSERT);
 
 	if (history_reason)
 	{
 		Oid			htypes[1] = {TEXTOID};
 		Datum		hvalues[1] = {CStringGetTextDatum(history_reason)};
 
-		exec_checked(history_sql, 1, htypes, hvalues, NULL, SPI_OK_INSERT);
+		store_exec(history_sql, 1, htypes, hvalues, NULL, SPI_OK_INSERT);
 	}
 }
 
@@ -180,7 +209,7 @@ store_read_suspended(void)
 	bool		isnull;
 	Datum		d;
 
-	exec_checked("SELECT suspended FROM bifrost.daemon_run_status WHERE id = 1",
+	store_exec("SELECT suspended FROM bifrost.daemon_run_status WHERE id = 1",
 				 0, NULL, NULL, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 0)
 		return false;
@@ -206,7 +235,7 @@ store_claim_commands(TimestampTz worker_started, control_command *out, int max)
 	Datum		values[2] = {TimestampTzGetDatum(worker_started), Int32GetDatum(max)};
 	int			n;
 
-	exec_checked(sql, 2, types, values, NULL, SPI_OK_UPDATE_RETURNING);
+	store_exec(sql, 2, types, values, NULL, SPI_OK_UPDATE_RETURNING);
 	n = (int) SPI_processed;
 	for (int i = 0; i < n; i++)
 	{
@@ -237,7 +266,7 @@ store_set_command_result(int64 id, const char *result)
 	Oid			types[2] = {INT8OID, TEXTOID};
 	Datum		values[2] = {Int64GetDatum(id), CStringGetTextDatum(result)};
 
-	exec_checked("UPDATE bifrost.daemon_control SET result = $2 WHERE id = $1",
+	store_exec("UPDATE bifrost.daemon_control SET result = $2 WHERE id = $1",
 				 2, types, values, NULL, SPI_OK_UPDATE);
 }
 
@@ -247,7 +276,7 @@ store_record_error(const char *message)
 	Oid			types[1] = {TEXTOID};
 	Datum		values[1] = {CStringGetTextDatum(message)};
 
-	exec_checked("UPDATE bifrost.daemon_heartbeat SET last_error = $1, last_error_at = now() WHERE id = 1",
+	store_exec("UPDATE bifrost.daemon_heartbeat SET last_error = $1, last_error_at = now() WHERE id = 1",
 				 1, types, values, NULL, SPI_OK_UPDATE);
 }
 
@@ -256,7 +285,7 @@ store_config_hash(char *out, size_t len)
 {
 	char	   *hash;
 
-	exec_checked("SELECT " CONFIG_HASH_SQL " FROM bifrost.config", 0, NULL, NULL, NULL, SPI_OK_SELECT);
+	store_exec("SELECT " CONFIG_HASH_SQL " FROM bifrost.config", 0, NULL, NULL, NULL, SPI_OK_SELECT);
 	hash = SPI_processed == 1 ? SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1) : NULL;
 	strlcpy(out, hash ? hash : "", len);
 }

@@ -7,6 +7,7 @@
 #include "datatype/timestamp.h"
 
 #include "../engine/daemon_fsm.h"
+#include "hedger.h"
 
 #define STORE_ERROR_MAX 512
 #define STORE_MAX_COMMANDS_PER_CLAIM 32
@@ -22,6 +23,7 @@ typedef struct daemon_snapshot
 	TimestampTz started_at;
 	TimestampTz next_retry;		/* 0 when no retry is scheduled */
 	bool		graceful_stop;	/* stamp graceful_shutdown_at */
+	const hedger_figures *figures;	/* NULL or !valid: no trading figures yet */
 } daemon_snapshot;
 
 typedef struct control_command
@@ -40,6 +42,10 @@ typedef void (*store_work_fn) (void *arg);
  */
 extern bool store_run(const char *activity, store_work_fn fn, void *arg,
 					  char *errbuf, size_t errlen);
+
+/* Runs one statement with parameters; raises unless SPI answers expected. */
+extern void store_exec(const char *sql, int nargs, Oid *types, Datum *values,
+					   const char *nulls, int expected);
 
 /* Inside store_run: */
 extern bool store_extension_ready(void);

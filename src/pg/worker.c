@@ -25,7 +25,9 @@
 #include "utils/timestamp.h"
 
 #include "../net/broker_link.h"
+#include "engine_glue.h"
 #include "guc.h"
+#include "hedger.h"
 #include "store.h"
 #include "worker.h"
 
@@ -79,7 +81,11 @@ report_activity(const char *detail)
 static daemon_snapshot
 snapshot_now(bool graceful_stop)
 {
+	static hedger_figures figures;
 	daemon_snapshot snap;
+
+	hedger_figures_get(&figures);
+	snap.figures = &figures;
 
 	snap.state = run.state;
 	snap.trading_state = "BOOT";	/* the trading engine arrives with the next issue */
@@ -171,6 +177,34 @@ set_state(daemon_state to)
 		run.state = to;
 		write_beat(false, NULL);
 	}
+}
+
+static double
+wall_now(void)
+{
+	return timestamptz_to_epoch(GetCurrentTimestamp());
+}
+
+/* The hedger writes status rows inside its own transactions through this. */
+static void
+write_status_for_hedger(const hedger_figures *figures, const char *history_reason)
+{
+	daemon_snapshot snap = snapshot_now(false);
+
+	snap.figures = figures;
+	store_write_status(&snap, history_reason);
+}
+
+/* The trading half runs while the daemon is RUNNING or RUNNING_SUSPENDED. */
+static void
+start_hedger(void)
+{
+	char		why[STORE_ERROR_MAX];
+
+	if (hedger_active() || !daemon_state_is_running(run.state))
+		return;
+	if (!hedger_start(wall_now(), write_status_for_hedger, why, sizeof(why)))
+		record_error(why);
 }
 
 static bool
@@ -284,6 +318,7 @@ connect_broker(void)
 		set_state(DAEMON_RUNNING);
 		refresh_suspended();
 		apply_suspension();
+		start_hedger();
 		return;
 	}
 
@@ -329,6 +364,7 @@ notice_config_change(void)
 	if (strcmp(hash, run.config_hash) == 0)
 		return;
 	strlcpy(run.config_hash, hash, sizeof(run.config_hash));
+	hedger_reload();
 	write_beat(false, NULL);
 }
 
@@ -339,6 +375,9 @@ heartbeat(void)
 
 	refresh_suspended();
 	apply_suspension();
+	start_hedger();
+	if (hedger_active())
+		hedger_heartbeat(wall_now(), suspend_wanted(), run.broker_connected);
 	run.heartbeats++;
 	if (bifrost_history_sample_every > 0 && run.heartbeats % bifrost_history_sample_every == 0)
 		history_reason = "heartbeat_sample";
@@ -411,6 +450,15 @@ execute_command(const control_command *cmd, bool *stop)
 			return "still suspended: bifrost.enabled is off";
 		return was_running ? "already running" : "resumed";
 	}
+	if (strcmp(cmd->command, "flatten") == 0)
+	{
+		/* bifrost_flatten() set the suspended flag: no hedging after it */
+		refresh_suspended();
+		apply_suspension();
+		return hedger_flatten(wall_now(), run.broker_connected);
+	}
+	if (strcmp(cmd->command, "resume_trading") == 0)
+		return hedger_resume_trading(wall_now(), suspend_wanted(), run.broker_connected);
 	if (strcmp(cmd->command, "retry_broker") == 0)
 	{
 		if (run.state != DAEMON_WAITING_BROKER)
@@ -448,6 +496,7 @@ worker_shutdown(const char *why)
 {
 	HOLD_INTERRUPTS();
 	ereport(LOG, (errmsg("bifrost hedger stopping: %s", why)));
+	hedger_stop();
 	if (run.extension_ready)
 	{
 		if (run.state != DAEMON_STOPPING && run.state != DAEMON_STOPPED)
@@ -579,6 +628,13 @@ bifrost_worker_main(Datum main_arg)
 
 		if (run.state == DAEMON_WAITING_BROKER && run.next_retry < wake)
 			wake = run.next_retry;
+		if (hedger_active())
+		{
+			double		hedger_wake = hedger_next_wake(wall_now());
+
+			if (hedger_wake < timestamptz_to_epoch(wake))
+				wake = epoch_to_timestamptz(hedger_wake);
+		}
 		woken = worker_wait(ms_until(wake));
 
 		if (broker_endpoint_changed)
@@ -597,6 +653,8 @@ bifrost_worker_main(Datum main_arg)
 			notice_config_change();
 		if (run.state == DAEMON_WAITING_BROKER && GetCurrentTimestamp() >= run.next_retry)
 			connect_broker();
+		if (hedger_active() && daemon_state_is_running(run.state))
+			hedger_poll(wall_now(), suspend_wanted(), run.broker_connected);
 		if (GetCurrentTimestamp() >= run.next_heartbeat)
 			heartbeat();
 	}

@@ -1,0 +1,135 @@
+/*
+ * paper_fill.c: fill price, fill time and the per-order reject / partial
+ * decision of the paper broker.  The rules are in paper_fill.h.
+ */
+#include "paper_fill.h"
+
+#include <math.h>
+#include <stddef.h>
+
+#include "rng.h"
+
+bool
+paper_fill_model_valid(const paper_fill_model *m)
+{
+	return isfinite(m->latency_ms) && m->latency_ms >= 0 &&
+		isfinite(m->slippage_bps) && m->slippage_bps >= 0 &&
+		m->slippage_bps <= PAPER_MAX_SLIPPAGE_BPS &&
+		m->reject_rate >= 0 && m->reject_rate <= 1 &&
+		m->partial_fill_rate >= 0 && m->partial_fill_rate <= 1;
+}
+
+/* Shares filled by a partial: uniform over [ceil(qty/10), qty - ceil(qty/10)]. */
+static int64_t
+partial_qty(int64_t qty, double u)
+{
+	int64_t		lo = qty / 10 + (qty % 10 != 0);
+	int64_t		hi = qty - lo;
+	double		span = (double) (hi - lo + 1);
+	int64_t		filled = lo + (int64_t) floor(u * span);
+
+	/* u < 1, but u * span may round up to span for a huge qty */
+	return filled > hi ? hi : filled;
+}
+
+void
+paper_fill_decide(const paper_fill_model *m, const char *client_order_id,
+				  int64_t qty, paper_decision *out)
+{
+	rng			r;
+	double		u_reject;
+	double		u_partial;
+	double		u_fraction;
+
+	if (qty <= 0 || client_order_id == NULL || client_order_id[0] == '\0')
+	{
+		out->outcome = PAPER_REJECT;
+		out->filled_qty = 0;
+		out->cancelled_qty = qty > 0 ? qty : 0;
+		out->reason = PAPER_REASON_INVALID;
+		return;
+	}
+
+	/* all three draws always, in this order: the outcome is keyed, not stateful */
+	rng_seed(&r, rng_hash(client_order_id, m->seed));
+	u_reject = rng_uniform(&r);
+	u_partial = rng_uniform(&r);
+	u_fraction = rng_uniform(&r);
+
+	if (u_reject < m->reject_rate)
+	{
+		out->outcome = PAPER_REJECT;
+		out->filled_qty = 0;
+		out->reason = PAPER_REASON_REJECT;
+	}
+	else if (u_partial < m->partial_fill_rate && qty >= 2)
+	{
+		out->outcome = PAPER_PARTIAL;
+		out->filled_qty = partial_qty(qty, u_fraction);
+		out->reason = PAPER_REASON_PARTIAL;
+	}
+	else
+	{
+		out->outcome = PAPER_FILL;
+		out->filled_qty = qty;
+		out->reason = NULL;
+	}
+	out->cancelled_qty = qty - out->filled_qty;
+}
+
+/* Nearest PAPER_PRICE_INCREMENT, halves away from zero. */
+static double
+round_price(double p)
+{
+	return round(p * PAPER_PRICE_UNITS_PER_DOLLAR) / PAPER_PRICE_UNITS_PER_DOLLAR;
+}
+
+double
+paper_fill_price(const paper_fill_model *m, hedge_side side, double bid,
+				 double ask)
+{
+	double		slip;
+	double		price;
+
+	if (!isfinite(bid) || !isfinite(ask) || bid <= 0 || ask <= 0 || bid > ask)
+		return NAN;
+	if (!(m->slippage_bps >= 0 && m->slippage_bps <= PAPER_MAX_SLIPPAGE_BPS))
+		return NAN;
+	slip = m->slippage_bps / 1e4;
+	switch (side)
+	{
+		case HEDGE_BUY:
+			return round_price(ask * (1.0 + slip));
+		case HEDGE_SELL:
+			price = round_price(bid * (1.0 - slip));
+			return price < PAPER_PRICE_INCREMENT ? PAPER_PRICE_INCREMENT : price;
+	}
+	return NAN;
+}
+
+double
+paper_fill_due(const paper_fill_model *m, double placed_epoch)
+{
+	double		latency = m->latency_ms;
+
+	if (!isfinite(placed_epoch))
+		return NAN;
+	if (!(latency > 0))			/* negative or NaN */
+		latency = 0;
+	return placed_epoch + latency / 1000.0;
+}
+
+const char *
+paper_outcome_name(paper_outcome outcome)
+{
+	switch (outcome)
+	{
+		case PAPER_FILL:
+			return "FILL";
+		case PAPER_PARTIAL:
+			return "PARTIAL";
+		case PAPER_REJECT:
+			return "REJECT";
+	}
+	return "UNKNOWN";
+}

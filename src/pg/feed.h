@@ -1,0 +1,65 @@
+/*
+ * feed.h: where the hedger's quotes come from (SPEC §6).
+ *
+ * sim: seeded geometric Brownian motion in real time (src/engine/sim_feed).
+ * replay: rows of bifrost.ticks in (ts, id) order at feed.replay.speed, on
+ * the ticks' own clock: the engine decides at each tick's time, so a replay
+ * gives the same rows however fast it runs.  Its position is kept in
+ * bifrost.replay_cursors, so a restarted worker continues, never repeats.
+ */
+#ifndef BIFROST_FEED_H
+#define BIFROST_FEED_H
+
+#include "postgres.h"
+
+#include "../engine/sim_feed.h"
+
+#define FEED_REPLAY_BATCH 1000
+
+typedef struct feed_quote
+{
+	double		ts;				/* epoch seconds on the feed's clock */
+	double		bid;
+	double		ask;
+	double		last;			/* NAN when unknown */
+	int64		tick_id;		/* replay: bifrost.ticks.id; sim: tick index */
+} feed_quote;
+
+typedef struct feed_params
+{
+	int			kind;			/* BIFROST_FEED_SIM or BIFROST_FEED_REPLAY */
+	char		symbol[64];
+	double		sim_spot,
+				sim_vol,
+				sim_drift,
+				sim_spread_bps,
+				sim_tick_ms;
+	uint64		sim_seed;
+	double		replay_speed;	/* 0 = as fast as possible */
+} feed_params;
+
+typedef struct feed feed;
+
+/* Opens a feed at wall-clock time wall_now (epoch seconds); NULL with *why for a bad parameter. */
+extern feed *feed_open(const feed_params *p, double wall_now, const char **why);
+extern void feed_close(feed *f);
+
+/* Wall-clock epoch when the next quote is due; INFINITY when none is known (replay drained). */
+extern double feed_next_due(feed *f);
+
+/* The next quote due at wall_now, if any.  A replay that needs rows reads them (SPI connected). */
+extern bool feed_next(feed *f, double wall_now, feed_quote *q);
+
+/* A replay out of buffered rows needs a transaction to read more. */
+extern bool feed_needs_rows(const feed *f);
+extern void feed_read_rows(feed *f);
+
+/* The engine's time at wall_now: the wall clock for sim, the ticks' clock for replay. */
+extern double feed_engine_now(const feed *f, double wall_now);
+
+/* Replay only: persist the position after the last quote handed out (SPI connected). */
+extern void feed_save_cursor(feed *f);
+
+extern bool feed_is_replay(const feed *f);
+
+#endif							/* BIFROST_FEED_H */

@@ -1,0 +1,1093 @@
+/*
+ * hedger.c: quotes through the engine, hedges through the paper broker.
+ *
+ * Every quote is evaluated by engine_evaluate(), the code bifrost_evaluate()
+ * runs.  A hedge is recorded (decision, hedge_intent, CREATED order) and
+ * committed synchronously before it leaves; the broker's answer and the
+ * fill are recorded in their own transactions.  The hedge in flight counts
+ * in the next decision, a fill moves the position at once, and a restart
+ * reconciles the orders left open before deciding anything new.
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "access/xact.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+#include "utils/timestamp.h"
+
+#include "../engine/paper_fill.h"
+#include "../engine/pnl.h"
+#include "engine_glue.h"
+#include "feed.h"
+#include "guc.h"
+#include "hedge_store.h"
+#include "hedger.h"
+#include "store.h"
+
+/* Quotes taken per hedger_poll call, so the worker's latch is seen often. */
+#define HEDGER_QUOTES_PER_POLL 500
+/* Blocked decisions buffered before one transaction writes them. */
+#define HEDGER_BLOCKED_BUFFER 512
+
+typedef struct pending_order
+{
+	hedge_order_rec order;
+	double		due;			/* feed clock */
+	paper_decision decision;
+} pending_order;
+
+typedef struct blocked_row
+{
+	double		ts;
+	engine_output out;
+} blocked_row;
+
+typedef struct hedger_state
+{
+	bool		active;
+	hedger_status_writer write_status;
+
+	/* configuration */
+	engine_config cfg;
+	char		config_hash[16];
+	char		symbol[64];
+	char		day_roll_tz[64];
+	feed_params feed_p;
+	paper_fill_model paper;
+
+	/* the book */
+	engine_leg *legs;
+	int			n_legs;
+	uint64		legs_fingerprint;
+	hedge_book	book;			/* position, average cost, today's cash */
+	double		last_hedge_price;
+	double		last_hedge_ts;
+
+	/* the day */
+	int32		trading_date;	/* in day_roll_tz, 0 before the first quote */
+	bool		day_started;
+	double		day_start_equity;
+	int			daily_hedge_count;
+	double		daily_pnl;
+	bool		breaker_recorded;
+
+	/* the trading state machine */
+	trading_state state;
+	double		state_since;
+	double		faults_clear_since;
+	bool		bootstrapped;
+	const char *last_block;		/* for risk events on a change of reason */
+
+	/* market */
+	feed	   *feed;
+	bool		have_quote;
+	feed_quote	quote;
+	double		engine_now;
+
+	/* holidays of the New York date last looked up */
+	int32		holiday_date;
+	bool		holiday;
+	int			early_close_min;
+
+	/* orders at the broker */
+	pending_order pending[HSTORE_MAX_OPEN_ORDERS];
+	int			n_pending;
+
+	engine_output last_out;
+	bool		have_out;
+
+	blocked_row *blocked;
+	int			n_blocked;
+} hedger_state;
+
+static hedger_state H;
+
+bool
+hedger_active(void)
+{
+	return H.active;
+}
+
+/* ---- small helpers --------------------------------------------------- */
+
+static double
+mid_of(const feed_quote *q)
+{
+	return (q->bid + q->ask) / 2.0;
+}
+
+static bool
+quote_usable(const feed_quote *q)
+{
+	return isfinite(q->bid) && isfinite(q->ask) && q->bid > 0 && q->ask >= q->bid;
+}
+
+static double
+pending_qty(void)
+{
+	double		sum = 0;
+
+	for (int i = 0; i < H.n_pending; i++)
+		sum += (H.pending[i].order.side == HEDGE_BUY ? 1 : -1) *
+			(double) H.pending[i].decision.filled_qty;
+	return sum;
+}
+
+/* Model value of the option legs at a spot (shares x price). */
+static double
+option_value(double spot, double now)
+{
+	double		value = 0;
+
+	for (int i = 0; i < H.n_legs; i++)
+	{
+		const engine_leg *l = &H.legs[i];
+		double		t = (l->expiry - now) / (365.0 * 86400.0);
+		double		vol = isnan(l->implied_vol) ? H.cfg.volatility : l->implied_vol;
+
+		if (t <= 0)
+			continue;
+		value += l->quantity * l->multiplier *
+			bs_price(l->right, spot, l->strike, t, H.cfg.risk_free_rate, H.cfg.dividend_yield, vol);
+	}
+	return value;
+}
+
+static uint64
+legs_fingerprint(const engine_leg *legs, int n)
+{
+	uint64		h = 1469598103934665603ULL;
+	const unsigned char *p = (const unsigned char *) legs;
+
+	for (size_t i = 0; i < sizeof(engine_leg) * n; i++)
+		h = (h ^ p[i]) * 1099511628211ULL;
+	return h ^ (uint64) n;
+}
+
+static void
+run_unit(const char *activity, store_work_fn fn, void *arg)
+{
+	char		err[STORE_ERROR_MAX];
+
+	if (!store_run(activity, fn, arg, err, sizeof(err)))
+		ereport(WARNING, (errmsg("bifrost hedger: %s", err)));
+}
+
+/* ---- configuration ----------------------------------------------------- */
+
+static double
+config_number(const char *text, double fallback)
+{
+	char	   *end;
+	double		x;
+
+	if (text == NULL)
+		return fallback;
+	x = strtod(text, &end);
+	return (end != text && isfinite(x)) ? x : fallback;
+}
+
+static void
+load_config_work(void *arg)
+{
+	int			n;
+
+	if (!store_extension_ready())
+		return;
+	engine_glue_load_config(&H.cfg);
+	store_config_hash(H.config_hash, sizeof(H.config_hash));
+	store_exec("SELECT key, value #>> '{}' FROM bifrost.config WHERE key IN ('symbol', 'day_roll_tz',"
+			   " 'feed.sim.spot', 'feed.sim.vol', 'feed.sim.drift', 'feed.sim.tick_ms', 'feed.sim.spread_bps',"
+			   " 'feed.sim.seed', 'feed.replay.speed', 'broker.paper.latency_ms', 'broker.paper.slippage_bps',"
+			   " 'broker.paper.reject_rate', 'broker.paper.partial_fill_rate')",
+			   0, NULL, NULL, NULL, SPI_OK_SELECT);
+	n = (int) SPI_processed;
+	for (int i = 0; i < n; i++)
+	{
+		char	   *key = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
+		char	   *val = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+
+		if (strcmp(key, "symbol") == 0 && val)
+			strlcpy(H.symbol, val, sizeof(H.symbol));
+		else if (strcmp(key, "day_roll_tz") == 0 && val)
+			strlcpy(H.day_roll_tz, val, sizeof(H.day_roll_tz));
+		else if (strcmp(key, "feed.sim.spot") == 0)
+			H.feed_p.sim_spot = config_number(val, 100);
+		else if (strcmp(key, "feed.sim.vol") == 0)
+			H.feed_p.sim_vol = config_number(val, 0.6);
+		else if (strcmp(key, "feed.sim.drift") == 0)
+			H.feed_p.sim_drift = config_number(val, 0);
+		else if (strcmp(key, "feed.sim.tick_ms") == 0)
+			H.feed_p.sim_tick_ms = config_number(val, 200);
+		else if (strcmp(key, "feed.sim.spread_bps") == 0)
+			H.feed_p.sim_spread_bps = config_number(val, 2);
+		else if (strcmp(key, "feed.sim.seed") == 0)
+			H.feed_p.sim_seed = (uint64) config_number(val, 42);
+		else if (strcmp(key, "feed.replay.speed") == 0)
+			H.feed_p.replay_speed = config_number(val, 1);
+		else if (strcmp(key, "broker.paper.latency_ms") == 0)
+			H.paper.latency_ms = config_number(val, 50);
+		else if (strcmp(key, "broker.paper.slippage_bps") == 0)
+			H.paper.slippage_bps = config_number(val, 1);
+		else if (strcmp(key, "broker.paper.reject_rate") == 0)
+			H.paper.reject_rate = config_number(val, 0);
+		else if (strcmp(key, "broker.paper.partial_fill_rate") == 0)
+			H.paper.partial_fill_rate = config_number(val, 0);
+	}
+	H.paper.seed = H.feed_p.sim_seed;
+	H.feed_p.kind = bifrost_feed;
+	strlcpy(H.feed_p.symbol, H.symbol, sizeof(H.feed_p.symbol));
+}
+
+static void
+load_legs_work(void *arg)
+{
+	MemoryContext old;
+	engine_leg *legs;
+	int			n;
+
+	if (!store_extension_ready())
+		return;
+	n = hstore_load_legs(H.symbol, &legs);
+	old = MemoryContextSwitchTo(TopMemoryContext);
+	if (H.legs)
+		pfree(H.legs);
+	H.legs = palloc(sizeof(engine_leg) * Max(n, 1));
+	memcpy(H.legs, legs, sizeof(engine_leg) * n);
+	H.n_legs = n;
+	MemoryContextSwitchTo(old);
+}
+
+/* Legs bought or sold are not P&L: move the day's start by their value. */
+static void
+reload_legs(void)
+{
+	double		before = 0,
+				after;
+	uint64		fp;
+	bool		can_mark = H.have_quote && H.day_started && quote_usable(&H.quote);
+
+	if (can_mark)
+		before = option_value(mid_of(&H.quote), H.engine_now);
+	run_unit("bifrost: load legs", load_legs_work, NULL);
+	fp = legs_fingerprint(H.legs, H.n_legs);
+	if (fp == H.legs_fingerprint)
+		return;
+	H.legs_fingerprint = fp;
+	if (can_mark)
+	{
+		after = option_value(mid_of(&H.quote), H.engine_now);
+		H.day_start_equity += after - before;
+	}
+}
+
+static bool
+feed_params_equal(const feed_params *a, const feed_params *b)
+{
+	return a->kind == b->kind && strcmp(a->symbol, b->symbol) == 0 &&
+		a->sim_spot == b->sim_spot && a->sim_vol == b->sim_vol &&
+		a->sim_drift == b->sim_drift && a->sim_spread_bps == b->sim_spread_bps &&
+		a->sim_tick_ms == b->sim_tick_ms && a->sim_seed == b->sim_seed &&
+		a->replay_speed == b->replay_speed;
+}
+
+void
+hedger_reload(void)
+{
+	feed_params feed_before;
+
+	if (!H.active)
+		return;
+	feed_before = H.feed_p;
+	run_unit("bifrost: load config", load_config_work, NULL);
+	reload_legs();
+	if (!feed_params_equal(&feed_before, &H.feed_p))
+	{
+		/* another instrument, feed or feed setting: start over from the tables */
+		hedger_status_writer writer = H.write_status;
+		char		why[256];
+
+		hedger_stop();
+		hedger_start(GetCurrentTimestamp() / 1e6 + BIFROST_UNIX_EPOCH_OFFSET_SEC, writer, why, sizeof(why));
+	}
+}
+
+/* ---- status ------------------------------------------------------------ */
+
+void
+hedger_figures_get(hedger_figures *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->valid = H.active;
+	if (!H.active)
+		return;
+	out->trading_state = trading_state_name(H.state);
+	out->trading_state_since = H.state_since;
+	out->spot = H.have_quote && quote_usable(&H.quote) ? mid_of(&H.quote) : NAN;
+	out->bid = H.have_quote && H.quote.bid > 0 ? H.quote.bid : NAN;
+	out->ask = H.have_quote && H.quote.ask > 0 ? H.quote.ask : NAN;
+	out->net_delta = H.have_out && H.last_out.greeks_valid ? H.last_out.net_delta : NAN;
+	out->stock_position = H.book.position;
+	out->option_legs_count = H.n_legs;
+	out->daily_hedge_count = H.daily_hedge_count;
+	out->daily_pnl = H.daily_pnl;
+	out->data_lag_ms = H.have_quote ? Max(0.0, (H.engine_now - H.quote.ts) * 1000.0) : NAN;
+}
+
+typedef struct status_args
+{
+	const char *reason;
+} status_args;
+
+static void
+status_work(void *arg)
+{
+	hedger_figures f;
+
+	if (!store_extension_ready())
+		return;
+	hedger_figures_get(&f);
+	H.write_status(&f, ((status_args *) arg)->reason);
+}
+
+static void
+write_status(const char *history_reason)
+{
+	status_args a = {history_reason};
+
+	run_unit("bifrost: status", status_work, &a);
+}
+
+/* Inside a unit that already writes hedge rows. */
+static void
+write_status_here(const char *history_reason)
+{
+	hedger_figures f;
+
+	hedger_figures_get(&f);
+	H.write_status(&f, history_reason);
+}
+
+/* ---- blocked decisions -------------------------------------------------- */
+
+static void
+flush_blocked_work(void *arg)
+{
+	hstore_sync_commit(false);
+	for (int i = 0; i < H.n_blocked; i++)
+		hstore_blocked_decision(H.symbol, H.blocked[i].ts, &H.blocked[i].out, H.config_hash);
+}
+
+static void
+flush_blocked(void)
+{
+	if (H.n_blocked == 0)
+		return;
+	run_unit("bifrost: blocked decisions", flush_blocked_work, NULL);
+	H.n_blocked = 0;
+}
+
+typedef struct risk_args
+{
+	double		ts;
+	const char *rule;
+	char		details[256];
+} risk_args;
+
+static void
+risk_work(void *arg)
+{
+	risk_args  *a = arg;
+
+	hstore_sync_commit(false);
+	hstore_risk_event(H.symbol, a->ts, "block", a->rule, a->details);
+}
+
+/* The gates that are risk limits (the others are timing and state). */
+static bool
+is_risk_limit(guard_reason r)
+{
+	return r == GUARD_CIRCUIT_BREAKER || r == GUARD_EARNINGS_BLACKOUT ||
+		r == GUARD_MAX_DAILY_HEDGE_COUNT || r == GUARD_MAX_POSITION ||
+		r == GUARD_SPREAD_TOO_WIDE;
+}
+
+static void
+record_blocked(double now, const engine_output *out)
+{
+	const char *reason = guard_reason_name(out->block_reason);
+
+	if (H.n_blocked == HEDGER_BLOCKED_BUFFER)
+		flush_blocked();
+	H.blocked[H.n_blocked].ts = now;
+	H.blocked[H.n_blocked].out = *out;
+	H.n_blocked++;
+
+	/* a risk event when a risk limit starts blocking, not on every quote */
+	if (reason && is_risk_limit(out->block_reason) &&
+		(H.last_block == NULL || strcmp(H.last_block, reason) != 0))
+	{
+		risk_args	a;
+
+		a.ts = now;
+		a.rule = reason;
+		snprintf(a.details, sizeof(a.details),
+				 "%s %lld shares blocked by %s (net delta %.2f, state %s, daily P&L %.2f)",
+				 hedge_side_name(out->intent.side), (long long) out->intent.qty, reason,
+				 out->net_delta, trading_state_name(out->next_state), H.daily_pnl);
+		flush_blocked();
+		run_unit("bifrost: risk event", risk_work, &a);
+	}
+	H.last_block = reason;
+}
+
+/* ---- the day --------------------------------------------------------------- */
+
+typedef struct day_args
+{
+	int32		date;
+	double		equity;
+	double		ts;
+	hedge_day_rec rec;
+} day_args;
+
+static void
+load_day_work(void *arg)
+{
+	day_args   *a = arg;
+
+	hstore_load_day(H.symbol, a->date, H.day_roll_tz, &a->rec);
+}
+
+static void
+save_day_work(void *arg)
+{
+	day_args   *a = arg;
+
+	hstore_save_day_start(H.symbol, a->date, a->equity, a->ts);
+}
+
+/*
+ * Rolls counters and P&L at the trading date of day_roll_tz.  The day's
+ * start equity is the first mark of the day (or the stored one after a
+ * restart), so daily_pnl = equity now - equity at the start.
+ */
+static void
+roll_day(double now)
+{
+	int32		date = engine_glue_local_date(epoch_to_timestamptz(now), H.day_roll_tz);
+	double		mid;
+	day_args	a;
+
+	if (H.day_started && date == H.trading_date)
+		return;
+	if (!H.have_quote || !quote_usable(&H.quote))
+		return;
+	mid = mid_of(&H.quote);
+	memset(&a, 0, sizeof(a));
+	a.date = date;
+	run_unit("bifrost: load day", load_day_work, &a);
+	H.trading_date = date;
+	H.day_started = true;
+	H.breaker_recorded = false;
+	H.daily_hedge_count = a.rec.fills;
+	H.book.cash = a.rec.cash;
+	if (a.rec.found)
+		H.day_start_equity = a.rec.start_equity;
+	else
+	{
+		/* the day starts now: today's cash is that of today's fills (none, normally) */
+		H.day_start_equity = pnl_equity(&H.book, mid, option_value(mid, now));
+		a.equity = H.day_start_equity;
+		a.ts = now;
+		run_unit("bifrost: save day", save_day_work, &a);
+	}
+}
+
+static void
+update_daily_pnl(double now)
+{
+	double		mid;
+
+	if (!H.day_started || !H.have_quote || !quote_usable(&H.quote))
+		return;
+	mid = mid_of(&H.quote);
+	H.daily_pnl = pnl_equity(&H.book, mid, option_value(mid, now)) - H.day_start_equity;
+}
+
+/* ---- holidays -------------------------------------------------------------- */
+
+typedef struct holiday_args
+{
+	int32		date;
+} holiday_args;
+
+static void
+holiday_work(void *arg)
+{
+	engine_glue_holiday(((holiday_args *) arg)->date, &H.holiday, &H.early_close_min);
+}
+
+static void
+clock_of(double now, engine_clock *clock)
+{
+	engine_glue_ny_wallclock(epoch_to_timestamptz(now), clock);
+	if (clock->ny_date != H.holiday_date)
+	{
+		holiday_args a = {clock->ny_date};
+
+		H.holiday = false;
+		H.early_close_min = -1;
+		run_unit("bifrost: holidays", holiday_work, &a);
+		H.holiday_date = clock->ny_date;
+	}
+	clock->ny_holiday = H.holiday;
+	clock->ny_early_close_min = H.early_close_min;
+}
+
+/* ---- deciding ------------------------------------------------------------------ */
+
+static void evaluate(double now, trading_event event, bool suspended, bool broker_connected,
+					 bool quote_driven);
+static void save_cursor_work(void *arg);
+
+static void
+set_state(trading_state next, double now, bool *changed)
+{
+	if (next == H.state)
+		return;
+	H.state = next;
+	H.state_since = now;
+	*changed = true;
+}
+
+static engine_output
+run_engine(double now, trading_event event, bool suspended, bool broker_connected)
+{
+	engine_input in;
+	engine_output out;
+
+	engine_input_init(&in);
+	in.state = H.state;
+	in.event = event;
+	in.now = now;
+	clock_of(now, &in.clock);
+	if (H.have_quote)
+	{
+		in.has_quote = true;
+		in.bid = isfinite(H.quote.bid) ? H.quote.bid : 0;
+		in.ask = isfinite(H.quote.ask) ? H.quote.ask : 0;
+		in.quote_ts = H.quote.ts;
+	}
+	in.legs = H.legs;
+	in.n_legs = H.n_legs;
+	in.stock_position = H.book.position;
+	in.pending_hedge_qty = pending_qty();
+	in.last_hedge_price = H.last_hedge_price;
+	in.last_hedge_ts = H.last_hedge_ts;
+	in.daily_hedge_count = H.daily_hedge_count;
+	in.daily_pnl = H.daily_pnl;
+	in.execution_state = H.n_pending > 0 ? DIM_E1_ORDER_WORKING : DIM_E0_IDLE;
+	in.broker_connected = broker_connected;
+	in.faults_clear_since = H.faults_clear_since;
+	in.suspended = suspended;
+	if (engine_input_check(&in, NULL) != NULL)
+	{
+		/* a quote the feed should never give (crossed, negative): treat as none */
+		in.has_quote = false;
+	}
+	engine_evaluate(&H.cfg, &in, &out);
+	H.faults_clear_since = out.faults_clear_since;
+	H.last_out = out;
+	H.have_out = true;
+	return out;
+}
+
+typedef struct intent_args
+{
+	hedge_intent_rec rec;
+	hedge_order_rec order;
+} intent_args;
+
+static void
+intent_work(void *arg)
+{
+	intent_args *a = arg;
+
+	/* the intent and its order are durable before anything leaves */
+	hstore_sync_commit(true);
+	hstore_record_intent(&a->rec, &a->order);
+	write_status_here("hedge_intent");
+}
+
+typedef struct order_args
+{
+	pending_order *p;
+	double		ts;
+	bool		rejected;
+} order_args;
+
+static void
+order_work(void *arg)
+{
+	order_args *a = arg;
+
+	if (a->rejected)
+	{
+		hstore_order_rejected(&a->p->order, H.symbol, a->ts, a->p->decision.reason);
+		write_status_here("reject");
+	}
+	else
+		hstore_order_sent(&a->p->order, H.symbol, a->ts);
+}
+
+/*
+ * Records the intent, then sends the order to the paper broker.  The
+ * broker's answer is a pure function of the client order id, so the
+ * decision taken here is the one a restarted worker would take again.
+ */
+static void
+place_hedge(double now, hedge_side side, int64 qty, const char *reason, double net_delta,
+			bool suspended, bool broker_connected, bool through_fsm)
+{
+	intent_args ia;
+	order_args	oa;
+	pending_order p;
+	char		err[STORE_ERROR_MAX];
+
+	flush_blocked();
+	memset(&ia, 0, sizeof(ia));
+	ia.rec.symbol = H.symbol;
+	ia.rec.ts = now;
+	ia.rec.side = side;
+	ia.rec.qty = qty;
+	ia.rec.mid = mid_of(&H.quote);
+	ia.rec.net_delta = net_delta;
+	ia.rec.state_reason = reason;
+	ia.rec.config_hash = H.config_hash;
+	if (!store_run("bifrost: hedge intent", intent_work, &ia, err, sizeof(err)))
+	{
+		ereport(WARNING, (errmsg("bifrost hedger: %s", err)));
+		return;
+	}
+
+	memset(&p, 0, sizeof(p));
+	p.order = ia.order;
+	paper_fill_decide(&H.paper, p.order.client_order_id, qty, &p.decision);
+	p.due = paper_fill_due(&H.paper, now);
+	oa.p = &p;
+	oa.ts = now;
+	oa.rejected = (p.decision.outcome == PAPER_REJECT);
+	if (!oa.rejected)
+	{
+		H.pending[H.n_pending++] = p;
+		strlcpy(H.pending[H.n_pending - 1].order.status, "NEW", sizeof(p.order.status));
+	}
+	if (through_fsm)
+	{
+		engine_output out = run_engine(now, TE_TARGET_EMITTED, suspended, broker_connected);
+		bool		changed = false;
+
+		set_state(out.next_state, now, &changed);
+	}
+	if (oa.rejected)
+	{
+		engine_output out;
+		bool		changed = false;
+
+		run_unit("bifrost: order rejected", order_work, &oa);
+		if (through_fsm)
+		{
+			out = run_engine(now, TE_HEDGE_FAILED, suspended, broker_connected);
+			set_state(out.next_state, now, &changed);
+		}
+		write_status(NULL);
+		return;
+	}
+	run_unit("bifrost: order sent", order_work, &oa);
+	write_status(NULL);
+}
+
+typedef struct fill_args
+{
+	hedge_fill_rec rec;
+} fill_args;
+
+static void
+fill_work(void *arg)
+{
+	fill_args  *a = arg;
+
+	hstore_fill(&a->rec);
+	write_status_here("fill");
+}
+
+/* Fills every order due by the feed clock now, at the quote current then. */
+static void
+fill_due_orders(double now, bool suspended, bool broker_connected)
+{
+	int			i = 0;
+
+	while (i < H.n_pending)
+	{
+		pending_order *p = &H.pending[i];
+		fill_args	a;
+		double		price;
+		double		signed_qty;
+		engine_output out;
+		bool		changed = false;
+
+		if (p->due > now || !H.have_quote || !quote_usable(&H.quote))
+		{
+			i++;
+			continue;
+		}
+		price = paper_fill_price(&H.paper, p->order.side, H.quote.bid, H.quote.ask);
+		signed_qty = (p->order.side == HEDGE_BUY ? 1.0 : -1.0) * (double) p->decision.filled_qty;
+		memset(&a, 0, sizeof(a));
+		a.rec.order = &p->order;
+		a.rec.symbol = H.symbol;
+		a.rec.ts = Max(p->due, p->order.placed_at);
+		a.rec.filled_qty = p->decision.filled_qty;
+		a.rec.price = price;
+		{
+			hedge_book after = H.book;
+
+			a.rec.realized_pnl = pnl_apply_fill(&after, signed_qty, price);
+			a.rec.position_after = after.position;
+			a.rec.avg_cost_after = after.avg_cost;
+			/* the position moves with the fill, in memory as in the tables */
+			H.book = after;
+		}
+		H.last_hedge_price = price;
+		H.last_hedge_ts = a.rec.ts;
+		H.daily_hedge_count++;
+		H.pending[i] = H.pending[--H.n_pending];
+		update_daily_pnl(now);
+		run_unit("bifrost: fill", fill_work, &a);
+
+		out = run_engine(now, TE_HEDGE_DONE, suspended, broker_connected);
+		set_state(out.next_state, now, &changed);
+		if (changed)
+			write_status(NULL);
+	}
+}
+
+/* One evaluation; acts on the intent when nothing blocks it. */
+static void
+evaluate(double now, trading_event event, bool suspended, bool broker_connected, bool quote_driven)
+{
+	engine_output out;
+	bool		changed = false;
+
+	update_daily_pnl(now);
+	out = run_engine(now, event, suspended, broker_connected);
+	set_state(out.next_state, now, &changed);
+
+	if (out.risk_halt && !H.breaker_recorded)
+	{
+		risk_args	a;
+
+		a.ts = now;
+		a.rule = "circuit_breaker";
+		snprintf(a.details, sizeof(a.details), "daily P&L %.2f at or below -%.2f: the loss breaker tripped",
+				 H.daily_pnl, H.cfg.max_daily_loss_usd);
+		run_unit("bifrost: risk event", risk_work, &a);
+		H.breaker_recorded = true;
+		changed = true;
+	}
+
+	if (out.intent.present && (event == TE_TICK || event == TE_QUOTE))
+	{
+		if (out.block_reason == GUARD_NONE && out.next_state == TS_NEED_HEDGE)
+		{
+			write_status(NULL);
+			place_hedge(now, out.intent.side, out.intent.qty,
+						out.dims.d == DIM_D3_FORCE_HEDGE ? "D3" : "D2",
+						out.net_delta, suspended, broker_connected, true);
+			H.last_block = NULL;
+			return;
+		}
+		if (quote_driven)
+			record_blocked(now, &out);
+	}
+	else if (!out.intent.present)
+		H.last_block = NULL;
+	if (changed)
+		write_status(NULL);
+}
+
+/* ---- start, stop, reconcile ------------------------------------------------------ */
+
+typedef struct start_args
+{
+	hedge_order_rec open[HSTORE_MAX_OPEN_ORDERS];
+	int			n_open;
+	double		position,
+				avg_cost,
+				last_price,
+				last_ts;
+	bool		have_last;
+} start_args;
+
+static void
+start_work(void *arg)
+{
+	start_args *a = arg;
+
+	hstore_load_position(H.symbol, &a->position, &a->avg_cost);
+	a->have_last = hstore_load_last_fill(H.symbol, &a->last_price, &a->last_ts);
+	a->n_open = hstore_load_open_orders(H.symbol, a->open, HSTORE_MAX_OPEN_ORDERS);
+}
+
+typedef struct cancel_args
+{
+	hedge_order_rec *order;
+	double		ts;
+} cancel_args;
+
+static void
+cancel_unsent_work(void *arg)
+{
+	cancel_args *a = arg;
+	Oid			types[2] = {INT8OID, TIMESTAMPTZOID};
+	Datum		values[2] = {Int64GetDatum(a->order->order_id),
+	TimestampTzGetDatum(epoch_to_timestamptz(a->ts))};
+
+	hstore_order_cancelled(a->order, H.symbol, a->ts, a->order->qty, "not_sent_before_restart");
+	store_exec("UPDATE bifrost.orders SET status = 'CANCELED', updated_at = $2, remaining_amount = 0"
+			   " WHERE id = $1", 2, types, values, NULL, SPI_OK_UPDATE);
+}
+
+bool
+hedger_start(double wall_now, hedger_status_writer writer, char *why, size_t whylen)
+{
+	start_args a;
+	const char *bad = NULL;
+
+	if (H.active)
+		return true;
+	memset(&H, 0, sizeof(H));
+	H.write_status = writer;
+	H.state = TS_BOOT;
+	H.state_since = wall_now;
+	H.faults_clear_since = NAN;
+	H.last_hedge_price = NAN;
+	H.last_hedge_ts = NAN;
+	H.holiday_date = INT32_MIN;
+	H.blocked = MemoryContextAllocZero(TopMemoryContext, sizeof(blocked_row) * HEDGER_BLOCKED_BUFFER);
+	strlcpy(H.day_roll_tz, "America/New_York", sizeof(H.day_roll_tz));
+	engine_config_defaults(&H.cfg);
+
+	run_unit("bifrost: load config", load_config_work, NULL);
+	if (H.symbol[0] == '\0')
+	{
+		snprintf(why, whylen, "could not read bifrost.config");
+		return false;
+	}
+	run_unit("bifrost: load legs", load_legs_work, NULL);
+	H.legs_fingerprint = legs_fingerprint(H.legs, H.n_legs);
+
+	/* reconcile with the paper broker's book before deciding anything */
+	memset(&a, 0, sizeof(a));
+	run_unit("bifrost: load book", start_work, &a);
+	H.book.position = a.position;
+	H.book.avg_cost = a.avg_cost;
+	if (a.have_last)
+	{
+		H.last_hedge_price = a.last_price;
+		H.last_hedge_ts = a.last_ts;
+	}
+	for (int i = 0; i < a.n_open; i++)
+	{
+		if (strcmp(a.open[i].status, "CREATED") == 0)
+		{
+			/* recorded but never handed to the broker: it never left */
+			cancel_args c = {&a.open[i], wall_now};
+
+			run_unit("bifrost: reconcile", cancel_unsent_work, &c);
+			continue;
+		}
+		/* at the broker: it fills as decided, once, at the next quote */
+		H.pending[H.n_pending].order = a.open[i];
+		paper_fill_decide(&H.paper, a.open[i].client_order_id, a.open[i].qty, &H.pending[H.n_pending].decision);
+		H.pending[H.n_pending].due = paper_fill_due(&H.paper, a.open[i].placed_at);
+		H.n_pending++;
+	}
+
+	/* subscribe to quotes before the state machine starts (reference §2.2) */
+	H.feed = feed_open(&H.feed_p, wall_now, &bad);
+	if (H.feed == NULL)
+	{
+		snprintf(why, whylen, "%s", bad);
+		return false;
+	}
+	H.active = true;
+	write_status(NULL);
+	return true;
+}
+
+void
+hedger_stop(void)
+{
+	if (!H.active)
+		return;
+	flush_blocked();
+	if (H.feed && feed_is_replay(H.feed))
+		run_unit("bifrost: replay cursor", save_cursor_work, H.feed);
+	feed_close(H.feed);
+	H.feed = NULL;
+	H.active = false;
+}
+
+/* ---- the loop's entry points ----------------------------------------------------- */
+
+double
+hedger_next_wake(double wall_now)
+{
+	double		wake;
+
+	if (!H.active)
+		return INFINITY;
+	wake = feed_next_due(H.feed);
+	if (wake < wall_now)
+		wake = wall_now;
+	/* sim fills are due on the wall clock; replay fills come with its ticks */
+	if (!feed_is_replay(H.feed))
+		for (int i = 0; i < H.n_pending; i++)
+			wake = Min(wake, H.pending[i].due);
+	return wake;
+}
+
+static void
+read_rows_work(void *arg)
+{
+	feed_read_rows((feed *) arg);
+}
+
+static void
+save_cursor_work(void *arg)
+{
+	feed_save_cursor((feed *) arg);
+}
+
+static void
+take_quote(const feed_quote *q, bool suspended, bool broker_connected)
+{
+	/* orders due before this quote fill at the quote current when they were due */
+	fill_due_orders(q->ts, suspended, broker_connected);
+	H.quote = *q;
+	H.have_quote = true;
+	H.engine_now = q->ts;
+	roll_day(q->ts);
+	if (!H.bootstrapped)
+	{
+		bool		changed = false;
+		engine_output out;
+
+		/* quotes first, then the state machine: a fresh start can reach MONITOR */
+		out = run_engine(q->ts, TE_START, suspended, broker_connected);
+		set_state(out.next_state, q->ts, &changed);
+		out = run_engine(q->ts, TE_SYNCED, suspended, broker_connected);
+		set_state(out.next_state, q->ts, &changed);
+		H.bootstrapped = true;
+		write_status(NULL);
+		return;
+	}
+	evaluate(q->ts, TE_TICK, suspended, broker_connected, true);
+}
+
+void
+hedger_poll(double wall_now, bool suspended, bool broker_connected)
+{
+	feed_quote	q;
+
+	if (!H.active)
+		return;
+	for (int n = 0; n < HEDGER_QUOTES_PER_POLL; n++)
+	{
+		if (feed_needs_rows(H.feed))
+		{
+			run_unit("bifrost: read ticks", read_rows_work, H.feed);
+			if (feed_needs_rows(H.feed))
+				break;
+		}
+		if (!feed_next(H.feed, wall_now, &q))
+			break;
+		take_quote(&q, suspended, broker_connected);
+		CHECK_FOR_INTERRUPTS();
+	}
+	if (!feed_is_replay(H.feed))
+	{
+		H.engine_now = wall_now;
+		fill_due_orders(wall_now, suspended, broker_connected);
+	}
+	flush_blocked();
+}
+
+void
+hedger_heartbeat(double wall_now, bool suspended, bool broker_connected)
+{
+	if (!H.active)
+		return;
+	hedger_reload();
+	if (!H.active)
+		return;
+	if (feed_is_replay(H.feed))
+	{
+		/* replay decides on its ticks only, so its rows do not depend on timing */
+		run_unit("bifrost: replay cursor", save_cursor_work, H.feed);
+		update_daily_pnl(H.engine_now);
+		return;
+	}
+	H.engine_now = wall_now;
+	if (H.bootstrapped)
+		evaluate(wall_now, TE_TICK, suspended, broker_connected, false);
+	flush_blocked();
+}
+
+const char *
+hedger_flatten(double wall_now, bool broker_connected)
+{
+	int64		qty;
+
+	if (!H.active)
+		return "not flattened: the hedger is not running";
+	if (!broker_connected)
+		return "not flattened: the broker is not connected";
+	if (H.n_pending > 0)
+		return "not flattened: a hedge is in flight; flatten again when it has filled";
+	if (!H.have_quote || !quote_usable(&H.quote))
+		return "not flattened: no usable quote yet";
+	qty = (int64) llround(fabs(H.book.position));
+	if (qty == 0)
+		return "flat: the hedge position is already zero";
+	place_hedge(feed_is_replay(H.feed) ? H.engine_now : wall_now,
+				H.book.position > 0 ? HEDGE_SELL : HEDGE_BUY, qty, "flatten",
+				H.have_out ? H.last_out.net_delta : NAN, true, broker_connected, false);
+	return "flatten order sent; hedging stays suspended until bifrost_resume()";
+}
+
+const char *
+hedger_resume_trading(double wall_now, bool suspended, bool broker_connected)
+{
+	engine_output out;
+	bool		changed = false;
+	double		now = feed_is_replay(H.feed) ? H.engine_now : wall_now;
+
+	if (!H.active)
+		return "not resumed: the hedger is not running";
+	if (H.state != TS_SAFE)
+		return "not in SAFE: nothing to resume";
+	out = run_engine(now, TE_MANUAL_RESUME, suspended, broker_connected);
+	set_state(out.next_state, now, &changed);
+	if (!changed)
+		return "still SAFE: a fault remains (stale data, bad greeks or broker down)";
+	write_status(NULL);
+	return "resumed: SAFE -> SYNC";
+}
