@@ -1,7 +1,8 @@
--- upgrade: bifrost 0.1 updated to 0.2 with ALTER EXTENSION ... UPDATE gets
--- the 0.2 functions, records the step in bifrost.schema_version, and passes
--- its self-check; a fresh install at the default version has the same
--- catalog.  Leaves the database without the extension.
+-- upgrade: bifrost 0.1 updated step by step (0.2, 0.3) with ALTER
+-- EXTENSION ... UPDATE gets each version's objects, records each step in
+-- bifrost.schema_version, and passes its self-check; a fresh install at the
+-- default version has the same catalog.  Leaves the database without the
+-- extension.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS bifrost;
 CREATE EXTENSION bifrost VERSION '0.1';
@@ -46,7 +47,20 @@ SELECT f AS expected_function
 SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
 SELECT category, name, detail FROM bifrost_self_check() WHERE NOT ok;
 
--- a fresh install at the default version (0.1 then the update script) has
+-- 0.2 -> 0.3: the hedger's tables and controls, the history statistics
+ALTER EXTENSION bifrost UPDATE TO '0.3';
+SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
+SELECT c.relname AS new_table
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = 'bifrost' AND c.relname IN ('hedger_days', 'replay_cursors') ORDER BY 1;
+SELECT p.oid::regprocedure AS new_function, p.prosecdef
+  FROM pg_proc p
+ WHERE p.proname IN ('bifrost_flatten', 'bifrost_resume_trading', 'bifrost_history_stats')
+ ORDER BY p.oid::regprocedure::text;
+SELECT value FROM bifrost.config WHERE key = 'gates.state.delta.epsilon_band';
+SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
+
+-- a fresh install at the default version (0.1 then the update scripts) has
 -- the same catalog and the same expected schema as the updated one
 CREATE TEMP TABLE upgraded AS
 SELECT bifrost._catalog_snapshot() AS live, bifrost.expected_schema() AS expected;

@@ -113,8 +113,8 @@ extern double sim_feed_next_ts(const sim_feed *f);
  * invalid feed, a non-finite epoch or a target index beyond 2^52.
  *
  * Bound: at most SIM_FEED_MAX_STEPS ticks are stepped one by one (about
- * 50 ms of work; 55 hours of the default 200 ms ticks), giving exactly the
- * path sim_feed_next would have made.  A longer gap is crossed in one GBM
+ * 30 ms of work at -O2; 55 hours of the default 200 ms ticks), giving the
+ * very path sim_feed_next would have made.  A longer gap is crossed in one GBM
  * step over the whole gap, exact in distribution but not the same path; it
  * is still a pure function of (parameters, seed, calls made), so a
  * restarted worker that replays the same calls sees the same quotes.

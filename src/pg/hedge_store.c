@@ -234,7 +234,7 @@ hstore_fill(const hedge_fill_rec *f)
 	store_exec("INSERT INTO bifrost.trades (order_id, exchange, trade_id, symbol, side, price, amount,"
 			   " fee, realized_pnl, ts)"
 			   " VALUES ($1, 'paper', $2, $3, $4, $5::numeric, $6::numeric, 0, $7::numeric, $8)",
-			   8, types, values, NULL, SPI_OK_INSERT);
+			   8, types, values, isfinite(f->realized_pnl) ? NULL : "      n ", SPI_OK_INSERT);
 
 	operation(f->ts, "fill", o->side, f->filled_qty, f->price, o->state_reason, o->client_order_id,
 			  o->decision_mid, f->realized_pnl);

@@ -757,8 +757,11 @@ fill_due_orders(double now, bool suspended, bool broker_connected)
 		a.rec.price = price;
 		{
 			hedge_book after = H.book;
+			bool		closes = H.book.position != 0 && (H.book.position > 0) != (signed_qty > 0);
+			double		realized = pnl_apply_fill(&after, signed_qty, price);
 
-			a.rec.realized_pnl = pnl_apply_fill(&after, signed_qty, price);
+			/* a fill that only opens or adds realizes nothing: NULL, not a 0 that counts as a loss */
+			a.rec.realized_pnl = closes ? realized : NAN;
 			a.rec.position_after = after.position;
 			a.rec.avg_cost_after = after.avg_cost;
 			/* the position moves with the fill, in memory as in the tables */

@@ -400,7 +400,7 @@ test_paths_and_extremes(void)
 		{1.005, 3, 0, 0, 1},		/* around the rounding threshold, zero spread */
 		{2, 0.6, 0, 10000, 0.2},		/* the widest config spread */
 		{100, 10, 0, 2, 365 * 86400.0},	/* year-long ticks: hits the clamps */
-		{1e9, 10, 10, 0, 365 * 86400.0},	/* at the upper clamp, zero spread */
+		{1e9, 1, 10, 0, 365 * 86400.0},	/* at the upper clamp, zero spread */
 	};
 
 	for (int c = 0; c < (int) (sizeof cases / sizeof cases[0]); c++)
@@ -423,6 +423,33 @@ test_paths_and_extremes(void)
 					  c, bad, (long long) first_bad.n, first_bad.mid,
 					  first_bad.bid, first_bad.ask);
 	}
+}
+
+/* The clamps are reached and held: never 0, never inf. */
+static void
+test_clamps(void)
+{
+	sim_feed	f;
+	sim_quote	q;
+	int			at_min = 0;
+	int			at_max = 0;
+
+	/* a drift of -50 a year-long tick sinks to the floor */
+	sim_feed_init(&f, 100, 10, 0, 2, 365 * 86400.0, 42, START);
+	for (int n = 0; n < 1000; n++)
+	{
+		sim_feed_next(&f, &q);
+		at_min += q.mid == SIM_FEED_MIN_MID && q.bid > 0 && q.bid < q.ask;
+	}
+	CHECK(at_min > 900);
+	/* +9.5 a tick rises to the ceiling */
+	sim_feed_init(&f, 100, 1, 10, 2, 365 * 86400.0, 42, START);
+	for (int n = 0; n < 1000; n++)
+	{
+		sim_feed_next(&f, &q);
+		at_max += q.mid == SIM_FEED_MAX_MID && isfinite(q.ask) && q.bid < q.ask;
+	}
+	CHECK(at_max > 900);
 }
 
 static void
@@ -515,6 +542,7 @@ main(void)
 	test_realized_statistics();
 	test_quote_rounding();
 	test_paths_and_extremes();
+	test_clamps();
 	test_advance_to();
 	return unit_summary("test_sim_feed");
 }
