@@ -2,9 +2,10 @@
 # scripts/demo.sh [seconds]: the bifrost demo on a fresh Debian 12 machine, as root (README, SPEC §1).
 #
 # Installs missing packages, builds and installs the extension, starts a throwaway cluster (mktemp dir,
-# free port from 55432) with the hedger preloaded in paper mode on the simulated feed, prints one status
-# line per second for [seconds] (default 60), then the failing self-checks, and removes the cluster
-# (also on Ctrl-C). Environment: BIFROST_DEMO_PORT (first port to try), BIFROST_KEEP_TMP=1.
+# free port from 55432) with the hedger preloaded in paper mode on the simulated feed, loads a book of
+# long straddles, prints one status line per second for [seconds] (default 60) while the hedger trades,
+# then the operations it made, its statistics and the failing self-checks, and removes the cluster (also
+# on Ctrl-C). Environment: BIFROST_DEMO_PORT (first port to try), BIFROST_KEEP_TMP=1.
 set -euo pipefail
 
 # shellcheck source=scripts/common.sh
@@ -20,15 +21,15 @@ fi
 DEMO_LABELS=() DEMO_WIDTHS=() DEMO_EXPRS=()
 col() { DEMO_LABELS+=("$1"); DEMO_WIDTHS+=("$2"); DEMO_EXPRS+=("$3"); }
 col time        8  "to_char(clock_timestamp(), 'HH24:MI:SS')"
-col daemon      17 "h.daemon_state"
-col trading     12 "s.trading_state"
-col hb_age_s    8  "round(extract(epoch FROM clock_timestamp() - h.last_ts)::numeric, 1)"
+col daemon      8  "h.daemon_state"
+col trading     10 "s.trading_state"
+col spot        8  "round(s.spot::numeric, 2)"
+col net_delta   9  "round(s.net_delta::numeric, 1)"
+col position    8  "s.stock_position"
+col hedges      6  "s.daily_hedge_count"
+col daily_pnl   10 "round(s.daily_pnl::numeric, 2)"
 col lamp        6  "st->>'status_lamp'"
-col daemon_lamp 11 "st->>'daemon_lamp'"
-col last_ts     12 "to_char(h.last_ts, 'HH24:MI:SS.MS')"
-# col spot      10 "round(s.spot::numeric, 2)"
-# col net_delta 10 "round(s.net_delta::numeric, 1)"
-# col daily_pnl 10 "round(s.daily_pnl::numeric, 2)"
+col hb_age_s    8  "round(extract(epoch FROM clock_timestamp() - h.last_ts)::numeric, 1)"
 
 WORK=
 PGDATA_DIR=
@@ -114,6 +115,23 @@ as_pg_t 120 "$BIFROST_PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -l "$WORK/server.log" -
     die "the cluster did not start"
 psql_demo -c 'CREATE EXTENSION bifrost' || die "CREATE EXTENSION bifrost failed"
 
+# The book: 10 long at-the-money straddles, 30 days out, implied vol 35 %, on an underlying the
+# simulated feed moves with 1000 % realized volatility, so that a minute of demo shows what a trading
+# day of gamma scalping does (realized above implied: the hedges should make money). Trading hours are
+# off so the demo hedges at any hour; band, threshold and cooldown are tight so hedges come quickly.
+say "loading the book: 10 long ATM straddles (strike 100, 30 days, implied vol 35 %)"
+psql_demo <<'SQL' >/dev/null || die "loading the demo book failed"
+SELECT bifrost_config_set('gates.strategy.trading_hours_only', 'false');
+SELECT bifrost_config_set('gates.state.delta.epsilon_band', '3');
+SELECT bifrost_config_set('gates.state.delta.threshold_hedge_shares', '8');
+SELECT bifrost_config_set('gates.intent.hedge.min_hedge_shares', '5');
+SELECT bifrost_config_set('gates.intent.hedge.cooldown_seconds', '2');
+SELECT bifrost_config_set('gates.intent.hedge.min_price_move_pct', '0.05');
+SELECT bifrost_config_set('feed.sim.vol', '10');
+INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity, implied_vol)
+SELECT 'NVDA', r, 100, now() + interval '30 days', 10, 0.35 FROM unnest(ARRAY['C', 'P']) r;
+SQL
+
 status_sql="SELECT $(for e in "${DEMO_EXPRS[@]}"; do printf "coalesce((%s)::text, '-'), " "$e"; done | sed 's/, $//')
 FROM (SELECT bifrost_status() AS st) b
 LEFT JOIN bifrost.status_current s ON s.id = 1
@@ -139,6 +157,13 @@ for ((i = 0; i < DURATION; i++)); do
 done
 
 printf '\n'
+say "the operations it made (SELECT * FROM bifrost_operations()):"
+psql_demo -P pager=off -c "SELECT id, to_char(ts, 'HH24:MI:SS.MS') AS ts, type, side, quantity,
+       round(price::numeric, 4) AS price, state_reason, client_order_id, round(realized_pnl::numeric, 2) AS realized_pnl
+  FROM bifrost_operations(lim => 45) ORDER BY id" || warn "operations query failed"
+say "history statistics (bifrost_history_stats(1, 'UTC')->'summary'):"
+psql_demo -P pager=off -At -c "SELECT jsonb_pretty(bifrost_history_stats(1, 'UTC')->'summary')" ||
+    warn "history statistics query failed"
 say "failing self-checks (SELECT * FROM bifrost_self_check() WHERE NOT ok):"
 psql_demo -P pager=off -c 'SELECT * FROM bifrost_self_check() WHERE NOT ok' || warn "self-check query failed"
 say "demo finished"

@@ -19,11 +19,14 @@ CREATE TABLE bifrost.hedger_days (
     symbol       text NOT NULL CHECK (symbol <> ''),
     trading_date date NOT NULL,
     start_equity double precision NOT NULL CHECK (start_equity > '-Infinity' AND start_equity < 'Infinity'),
+    legs         jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(legs) = 'array'),
     started_at   timestamptz NOT NULL,
     CONSTRAINT hedger_days_pkey PRIMARY KEY (symbol, trading_date)
 );
 COMMENT ON TABLE bifrost.hedger_days IS
     'Equity (cash + hedge position + option legs at model value) at the first mark of each trading day in day_roll_tz: daily_pnl is equity now minus this';
+COMMENT ON COLUMN bifrost.hedger_days.legs IS
+    'The legs start_equity counts: legs added or removed later move start_equity by their model value (a trade in options is not P&L)';
 
 CREATE TABLE bifrost.replay_cursors (
     symbol     text PRIMARY KEY CHECK (symbol <> ''),

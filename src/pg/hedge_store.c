@@ -9,6 +9,7 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
 #include "utils/date.h"
 #include "utils/datetime.h"
 #include "utils/timestamp.h"
@@ -367,6 +368,8 @@ hstore_load_open_orders(const char *symbol, hedge_order_rec *out, int max)
 	return n;
 }
 
+static int	decode_legs(const char *snapshot, engine_leg **legs);
+
 static Datum
 date_datum(int32 days_since_1970)
 {
@@ -382,12 +385,14 @@ hstore_load_day(const char *symbol, int32 trading_date, const char *tz, hedge_da
 	Datum		d;
 
 	memset(day, 0, sizeof(*day));
-	store_exec("SELECT start_equity FROM bifrost.hedger_days WHERE symbol = $1 AND trading_date = $2",
+	store_exec("SELECT start_equity, legs::text FROM bifrost.hedger_days WHERE symbol = $1 AND trading_date = $2",
 			   2, types, values, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 1)
 	{
 		day->found = true;
 		day->start_equity = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+		day->legs_snapshot = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+		day->n_legs = decode_legs(day->legs_snapshot, &day->legs);
 	}
 	store_exec("SELECT count(*)::int, coalesce(sum(CASE WHEN side = 'BUY' THEN -1 ELSE 1 END * price * amount), 0)::float8,"
 			   "  coalesce(sum(realized_pnl), 0)::float8"
@@ -401,28 +406,32 @@ hstore_load_day(const char *symbol, int32 trading_date, const char *tz, hedge_da
 }
 
 void
-hstore_save_day_start(const char *symbol, int32 trading_date, double start_equity, double ts)
+hstore_save_day_start(const char *symbol, int32 trading_date, double start_equity,
+					  const char *legs_snapshot, double ts)
 {
-	Oid			types[4] = {TEXTOID, DATEOID, FLOAT8OID, TIMESTAMPTZOID};
-	Datum		values[4] = {TEXT(symbol), date_datum(trading_date), Float8GetDatum(start_equity), TS(ts)};
+	Oid			types[5] = {TEXTOID, DATEOID, FLOAT8OID, TIMESTAMPTZOID, TEXTOID};
+	Datum		values[5] = {TEXT(symbol), date_datum(trading_date), Float8GetDatum(start_equity), TS(ts),
+	TEXT(legs_snapshot)};
 
-	store_exec("INSERT INTO bifrost.hedger_days (symbol, trading_date, start_equity, started_at)"
-			   " VALUES ($1, $2, $3, $4)"
-			   " ON CONFLICT (symbol, trading_date) DO UPDATE SET start_equity = EXCLUDED.start_equity",
-			   4, types, values, NULL, SPI_OK_INSERT);
+	store_exec("INSERT INTO bifrost.hedger_days (symbol, trading_date, start_equity, started_at, legs)"
+			   " VALUES ($1, $2, $3, $4, $5::jsonb)"
+			   " ON CONFLICT (symbol, trading_date) DO UPDATE SET start_equity = EXCLUDED.start_equity,"
+			   " legs = EXCLUDED.legs",
+			   5, types, values, NULL, SPI_OK_INSERT);
 }
 
-int
-hstore_load_legs(const char *symbol, engine_leg **legs)
+/* Decodes a legs snapshot (jsonb array of leg objects) into engine legs. */
+static int
+decode_legs(const char *snapshot, engine_leg **legs)
 {
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1] = {TEXT(symbol)};
+	Oid			types[1] = {JSONBOID};
+	Datum		values[1] = {DirectFunctionCall1(jsonb_in, CStringGetDatum(snapshot))};
 	int			n;
 	engine_leg *out;
 
-	store_exec("SELECT option_right, strike::float8, extract(epoch FROM expiry)::float8, quantity::float8,"
-			   "  multiplier::float8, coalesce(implied_vol, 'NaN'::float8)"
-			   " FROM bifrost.legs WHERE symbol = $1 AND quantity <> 0 ORDER BY id",
+	store_exec("SELECT option_right, strike, expiry, quantity, multiplier, coalesce(implied_vol, 'NaN')"
+			   " FROM jsonb_to_recordset($1) AS x(option_right text, strike float8, expiry float8,"
+			   "   quantity float8, multiplier float8, implied_vol float8)",
 			   1, types, values, NULL, SPI_OK_SELECT);
 	n = (int) SPI_processed;
 	out = palloc0(sizeof(engine_leg) * Max(n, 1));
@@ -441,4 +450,20 @@ hstore_load_legs(const char *symbol, engine_leg **legs)
 	}
 	*legs = out;
 	return n;
+}
+
+int
+hstore_load_legs(const char *symbol, engine_leg **legs, char **snapshot)
+{
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {TEXT(symbol)};
+
+	store_exec("SELECT coalesce(jsonb_agg(jsonb_build_object('option_right', option_right,"
+			   "   'strike', strike::float8, 'expiry', extract(epoch FROM expiry)::float8,"
+			   "   'quantity', quantity, 'multiplier', multiplier, 'implied_vol', implied_vol)"
+			   "   ORDER BY id), '[]')::text"
+			   " FROM bifrost.legs WHERE symbol = $1 AND quantity <> 0",
+			   1, types, values, NULL, SPI_OK_SELECT);
+	*snapshot = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+	return decode_legs(*snapshot, legs);
 }

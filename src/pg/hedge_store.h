@@ -58,6 +58,10 @@ typedef struct hedge_day_rec
 {
 	bool		found;
 	double		start_equity;
+	char	   *legs_snapshot;	/* the legs start_equity counts (jsonb text) */
+	engine_leg *legs;			/* the same, decoded */
+	int			n_legs;
+	/* both palloc'd in the caller's transaction: use them before it ends */
 	int			fills;
 	double		cash;			/* -sum(signed qty x price) of today's fills */
 	double		realized;
@@ -89,9 +93,12 @@ extern int	hstore_load_open_orders(const char *symbol, hedge_order_rec *out, int
 extern void hstore_load_day(const char *symbol, int32 trading_date, const char *tz,
 							hedge_day_rec *day);
 extern void hstore_save_day_start(const char *symbol, int32 trading_date, double start_equity,
-								  double ts);
+								  const char *legs_snapshot, double ts);
 
-/* The option legs of a symbol (palloc'd in CurrentMemoryContext). */
-extern int	hstore_load_legs(const char *symbol, engine_leg **legs);
+/*
+ * The option legs of a symbol (palloc'd in CurrentMemoryContext), and their
+ * snapshot as jsonb text, which hedger_days keeps to tell a change of legs.
+ */
+extern int	hstore_load_legs(const char *symbol, engine_leg **legs, char **snapshot);
 
 #endif							/* BIFROST_HEDGE_STORE_H */

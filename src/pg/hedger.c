@@ -63,7 +63,7 @@ typedef struct hedger_state
 	/* the book */
 	engine_leg *legs;
 	int			n_legs;
-	uint64		legs_fingerprint;
+	char	   *legs_snapshot;	/* jsonb text of the legs, in TopMemoryContext */
 	hedge_book	book;			/* position, average cost, today's cash */
 	double		last_hedge_price;
 	double		last_hedge_ts;
@@ -138,15 +138,15 @@ pending_qty(void)
 	return sum;
 }
 
-/* Model value of the option legs at a spot (shares x price). */
+/* Model value of option legs at a spot (shares x price). */
 static double
-option_value(double spot, double now)
+legs_value(const engine_leg *legs, int n_legs, double spot, double now)
 {
 	double		value = 0;
 
-	for (int i = 0; i < H.n_legs; i++)
+	for (int i = 0; i < n_legs; i++)
 	{
-		const engine_leg *l = &H.legs[i];
+		const engine_leg *l = &legs[i];
 		double		t = (l->expiry - now) / (365.0 * 86400.0);
 		double		vol = isnan(l->implied_vol) ? H.cfg.volatility : l->implied_vol;
 
@@ -158,15 +158,10 @@ option_value(double spot, double now)
 	return value;
 }
 
-static uint64
-legs_fingerprint(const engine_leg *legs, int n)
+static double
+option_value(double spot, double now)
 {
-	uint64		h = 1469598103934665603ULL;
-	const unsigned char *p = (const unsigned char *) legs;
-
-	for (size_t i = 0; i < sizeof(engine_leg) * n; i++)
-		h = (h ^ p[i]) * 1099511628211ULL;
-	return h ^ (uint64) n;
+	return legs_value(H.legs, H.n_legs, spot, now);
 }
 
 static void
@@ -249,40 +244,46 @@ load_legs_work(void *arg)
 {
 	MemoryContext old;
 	engine_leg *legs;
+	char	   *snapshot;
 	int			n;
 
 	if (!store_extension_ready())
 		return;
-	n = hstore_load_legs(H.symbol, &legs);
+	n = hstore_load_legs(H.symbol, &legs, &snapshot);
 	old = MemoryContextSwitchTo(TopMemoryContext);
 	if (H.legs)
 		pfree(H.legs);
+	if (H.legs_snapshot)
+		pfree(H.legs_snapshot);
 	H.legs = palloc(sizeof(engine_leg) * Max(n, 1));
 	memcpy(H.legs, legs, sizeof(engine_leg) * n);
 	H.n_legs = n;
+	H.legs_snapshot = pstrdup(snapshot);
 	MemoryContextSwitchTo(old);
 }
 
-/* Legs bought or sold are not P&L: move the day's start by their value. */
+static void save_day_start(double now);
+
+/*
+ * Legs bought or sold are not P&L: the day's start equity moves by their
+ * model value, and is stored with the legs it now counts.
+ */
 static void
 reload_legs(void)
 {
-	double		before = 0,
-				after;
-	uint64		fp;
+	char	   *before_snapshot = H.legs_snapshot ? pstrdup(H.legs_snapshot) : NULL;
+	double		before = 0;
 	bool		can_mark = H.have_quote && H.day_started && quote_usable(&H.quote);
 
 	if (can_mark)
 		before = option_value(mid_of(&H.quote), H.engine_now);
 	run_unit("bifrost: load legs", load_legs_work, NULL);
-	fp = legs_fingerprint(H.legs, H.n_legs);
-	if (fp == H.legs_fingerprint)
+	if (before_snapshot && H.legs_snapshot && strcmp(before_snapshot, H.legs_snapshot) == 0)
 		return;
-	H.legs_fingerprint = fp;
 	if (can_mark)
 	{
-		after = option_value(mid_of(&H.quote), H.engine_now);
-		H.day_start_equity += after - before;
+		H.day_start_equity += option_value(mid_of(&H.quote), H.engine_now) - before;
+		save_day_start(H.engine_now);
 	}
 }
 
@@ -453,7 +454,10 @@ typedef struct day_args
 	int32		date;
 	double		equity;
 	double		ts;
+	double		mid;
 	hedge_day_rec rec;
+	bool		legs_changed;	/* the stored legs are not the legs now */
+	double		stored_legs_value;	/* their value at mid, ts */
 } day_args;
 
 static void
@@ -462,6 +466,13 @@ load_day_work(void *arg)
 	day_args   *a = arg;
 
 	hstore_load_day(H.symbol, a->date, H.day_roll_tz, &a->rec);
+	/* the decoded legs live in this transaction: value them here */
+	a->legs_changed = a->rec.found && H.legs_snapshot &&
+		strcmp(a->rec.legs_snapshot, H.legs_snapshot) != 0;
+	if (a->legs_changed)
+		a->stored_legs_value = legs_value(a->rec.legs, a->rec.n_legs, a->mid, a->ts);
+	a->rec.legs_snapshot = NULL;
+	a->rec.legs = NULL;
 }
 
 static void
@@ -469,7 +480,19 @@ save_day_work(void *arg)
 {
 	day_args   *a = arg;
 
-	hstore_save_day_start(H.symbol, a->date, a->equity, a->ts);
+	hstore_save_day_start(H.symbol, a->date, a->equity, H.legs_snapshot ? H.legs_snapshot : "[]", a->ts);
+}
+
+static void
+save_day_start(double now)
+{
+	day_args	a;
+
+	memset(&a, 0, sizeof(a));
+	a.date = H.trading_date;
+	a.equity = H.day_start_equity;
+	a.ts = now;
+	run_unit("bifrost: save day", save_day_work, &a);
 }
 
 /*
@@ -491,6 +514,8 @@ roll_day(double now)
 	mid = mid_of(&H.quote);
 	memset(&a, 0, sizeof(a));
 	a.date = date;
+	a.mid = mid;
+	a.ts = now;
 	run_unit("bifrost: load day", load_day_work, &a);
 	H.trading_date = date;
 	H.day_started = true;
@@ -498,14 +523,20 @@ roll_day(double now)
 	H.daily_hedge_count = a.rec.fills;
 	H.book.cash = a.rec.cash;
 	if (a.rec.found)
+	{
 		H.day_start_equity = a.rec.start_equity;
+		/* legs changed while no hedger ran: not P&L either */
+		if (a.legs_changed)
+		{
+			H.day_start_equity += option_value(mid, now) - a.stored_legs_value;
+			save_day_start(now);
+		}
+	}
 	else
 	{
 		/* the day starts now: today's cash is that of today's fills (none, normally) */
 		H.day_start_equity = pnl_equity(&H.book, mid, option_value(mid, now));
-		a.equity = H.day_start_equity;
-		a.ts = now;
-		run_unit("bifrost: save day", save_day_work, &a);
+		save_day_start(now);
 	}
 }
 
@@ -894,7 +925,6 @@ hedger_start(double wall_now, hedger_status_writer writer, char *why, size_t why
 		return false;
 	}
 	run_unit("bifrost: load legs", load_legs_work, NULL);
-	H.legs_fingerprint = legs_fingerprint(H.legs, H.n_legs);
 
 	/* reconcile with the paper broker's book before deciding anything */
 	memset(&a, 0, sizeof(a));
