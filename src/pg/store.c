@@ -13,6 +13,7 @@
 #include "catalog/pg_type.h"
 #include "commands/extension.h"
 #include "executor/spi.h"
+#include "miscadmin.h"
 #include "pgstat.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -72,11 +73,55 @@ store_extension_ready(void)
 	return OidIsValid(get_extension_oid("bifrost", true));
 }
 
+/*
+ * Saved plans of the worker's statements, keyed by the address of their SQL
+ * text (every caller passes a string literal).  Planning a statement costs
+ * more than running it; a saved plan is replanned by PostgreSQL itself when
+ * a table it uses changes.
+ */
+#define STORE_MAX_PLANS 96
+
+typedef struct store_plan
+{
+	const char *sql;
+	SPIPlanPtr	plan;
+} store_plan;
+
+static store_plan plans[STORE_MAX_PLANS];
+static int	n_plans = 0;
+
+static SPIPlanPtr
+plan_for(const char *sql, int nargs, Oid *types)
+{
+	SPIPlanPtr	plan;
+
+	for (int i = 0; i < n_plans; i++)
+		if (plans[i].sql == sql)
+			return plans[i].plan;
+	plan = SPI_prepare(sql, nargs, types);
+	if (plan == NULL)
+		elog(ERROR, "bifrost: SPI_prepare failed (%s) for \"%.60s...\"",
+			 SPI_result_code_string(SPI_result), sql);
+	if (n_plans == STORE_MAX_PLANS)
+		return plan;			/* not kept: freed with the SPI context */
+	if (SPI_keepplan(plan) != 0)
+		elog(ERROR, "bifrost: SPI_keepplan failed");
+	plans[n_plans].sql = sql;
+	plans[n_plans].plan = plan;
+	n_plans++;
+	return plan;
+}
+
 void
 store_exec(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls, int expected)
 {
-	int			rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+	int			rc;
 
+	/* only the worker keeps plans: a backend's SPI calls come and go */
+	if (!IsBackgroundWorker)
+		rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+	else
+		rc = SPI_execute_plan(plan_for(sql, nargs, types), values, nulls, false, 0);
 	if (rc != expected)
 		elog(ERROR, "bifrost: SPI returned %s for \"%.60s...\"", SPI_result_code_string(rc), sql);
 }

@@ -582,6 +582,14 @@ bifrost_worker_main(Datum main_arg)
 	connect_database(main_arg);
 	pgstat_report_appname("bifrost");
 
+	/*
+	 * Status, decision and fill rows commit asynchronously: after a crash the
+	 * worker reconciles orders with the broker, which re-delivers a fill.
+	 * The hedge intent, the one promise that must not vanish, commits
+	 * synchronously (hstore_sync_commit) before its order leaves.
+	 */
+	SetConfigOption("synchronous_commit", "off", PGC_USERSET, PGC_S_SESSION);
+
 	memset(&run, 0, sizeof(run));
 	run.state = DAEMON_IDLE;
 	run.started_at = GetCurrentTimestamp();
