@@ -44,6 +44,45 @@ GRANT DELETE ON bifrost.replay_cursors TO bifrost_operator;
 -- Control (role bifrost_operator).
 ------------------------------------------------------------------------------
 
+-- The operator's run flag, set by suspend, resume and flatten alike.
+CREATE FUNCTION bifrost._set_suspended(flag boolean)
+RETURNS void
+LANGUAGE sql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    INSERT INTO bifrost.daemon_run_status AS r (id, suspended, updated_at, updated_by)
+    VALUES (1, flag, pg_catalog.now(), session_user)
+    ON CONFLICT (id) DO UPDATE
+        SET suspended = excluded.suspended, updated_at = excluded.updated_at, updated_by = excluded.updated_by;
+$$;
+COMMENT ON FUNCTION bifrost._set_suspended(boolean) IS
+    'Sets bifrost.daemon_run_status.suspended (saved across restarts); called by the SECURITY DEFINER control functions';
+REVOKE ALL ON FUNCTION bifrost._set_suspended(boolean) FROM PUBLIC;
+
+CREATE OR REPLACE FUNCTION bifrost_suspend()
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM bifrost._set_suspended(true);
+    RETURN bifrost._send_command('suspend',
+        'The suspended flag is saved: a hedger started later stays suspended until bifrost_resume().');
+END
+$$;
+
+CREATE OR REPLACE FUNCTION bifrost_resume()
+RETURNS boolean
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    PERFORM bifrost._set_suspended(false);
+    RETURN bifrost._send_command('resume',
+        'The suspended flag is cleared: a hedger started later hedges right away.');
+END
+$$;
+
 CREATE FUNCTION bifrost_flatten()
 RETURNS boolean
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER
@@ -51,10 +90,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     -- flatten suspends hedging first, so nothing re-hedges the position away
-    INSERT INTO bifrost.daemon_run_status AS r (id, suspended, updated_at, updated_by)
-    VALUES (1, true, pg_catalog.now(), session_user)
-    ON CONFLICT (id) DO UPDATE
-        SET suspended = true, updated_at = excluded.updated_at, updated_by = excluded.updated_by;
+    PERFORM bifrost._set_suspended(true);
     RETURN bifrost._send_command('flatten',
         'Hedging is suspended: it stays so until bifrost_resume().');
 END
