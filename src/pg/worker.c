@@ -41,6 +41,7 @@ typedef struct worker_run
 	bool		suspended;		/* operator flag or bifrost.enabled = off */
 	bool		extension_ready;
 	bool		stopped_written;
+	bool		live_broker_noted;	/* logged that this broker cannot trade yet */
 	TimestampTz started_at;
 	TimestampTz next_heartbeat;
 	TimestampTz next_retry;		/* WAITING_BROKER only */
@@ -203,6 +204,16 @@ start_hedger(void)
 
 	if (hedger_active() || !daemon_state_is_running(run.state))
 		return;
+	if (bifrost_broker != BIFROST_BROKER_PAPER)
+	{
+		/* never trade through a broker this version cannot: no silent paper orders either */
+		if (!run.live_broker_noted)
+			ereport(LOG, (errmsg("bifrost: hedging through broker %s is not available in this version; the worker only monitors",
+								 bifrost_broker_name(bifrost_broker))));
+		run.live_broker_noted = true;
+		return;
+	}
+	run.live_broker_noted = false;
 	if (!hedger_start(wall_now(), write_status_for_hedger, why, sizeof(why)))
 		record_error(why);
 }
@@ -649,6 +660,7 @@ bifrost_worker_main(Datum main_arg)
 		{
 			/* a new broker or URL: connect again before trading on */
 			broker_endpoint_changed = false;
+			hedger_stop();
 			if (run.state != DAEMON_CONNECTING)
 			{
 				run.broker_connected = false;

@@ -301,4 +301,300 @@ END
 	$? = $rc;
 }
 
+# ---- Helpers of the hedging tests (010-014): nodes with a book, fixtures, row invariants. ----
+
+push @EXPORT, qw(
+  hedging_node fixture_path load_ticks_sql wait_replay_done open_orders rows_of
+  matches_fixture check_hedge_invariants config_hash);
+
+# Statuses of an order still working at the broker (or never sent).
+our $OPEN_STATUSES = q{('CREATED', 'NEW', 'PARTIALLY_FILLED', 'UNKNOWN')};
+
+# The absolute path of test/fixtures/$name.
+sub fixture_path
+{
+	my ($name) = @_;
+	require Cwd;
+	require File::Basename;
+	my $dir = Cwd::abs_path(File::Basename::dirname(__FILE__) . '/../fixtures');
+	return "$dir/$name";
+}
+
+# SQL that loads a CSV fixture of ticks (header symbol,ts,bid,ask,last) into bifrost.ticks.
+sub load_ticks_sql
+{
+	my ($csv) = @_;
+	my $path = fixture_path($csv);
+	die "no fixture $path" unless -r $path;
+	return "COPY bifrost.ticks (symbol, ts, bid, ask, last) FROM '$path' WITH (FORMAT csv, HEADER true)";
+}
+
+# A node whose hedger has everything in place before it starts: CREATE EXTENSION, the config keys
+# (config => [key => json, ...], in that order), the legs (legs => [[right, strike, expiry, qty], ...],
+# symbol NVDA unless legs_symbol) and setup SQL (sql => '...', e.g. load_ticks_sql) are committed in one
+# transaction, so the worker sees all of it when it first finds the extension. feed => 'replay' (the
+# default) or 'sim'; conf => [lines] as bifrost_node. Waits for RUNNING (or RUNNING_SUSPENDED when
+# suspended => 1 is given and the run flag is set in the same transaction).
+sub hedging_node
+{
+	my ($name, %o) = @_;
+	my @conf = ("bifrost.feed = '" . ($o{feed} // 'replay') . "'", @{ $o{conf} // [] });
+	my $node = bifrost_node($name, create_extension => 0, conf => \@conf);
+	my @sql  = ('BEGIN', 'CREATE EXTENSION bifrost');
+	my @cfg  = @{ $o{config} // [] };
+	while (my ($k, $v) = splice(@cfg, 0, 2))
+	{
+		push @sql, "SELECT bifrost_config_set('$k', '$v'::jsonb)";
+	}
+	my $sym = $o{legs_symbol} // 'NVDA';
+	for my $l (@{ $o{legs} // [] })
+	{
+		my ($right, $strike, $expiry, $qty, $iv) = @$l;
+		push @sql,
+		  sprintf(
+			"INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity, implied_vol) "
+			  . "VALUES ('%s', '%s', %s, '%s', %d, %s)",
+			$sym, $right, $strike, $expiry, $qty, defined $iv ? $iv : 'NULL');
+	}
+	push @sql, $o{sql} if $o{sql};
+	push @sql, 'SELECT bifrost_suspend()' if $o{suspended};
+	push @sql, 'COMMIT';
+	$node->safe_psql('postgres', join(";\n", @sql) . ";\n");
+	my ($ok) = wait_state($node, $o{suspended} ? 'RUNNING_SUSPENDED' : 'RUNNING', 60);
+	die "hedging_node $name: the worker did not reach RUNNING" unless $ok;
+	return $node;
+}
+
+# The open orders of the paper broker (count).
+sub open_orders
+{
+	my ($node) = @_;
+	return $node->safe_psql('postgres',
+		"SELECT count(*) FROM bifrost.orders WHERE status IN $OPEN_STATUSES");
+}
+
+# Waits until the replay cursor of $symbol stands on its last tick and no order is open.
+sub wait_replay_done
+{
+	my ($node, $secs, $symbol) = @_;
+	$symbol //= 'NVDA';
+	return wait_until(
+		$node, 'postgres', qq{
+		SELECT (SELECT last_id FROM bifrost.replay_cursors WHERE symbol = '$symbol')
+		       = (SELECT id FROM bifrost.ticks WHERE symbol = '$symbol' ORDER BY ts DESC, id DESC LIMIT 1)
+		   AND NOT EXISTS (SELECT 1 FROM bifrost.orders WHERE status IN $OPEN_STATUSES)},
+		$secs // 60);
+}
+
+# The output of $sql (psql's unaligned rows, '|' between columns).
+sub rows_of
+{
+	my ($node, $sql, $db) = @_;
+	return $node->safe_psql($db // 'postgres', $sql);
+}
+
+# Compares $got with test/fixtures/$name. BIFROST_WRITE_FIXTURES=1 writes the file instead (then review
+# it by hand before committing it).
+sub matches_fixture
+{
+	my ($got, $name, $label) = @_;
+	my $path = fixture_path($name);
+	if ($ENV{BIFROST_WRITE_FIXTURES})
+	{
+		open(my $fh, '>', $path) or die "write $path: $!";
+		print $fh "$got\n";
+		close $fh;
+		note("wrote $path");
+		return ok(1, "$label (fixture written)");
+	}
+	my $want = -r $path ? slurp_file($path) : '';
+	chomp $want;
+	return 1 if $got eq $want && ok(1, $label);
+	my @g = split /\n/, $got;
+	my @w = split /\n/, $want;
+	my $i = 0;
+	$i++ while $i < @g && $i < @w && $g[$i] eq $w[$i];
+	ok(0, $label);
+	diag(sprintf("%s: %d rows, expected %d; first difference at row %d:\n  got:      %s\n  expected: %s",
+			$name, scalar @g, scalar @w, $i + 1, $g[$i] // '(none)', $w[$i] // '(none)'));
+	diag("all rows got:\n$got");
+	return 0;
+}
+
+# The hash of bifrost.config as config_summary shows it (cfg=<hash>).
+sub config_hash
+{
+	my ($node) = @_;
+	return $node->safe_psql('postgres',
+		q{SELECT left(md5(coalesce(string_agg(key || '=' || value::text, ',' ORDER BY key), '')), 8)
+		    FROM bifrost.config});
+}
+
+# Invariants of the hedge rows of $symbol, whatever the path: every intent has exactly one order named by
+# its client order id and every order an intent; every fill has its trade, its order's filled amount is
+# the sum of its fills; the fill price is the far side of a quote ± the slippage, to the 0.0001 (a
+# decimal half may round either way in binary), the quote being the last tick at or before the fill
+# (quotes => 0 skips that check, for the sim feed); positions.size is the sum of the
+# signed fills and status_current shows it. Runs its own ok()s; returns the number of failures.
+sub check_hedge_invariants
+{
+	my ($node, $label, %o) = @_;
+	my $sym  = $o{symbol} // 'NVDA';
+	my $fail = 0;
+	my $q    = sub { $node->safe_psql('postgres', shift) };
+
+	my $bad = $q->(qq{
+		SELECT coalesce(string_agg(i.client_order_id || ':' || n, ','), '')
+		  FROM (SELECT i.client_order_id,
+		               (SELECT count(*) FROM bifrost.orders o
+		                 WHERE o.intent_id = i.id AND o.client_order_id = i.client_order_id) AS n
+		          FROM bifrost.operations i WHERE i.type = 'hedge_intent') i
+		 WHERE n <> 1});
+	is($bad, '', "$label: every hedge_intent has exactly one order with its client order id") or $fail++;
+	$bad = $q->(q{
+		SELECT count(*) FROM bifrost.orders o
+		 WHERE NOT EXISTS (SELECT 1 FROM bifrost.operations i
+		                    WHERE i.id = o.intent_id AND i.type = 'hedge_intent'
+		                      AND i.side = o.side AND i.quantity = o.amount)});
+	is($bad, '0', "$label: every order comes from an intent of the same side and quantity") or $fail++;
+	$bad = $q->(q{
+		SELECT count(*) FROM bifrost.operations f
+		 WHERE f.type = 'fill'
+		   AND (SELECT count(*) FROM bifrost.trades t JOIN bifrost.orders o ON o.id = t.order_id
+		         WHERE o.client_order_id = f.client_order_id AND t.amount = f.quantity
+		           AND t.price = round(f.price::numeric, 4) AND t.ts = f.ts) <> 1});
+	is($bad, '0', "$label: every fill operation has its trade (amount, price, time)") or $fail++;
+	$bad = $q->(q{
+		SELECT count(*) FROM bifrost.orders o
+		 WHERE o.filled_amount <> coalesce((SELECT sum(t.amount) FROM bifrost.trades t WHERE t.order_id = o.id), 0)
+		    OR (o.status = 'FILLED' AND o.filled_amount <> o.amount)
+		    OR (o.status IN ('REJECTED') AND o.filled_amount <> 0)
+		    OR (o.status = 'CANCELED' AND o.filled_amount >= o.amount)});
+	is($bad, '0', "$label: orders' filled amounts match their trades and statuses") or $fail++;
+	if ($o{quotes} // 1)
+	{
+		my $slip = $q->(q{SELECT (value #>> '{}')::numeric / 10000 FROM bifrost.config
+		                   WHERE key = 'broker.paper.slippage_bps'});
+		$bad = $q->(qq{
+			SELECT coalesce(string_agg(f.id::text, ','), '')
+			  FROM bifrost.operations f
+			  LEFT JOIN LATERAL (SELECT t.bid, t.ask FROM bifrost.ticks t
+			                      WHERE t.symbol = '$sym' AND t.ts <= f.ts
+			                      ORDER BY t.ts DESC, t.id DESC LIMIT 1) t ON true
+			 WHERE f.type = 'fill'
+			   AND (abs(f.price::numeric
+			            - CASE f.side WHEN 'BUY' THEN t.ask * (1 + $slip) ELSE t.bid * (1 - $slip) END)
+			        > 0.00005000001) IS NOT FALSE});
+		is($bad, '',
+			"$label: every fill is at the far side of the quote current at its time, plus slippage")
+		  or $fail++;
+	}
+	my ($pos, $fills, $trades, $status) = split /\|/, $q->(qq{
+		SELECT coalesce((SELECT size FROM bifrost.positions
+		                  WHERE exchange = 'paper' AND symbol = '$sym' AND side = 'NET'), 0)::float8,
+		       coalesce((SELECT sum(CASE side WHEN 'BUY' THEN quantity ELSE -quantity END)
+		                   FROM bifrost.operations WHERE type = 'fill'), 0),
+		       coalesce((SELECT sum(CASE side WHEN 'BUY' THEN amount ELSE -amount END)
+		                   FROM bifrost.trades WHERE exchange = 'paper' AND symbol = '$sym'), 0)::float8,
+		       (SELECT stock_position FROM bifrost.status_current WHERE id = 1)});
+	ok($pos == $fills && $pos == $trades,
+		"$label: positions.size ($pos) = sum of signed fills ($fills) = sum of signed trades ($trades)")
+	  or $fail++;
+	if ($o{status} // 1)
+	{
+		is($status, $fills, "$label: status_current.stock_position shows the position") or $fail++;
+	}
+	return $fail;
+}
+
+push @EXPORT, qw(insert_ticks wait_cursor hedge_count);
+
+# Inserts NVDA ticks (or $o{symbol}) $step seconds apart from epoch $t, one per element of @quotes: a mid
+# (bid = mid - 0.01, ask = mid + 0.01, last = mid) or [bid, ask] (undef for a missing side). Returns the
+# epoch after the last tick, to chain calls. The replay feed picks them up at its next poll (within a
+# heartbeat): wait_cursor() waits for that.
+sub insert_ticks
+{
+	my ($node, $t, $step, @quotes) = @_;
+	my @rows;
+	for my $q (@quotes)
+	{
+		my ($bid, $ask, $last) = ref $q ? (@$q, undef) : ($q - 0.01, $q + 0.01, $q);
+		push @rows,
+		  sprintf("('NVDA', to_timestamp(%.3f), %s, %s, %s)",
+			$t, map { defined $_ ? sprintf('%.4f', $_) : 'NULL' } $bid, $ask, $last);
+		$t += $step;
+	}
+	$node->safe_psql('postgres',
+		'INSERT INTO bifrost.ticks (symbol, ts, bid, ask, last) VALUES ' . join(', ', @rows));
+	return $t;
+}
+
+# Waits until the replay cursor stands on the last tick (the worker has decided on every tick).
+sub wait_cursor
+{
+	my ($node, $secs, $symbol) = @_;
+	$symbol //= 'NVDA';
+	return wait_until(
+		$node, 'postgres', qq{
+		SELECT (SELECT last_id FROM bifrost.replay_cursors WHERE symbol = '$symbol')
+		       = (SELECT id FROM bifrost.ticks WHERE symbol = '$symbol' ORDER BY ts DESC, id DESC LIMIT 1)},
+		$secs // 30);
+}
+
+# Rows of operations of $type (and of state_reason $reason when given).
+sub hedge_count
+{
+	my ($node, $type, $reason) = @_;
+	my $and = defined $reason ? " AND state_reason = '$reason'" : '';
+	return $node->safe_psql('postgres',
+		"SELECT count(*) FROM bifrost.operations WHERE type = '$type'$and");
+}
+
+push @EXPORT, qw(crash_hedger);
+
+# SIGKILLs the hedger of $node (restart_after_crash = on) and waits until the postmaster has restarted and
+# a new hedger heartbeats in RUNNING or RUNNING_SUSPENDED. Returns (ok, old pid, new pid).
+sub crash_hedger
+{
+	my ($node, $secs) = @_;
+	my $old    = hedger_pid($node);
+	my $since  = server_now($node);
+	my $offset = -s $node->logfile;
+	kill 'KILL', $old;
+	my $seen = eval {
+		local $PostgreSQL::Test::Utils::timeout_default = $secs // 60;
+		$node->wait_for_log(qr/was terminated by signal 9/, $offset);
+		1;
+	};
+	return (0, $old, '') unless $seen;
+	my ($back) = wait_until(
+		$node, 'postgres', qq{
+		SELECT h.worker_pid = a.pid AND h.worker_pid <> $old AND h.last_ts > '$since'
+		       AND h.daemon_state IN ('RUNNING', 'RUNNING_SUSPENDED')
+		  FROM bifrost.daemon_heartbeat h
+		  JOIN pg_stat_activity a ON a.backend_type = 'bifrost hedger'},
+		$secs // 60);
+	return ($back, $old, hedger_pid($node));
+}
+
+push @EXPORT, qw(set_config);
+
+# bifrost_config_set($key, $json) for each pair, then waits until status_current.config_summary shows the
+# new hash (the worker has reloaded: it writes the row after reloading). Returns the new hash, '' on time-out.
+sub set_config
+{
+	my ($node, @pairs) = @_;
+	my @sql;
+	while (my ($k, $v) = splice(@pairs, 0, 2))
+	{
+		push @sql, "SELECT bifrost_config_set('$k', '$v'::jsonb)";
+	}
+	$node->safe_psql('postgres', join(";\n", 'BEGIN', @sql, 'COMMIT') . ";\n");
+	my $hash = config_hash($node);
+	my ($ok) = wait_until($node, 'postgres',
+		"SELECT config_summary LIKE 'cfg=$hash %' FROM bifrost.status_current WHERE id = 1", 10);
+	return $ok ? $hash : '';
+}
+
 1;
