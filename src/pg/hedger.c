@@ -670,6 +670,12 @@ order_work(void *arg)
 {
 	order_args *a = arg;
 
+	/*
+	 * Durable like the intent: after a crash, CREATED must mean "never sent"
+	 * and NEW "at the broker", or a restart would cancel a live order.
+	 */
+	hstore_sync_commit(true);
+
 	if (a->rejected)
 	{
 		hstore_order_rejected(&a->p->order, H.symbol, a->ts, a->p->decision.reason);
@@ -738,13 +744,13 @@ place_hedge(double now, hedge_side side, int64 qty, const char *reason, double n
 		engine_output out;
 		bool		changed = false;
 
-		run_unit("bifrost: order rejected", order_work, &oa);
+		/* the reject's status rows show the state after the failure */
 		if (through_fsm)
 		{
 			out = run_engine(now, TE_HEDGE_FAILED, suspended, broker_connected);
 			set_state(out.next_state, now, &changed);
 		}
-		write_status(NULL);
+		run_unit("bifrost: order rejected", order_work, &oa);
 		return;
 	}
 	run_unit("bifrost: order sent", order_work, &oa);
@@ -763,6 +769,8 @@ fill_work(void *arg)
 
 	hstore_fill(&a->rec);
 	write_status_here("fill");
+	if (a->rec.filled_qty < a->rec.order->qty)
+		write_status_here("cancel");	/* the rest of a partial fill */
 }
 
 /* Fills every order due by the feed clock now, at the quote current then. */
@@ -790,7 +798,8 @@ fill_due_orders(double now, bool suspended, bool broker_connected)
 		memset(&a, 0, sizeof(a));
 		a.rec.order = &p->order;
 		a.rec.symbol = H.symbol;
-		a.rec.ts = Max(p->due, p->order.placed_at);
+		/* due, or the first quote after it when none was current then (after a restart) */
+		a.rec.ts = Max(Max(p->due, p->order.placed_at), H.quote.ts);
 		a.rec.filled_qty = p->decision.filled_qty;
 		a.rec.price = price;
 		{
@@ -809,11 +818,15 @@ fill_due_orders(double now, bool suspended, bool broker_connected)
 		H.last_hedge_ts = a.rec.ts;
 		H.daily_hedge_count++;
 		H.pending[i] = H.pending[--H.n_pending];
-		update_daily_pnl(now);
+		update_daily_pnl(a.rec.ts);
 
-		/* the state after the fill goes into the fill's own status rows */
-		out = run_engine(now, TE_HEDGE_DONE, suspended, broker_connected);
-		set_state(out.next_state, now, &changed);
+		/*
+		 * The state after the fill goes into the fill's own status rows; the
+		 * engine looks at the fill's own time, when the quote it filled at was
+		 * current (not at a later quote's time, when it would look stale).
+		 */
+		out = run_engine(a.rec.ts, TE_HEDGE_DONE, suspended, broker_connected);
+		set_state(out.next_state, a.rec.ts, &changed);
 		run_unit("bifrost: fill", fill_work, &a);
 	}
 }
@@ -902,6 +915,7 @@ cancel_unsent_work(void *arg)
 	hstore_order_cancelled(a->order, H.symbol, a->ts, a->order->qty, "not_sent_before_restart");
 	store_exec("UPDATE bifrost.orders SET status = 'CANCELED', updated_at = $2, remaining_amount = 0"
 			   " WHERE id = $1", 2, types, values, NULL, SPI_OK_UPDATE);
+	write_status_here("cancel");
 }
 
 bool
@@ -1019,6 +1033,12 @@ static void
 take_quote(const feed_quote *q, bool suspended, bool broker_connected)
 {
 	H.quote_taken_at = GetCurrentTimestamp();
+	/* orders left open by a restart have no earlier quote: this one is the first they see */
+	if (!H.have_quote)
+	{
+		H.quote = *q;
+		H.have_quote = true;
+	}
 	/* orders due before this quote fill at the quote current when they were due */
 	fill_due_orders(q->ts, suspended, broker_connected);
 	H.quote = *q;

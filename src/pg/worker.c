@@ -27,6 +27,7 @@
 #include "../net/broker_link.h"
 #include "engine_glue.h"
 #include "guc.h"
+#include "hedge_store.h"
 #include "hedger.h"
 #include "store.h"
 #include "worker.h"
@@ -408,6 +409,10 @@ claim_work(void *arg)
 {
 	claim_args *a = arg;
 
+	/* the operator's commands and their audit are never lost to a crash */
+	if (store_extension_ready())
+		hstore_sync_commit(true);
+
 	a->n = store_extension_ready() ?
 		store_claim_commands(run.started_at, a->commands, STORE_MAX_COMMANDS_PER_CLAIM) : 0;
 }
@@ -422,6 +427,8 @@ static void
 result_work(void *arg)
 {
 	result_args *a = arg;
+
+	hstore_sync_commit(true);
 
 	store_set_command_result(a->id, a->result);
 }
