@@ -24,10 +24,6 @@ my $node   = hedging_node(
 		'gates.intent.hedge.cooldown_seconds'   => '0',
 		'gates.intent.hedge.min_price_move_pct' => '0',
 		'gates.state.system.safe_recovery_sec'  => '86400',
-		# The fill at a tick runs the state machine on the previous quote at the new tick's time, so a
-		# gap between ticks above data_lag_threshold_ms sends it to SAFE after every fill (a bug, tested
-		# in 013_broker_outcomes.pl): a threshold above the 2 s between these ticks keeps it out of the way.
-		'gates.state.system.data_lag_threshold_ms' => '60000'
 	],
 	legs => [ [ 'C', 100, $EXPIRY, 10 ], [ 'P', 100, $EXPIRY, 10 ] ]);
 

@@ -21,10 +21,7 @@ my $EXPIRY = '2026-12-18 16:00 America/New_York';
 my @FAST   = (
 	'feed.replay.speed'                     => '0',
 	'gates.intent.hedge.cooldown_seconds'   => '0',
-	'gates.intent.hedge.min_price_move_pct' => '0',
-	# a fill evaluates the previous quote at the new tick's time: with ticks 2 s apart the default 1000 ms
-	# would send the machine to SAFE after every fill (the bug 013_broker_outcomes.pl shows)
-	'gates.state.system.data_lag_threshold_ms' => '60000');
+	'gates.intent.hedge.min_price_move_pct' => '0');
 my $ok;
 
 # The equity of the book at the last tick (cash of the fills + position x mid + legs at model value).

@@ -120,10 +120,7 @@ sub ops_of
 		config => [
 			'feed.replay.speed'                     => '0',
 			'gates.intent.hedge.cooldown_seconds'   => '0',
-			'gates.intent.hedge.min_price_move_pct' => '0',
-			# a fill evaluates the previous quote at the new tick's time: keep the fill-to-SAFE bug
-			# (013_broker_outcomes.pl) out of the way
-			'gates.state.system.data_lag_threshold_ms' => '60000'
+			'gates.intent.hedge.min_price_move_pct' => '0'
 		],
 		legs => \@LEGS);
 	my $q = sub { $node->safe_psql('postgres', shift) };
