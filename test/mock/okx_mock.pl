@@ -1,0 +1,311 @@
+#!/usr/bin/perl
+# test/mock/okx_mock.pl: a local stand-in for the OKX v5 REST API, for bifrost's tests.
+#
+#   perl test/mock/okx_mock.pl --port N [--key K --secret S --passphrase P] [--demo]
+#        [--now-ms MS] [--lifetime SECONDS] [--log FILE]
+#
+# Listens on 127.0.0.1 only.  Speaks the real envelope ({"code","msg","data":[...]}, numbers as
+# strings) for the public market data bifrost ingests (time, ticker, candles and history-candles with
+# after/before/limit paging and an unconfirmed newest bar, funding-rate, mark-price, index-tickers,
+# open-interest, instruments, long/short ratio) and the private endpoints it trades with (POST and GET
+# /api/v5/trade/order, positions, balance), whose HMAC-SHA256 signatures it verifies.  Per-endpoint
+# token buckets answer 50011 with HTTP 429.  Tests steer it with POST /mock/fault
+# {"mode": "none|timeout|http500|http429|malformed|truncated|code", "count": n, "code": "50001"}: the
+# next n requests (0 = all) misbehave.  Every request is appended to --log as one JSON line.
+use strict;
+use warnings;
+use IO::Socket::INET;
+use IO::Select;
+use JSON::PP;
+use Digest::SHA qw(hmac_sha256_base64);
+use Getopt::Long;
+use Time::HiRes qw(time sleep);
+
+my %opt = (port => 0, key => 'test-key', secret => 'test-secret', passphrase => 'test-pass',
+	demo => 0, lifetime => 300, log => '', 'now-ms' => 0);
+GetOptions(\%opt, 'port=i', 'key=s', 'secret=s', 'passphrase=s', 'demo!', 'lifetime=i', 'log=s',
+	'now-ms=i') or die "usage: see the header of $0\n";
+
+my $json = JSON::PP->new->canonical(1);
+my $server = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $opt{port},
+	Listen => 16, ReuseAddr => 1, Proto => 'tcp') or die "okx_mock: cannot listen: $!\n";
+$| = 1;
+print "okx_mock listening on 127.0.0.1:", $server->sockport, "\n";
+
+my %fault = (mode => 'none', count => 0, code => '50001');
+my %orders;            # ordId -> order
+my %by_clordid;        # clOrdId -> ordId
+my $next_ord = 2140573841193975808;
+my %bucket;            # endpoint -> [tokens, last refill]
+my %limits = ('/api/v5/market/ticker' => 20, '/api/v5/market/candles' => 40,
+	'/api/v5/market/history-candles' => 20, '/api/v5/public/funding-rate' => 10,
+	'/api/v5/public/mark-price' => 10, '/api/v5/public/open-interest' => 20,
+	'/api/v5/trade/order' => 60);
+
+my $deadline = time + $opt{lifetime};
+$SIG{ALRM} = sub { exit 0 };
+alarm $opt{lifetime} + 5;
+
+sub now_ms { $opt{'now-ms'} ? $opt{'now-ms'} : int(time * 1000) }
+
+# Deterministic prices: a smooth walk so that candles, tickers and marks agree.
+sub price_at {
+	my ($inst, $ms) = @_;
+	my $base = $inst =~ /^BTC/ ? 97000 : $inst =~ /^ETH/ ? 3400 : 100;
+	my $x = $ms / 3_600_000;
+	return $base * (1 + 0.01 * sin($x / 7) + 0.003 * sin($x * 1.3));
+}
+sub fmt { my ($v, $d) = @_; my $s = sprintf("%.${d}f", $v); $s =~ s/\.?0+$// if $s =~ /\./; $s }
+
+my %bar_ms = ('1m' => 60_000, '15m' => 900_000, '1H' => 3_600_000, '4H' => 14_400_000,
+	'1Dutc' => 86_400_000, '1D' => 86_400_000);
+
+sub candle_row {
+	my ($inst, $ts, $bar, $confirm) = @_;
+	my $o = price_at($inst, $ts);
+	my $c = price_at($inst, $ts + $bar - 1);
+	my $h = ($o > $c ? $o : $c) * 1.0005;
+	my $l = ($o < $c ? $o : $c) * 0.9995;
+	my $vol = 1000 + ($ts / $bar) % 977;
+	return [ "$ts", fmt($o, 1), fmt($h, 1), fmt($l, 1), fmt($c, 1), "$vol", fmt($vol / 100, 2),
+		fmt($vol / 100 * $c, 2), $confirm ];
+}
+
+# Candles newest first, with OKX's exclusive after/before bounds and limit caps.
+sub candles {
+	my ($q, $history) = @_;
+	my $bar = $bar_ms{ $q->{bar} // '1m' } or return err('51000', 'Parameter bar error');
+	my $inst = $q->{instId} or return err('51000', 'Parameter instId error');
+	my $cap = $history ? 100 : 300;
+	my $limit = $q->{limit} // 100;
+	return err('51000', 'Parameter limit error') if $limit !~ /^\d+$/ || $limit < 1;
+	$limit = $cap if $limit > $cap;
+	my $now = now_ms();
+	my $newest = $now - $now % $bar;          # the forming bar
+	my $oldest = $newest - 2000 * $bar;       # history depth of the mock
+	my $top = $newest;
+	$top = $q->{after} - 1 - ($q->{after} - 1) % $bar if defined $q->{after} && $q->{after} =~ /^\d+$/;
+	$top = $newest if $top > $newest;
+	my @rows;
+	for (my $ts = $top; $ts >= $oldest && @rows < $limit; $ts -= $bar) {
+		last if defined $q->{before} && $q->{before} =~ /^\d+$/ && $ts <= $q->{before};
+		push @rows, candle_row($inst, $ts, $bar, ($ts == $newest && !$history) ? '0' : '1');
+	}
+	return ok(\@rows);
+}
+
+sub ok { my ($data, $extra) = @_; return (200, { code => '0', msg => '', data => $data, %{ $extra // {} } }) }
+sub err { my ($code, $msg, $http) = @_; return ($http // 200, { code => $code, msg => $msg, data => [] }) }
+
+sub take_token {
+	my ($path) = @_;
+	my $limit = $limits{$path} or return 1;
+	my $b = $bucket{$path} //= [ $limit, time ];
+	my $t = time;
+	$b->[0] += ($t - $b->[1]) * $limit / 2;   # limit per 2 s
+	$b->[0] = $limit if $b->[0] > $limit;
+	$b->[1] = $t;
+	return 0 if $b->[0] < 1;
+	$b->[0] -= 1;
+	return 1;
+}
+
+sub check_signature {
+	my ($method, $target, $body, $h) = @_;
+	return err('50103', 'Request header OK-ACCESS-KEY can not be empty.', 401) unless $h->{'ok-access-key'};
+	return err('50104', 'Request header OK-ACCESS-PASSPHRASE can not be empty.', 401) unless $h->{'ok-access-passphrase'};
+	return err('50106', 'Request header OK-ACCESS-SIGN can not be empty.', 401) unless $h->{'ok-access-sign'};
+	return err('50107', 'Request header OK-ACCESS-TIMESTAMP can not be empty.', 401) unless $h->{'ok-access-timestamp'};
+	return err('50111', 'Invalid OK-ACCESS-KEY.', 401) if $h->{'ok-access-key'} ne $opt{key};
+	return err('50105', 'Request header OK-ACCESS-PASSPHRASE incorrect.', 401)
+	  if $h->{'ok-access-passphrase'} ne $opt{passphrase};
+	return err('50101', 'APIKey does not match current environment.', 401)
+	  if $opt{demo} && ($h->{'x-simulated-trading'} // '') ne '1';
+	my $ts = $h->{'ok-access-timestamp'};
+	return err('50112', 'Invalid OK-ACCESS-TIMESTAMP', 401)
+	  unless $ts =~ /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.(\d{3})Z$/;
+	my $sign = hmac_sha256_base64($ts . uc($method) . $target . ($body // ''), $opt{secret});
+	$sign .= '=' while length($sign) % 4;
+	return err('50113', 'Invalid Sign', 401) if $sign ne $h->{'ok-access-sign'};
+	return ();
+}
+
+sub order_view {
+	my ($o) = @_;
+	return { instType => 'SWAP', instId => $o->{instId}, ordId => $o->{ordId}, clOrdId => $o->{clOrdId},
+		tag => '', px => '', sz => $o->{sz}, ordType => $o->{ordType}, side => $o->{side},
+		posSide => $o->{posSide} // 'net', tdMode => $o->{tdMode}, state => $o->{state},
+		accFillSz => $o->{accFillSz}, fillPx => $o->{fillPx}, fillSz => $o->{accFillSz},
+		fillTime => $o->{uTime}, tradeId => $o->{tradeId}, avgPx => $o->{fillPx}, lever => '3',
+		fee => fmt(-0.0005 * $o->{accFillSz} * ($o->{fillPx} || 0), 6), feeCcy => 'USDT',
+		cTime => $o->{cTime}, uTime => $o->{uTime} };
+}
+
+sub route {
+	my ($method, $target, $body, $h) = @_;
+	my ($path, $qs) = split /\?/, $target, 2;
+	my %q = map { my ($k, $v) = split /=/, $_, 2; ($k => $v // '') } split /&/, $qs // '';
+
+	if ($path eq '/mock/fault' && $method eq 'POST') {
+		my $f = eval { $json->decode($body) } or return err('50002', 'bad fault JSON', 400);
+		%fault = (mode => $f->{mode} // 'none', count => $f->{count} // 0, code => $f->{code} // '50001');
+		return ok([ {%fault} ]);
+	}
+	if ($path eq '/mock/orders') {
+		return ok([ map { order_view($_) } sort { $a->{ordId} <=> $b->{ordId} } values %orders ]);
+	}
+	return err('50011', 'Rate limit reached. Please refer to API documentation and throttle requests accordingly.', 429)
+	  unless take_token($path);
+
+	if ($path eq '/api/v5/public/time') { return ok([ { ts => '' . now_ms() } ]) }
+	if ($path eq '/api/v5/market/ticker') {
+		my $inst = $q{instId} or return err('51000', 'Parameter instId error');
+		my $p = price_at($inst, now_ms());
+		return ok([ { instType => 'SWAP', instId => $inst, last => fmt($p, 1), lastSz => '3',
+			askPx => fmt($p + 0.1, 1), askSz => '41', bidPx => fmt($p - 0.1, 1), bidSz => '128',
+			ts => '' . now_ms() } ]);
+	}
+	return candles(\%q, 0) if $path eq '/api/v5/market/candles';
+	return candles(\%q, 1) if $path eq '/api/v5/market/history-candles';
+	if ($path eq '/api/v5/public/funding-rate') {
+		my $inst = $q{instId} or return err('51000', 'Parameter instId error');
+		my $n = now_ms(); my $eight = 8 * 3_600_000;
+		my $next = $n - $n % $eight + $eight;
+		return ok([ { instType => 'SWAP', instId => $inst, method => 'current_period',
+			fundingRate => '0.0000821', nextFundingRate => '', fundingTime => "$next",
+			nextFundingTime => '' . ($next + $eight), settFundingRate => '0.0000654',
+			settState => 'settled', ts => "$n" } ]);
+	}
+	if ($path eq '/api/v5/public/mark-price') {
+		my $inst = $q{instId} or return err('51000', 'Parameter instId error');
+		return ok([ { instType => 'SWAP', instId => $inst, markPx => fmt(price_at($inst, now_ms()) - 0.3, 1),
+			ts => '' . now_ms() } ]);
+	}
+	if ($path eq '/api/v5/market/index-tickers') {
+		my $inst = $q{instId} or return err('51000', 'Parameter instId error');
+		return ok([ { instId => $inst, idxPx => fmt(price_at($inst, now_ms()) - 0.5, 1), ts => '' . now_ms() } ]);
+	}
+	if ($path eq '/api/v5/public/open-interest') {
+		my $inst = $q{instId} or return err('51000', 'Parameter instId error');
+		return ok([ { instType => 'SWAP', instId => $inst, oi => '2874512.3', oiCcy => '28745.123',
+			oiUsd => '2788536021.4', ts => '' . now_ms() } ]);
+	}
+	if ($path eq '/api/v5/public/instruments') {
+		my $inst = $q{instId} // 'BTC-USDT-SWAP';
+		return ok([ { instType => 'SWAP', instId => $inst, ctVal => ($inst =~ /^ETH/ ? '0.1' : '0.01'),
+			ctMult => '1', ctValCcy => ($inst =~ /^(\w+)-/)[0], lotSz => '0.01', minSz => '0.01',
+			tickSz => '0.1', state => 'live' } ]);
+	}
+	if ($path eq '/api/v5/rubik/stat/contracts/long-short-account-ratio') {
+		my $n = now_ms(); my $p = 300_000; my $t = $n - $n % $p;
+		return ok([ map { [ '' . ($t - $_ * $p), fmt(1.4 + 0.01 * ($_ % 5), 2) ] } 0 .. 9 ]);
+	}
+
+	# private endpoints
+	if ($path =~ m{^/api/v5/(trade|account)/}) {
+		my @bad = check_signature($method, $target, $body, $h);
+		return @bad if @bad;
+	}
+	if ($path eq '/api/v5/trade/order' && $method eq 'POST') {
+		return err('50000', 'Body can not be empty.', 400) unless length($body // '');
+		my $o = eval { $json->decode($body) } or return err('50002', 'Json data format error.', 400);
+		for my $f (qw(instId tdMode side ordType sz)) {
+			return (200, { code => '1', msg => 'All operations failed', data => [ { clOrdId => $o->{clOrdId} // '',
+				ordId => '', sCode => '51000', sMsg => "Parameter $f error", subCode => '', tag => '',
+				ts => '' . now_ms() } ] }) unless defined $o->{$f} && $o->{$f} ne '';
+		}
+		if (defined $o->{clOrdId} && $by_clordid{ $o->{clOrdId} }) {
+			my $prev = $orders{ $by_clordid{ $o->{clOrdId} } };
+			return (200, { code => '1', msg => 'All operations failed', data => [ { clOrdId => $o->{clOrdId},
+				ordId => '', sCode => '51016', sMsg => 'Duplicated clOrdId', subCode => '', tag => '',
+				ts => '' . now_ms() } ] }) if $prev->{state} eq 'live';
+		}
+		my $id = '' . $next_ord++;
+		my $px = price_at($o->{instId}, now_ms()) + ($o->{side} eq 'buy' ? 0.1 : -0.1);
+		my $n = '' . now_ms();
+		$orders{$id} = { %$o, ordId => $id, state => 'filled', accFillSz => $o->{sz}, fillPx => fmt($px, 1),
+			tradeId => '' . (615239870 + $next_ord), cTime => $n, uTime => $n };
+		$by_clordid{ $o->{clOrdId} } = $id if defined $o->{clOrdId};
+		return ok([ { clOrdId => $o->{clOrdId} // '', ordId => $id, tag => '', ts => $n, sCode => '0',
+			sMsg => 'Order placed', subCode => '' } ], { inTime => $n . '000', outTime => $n . '100' });
+	}
+	if ($path eq '/api/v5/trade/order' && $method eq 'GET') {
+		my $id = $q{ordId} || ($q{clOrdId} && $by_clordid{ $q{clOrdId} });
+		return (200, { code => '51603', msg => 'Order does not exist', data => [] }) unless $id && $orders{$id};
+		return ok([ order_view($orders{$id}) ]);
+	}
+	if ($path eq '/api/v5/account/positions') {
+		my %pos;
+		for my $o (values %orders) {
+			$pos{ $o->{instId} } += ($o->{side} eq 'buy' ? 1 : -1) * $o->{accFillSz};
+		}
+		return ok([ map { { instType => 'SWAP', instId => $_, posSide => 'net', pos => fmt($pos{$_}, 4),
+			avgPx => '', upl => '0', mgnMode => 'cross' } } sort keys %pos ]);
+	}
+	if ($path eq '/api/v5/account/balance') {
+		return ok([ { totalEq => '100000', details => [ { ccy => 'USDT', eq => '100000', availBal => '90000',
+			frozenBal => '10000' } ] } ]);
+	}
+	return (404, { code => '50000', msg => "mock has no $method $path", data => [] });
+}
+
+sub read_request {
+	my ($c) = @_;
+	my $sel = IO::Select->new($c);
+	my $buf = '';
+	while ($buf !~ /\r\n\r\n/) {
+		return undef unless $sel->can_read(5);
+		my $n = sysread($c, $buf, 65536, length $buf);
+		return undef unless $n;
+		return undef if length $buf > 1_048_576;
+	}
+	my ($head, $rest) = split /\r\n\r\n/, $buf, 2;
+	my ($line, @hl) = split /\r\n/, $head;
+	my ($method, $target) = split / /, $line;
+	my %h = map { my ($k, $v) = split /:\s*/, $_, 2; (lc $k => $v) } @hl;
+	my $len = $h{'content-length'} // 0;
+	while (length($rest) < $len) {
+		return undef unless $sel->can_read(5);
+		my $n = sysread($c, $rest, 65536, length $rest);
+		return undef unless $n;
+	}
+	return ($method, $target, substr($rest, 0, $len), \%h);
+}
+
+my $log;
+if ($opt{log}) { open $log, '>>', $opt{log} or die "okx_mock: cannot open $opt{log}: $!\n"; $log->autoflush(1) }
+
+while (time < $deadline) {
+	my $c = $server->accept or next;
+	my ($method, $target, $body, $h) = read_request($c);
+	unless (defined $method) { close $c; next }
+	print $log $json->encode({ t => time, method => $method, target => $target, body => $body,
+		fault => $fault{mode} }), "\n" if $log;
+
+	my $mode = $fault{mode};
+	my $active = $mode ne 'none' && $target !~ m{^/mock/};
+	if ($active && $fault{count} > 0) { $fault{count}--; $fault{mode} = 'none' if $fault{count} == 0 }
+	if ($active && $mode eq 'timeout') {
+		# answer nothing for 20 s: the client's own timeout must end the transfer
+		my $t = time + 20;
+		sleep 0.1 while time < $t && time < $deadline;
+		close $c;
+		next;
+	}
+
+	my ($status, $payload) = route($method, $target, $body, $h);
+	my $text = $json->encode($payload);
+	if ($active) {
+		if ($mode eq 'http500') { ($status, $text) = (500, '{"code":"50026","msg":"System error","data":[]}') }
+		elsif ($mode eq 'http429') { ($status, $text) = (429, '{"code":"50011","msg":"Rate limit reached.","data":[]}') }
+		elsif ($mode eq 'malformed') { $text = '{"code":"0","msg":"","data":[{"ts":12,]}' }
+		elsif ($mode eq 'truncated') { $text = substr($text, 0, int(length($text) / 2)) }
+		elsif ($mode eq 'code') { $text = $json->encode({ code => $fault{code}, msg => 'mock fault', data => [] }) }
+	}
+	my %reason = (200 => 'OK', 400 => 'Bad Request', 401 => 'Unauthorized', 404 => 'Not Found',
+		429 => 'Too Many Requests', 500 => 'Internal Server Error');
+	print $c "HTTP/1.1 $status " . ($reason{$status} // 'Status') . "\r\nContent-Type: application/json\r\n"
+	  . "Content-Length: " . length($text) . "\r\nConnection: close\r\n\r\n" . $text;
+	close $c;
+}
+exit 0;
