@@ -28,7 +28,9 @@ ENGINE_OBJS = \
 # I/O: libcurl and json-c, no PostgreSQL headers either.
 NET_OBJS = \
 	src/net/http.o \
-	src/net/broker_link.o
+	src/net/broker_link.o \
+	src/net/json_util.o \
+	src/net/okx_parse.o
 
 # PostgreSQL glue.
 PG_OBJS = \
@@ -43,6 +45,8 @@ PG_OBJS = \
 	src/pg/feed.o \
 	src/pg/hedge_store.o \
 	src/pg/hedger.o \
+	src/pg/ingest.o \
+	src/pg/okx_auth.o \
 	src/pg/calendar_sql.o \
 	src/pg/pricing_sql.o
 

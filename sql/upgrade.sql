@@ -1,4 +1,4 @@
--- upgrade: bifrost 0.1 updated step by step (0.2, 0.3) with ALTER
+-- upgrade: bifrost 0.1 updated step by step (0.2, 0.3, 0.4) with ALTER
 -- EXTENSION ... UPDATE gets each version's objects, records each step in
 -- bifrost.schema_version, and passes its self-check; a fresh install at the
 -- default version has the same catalog.  Leaves the database without the
@@ -57,6 +57,21 @@ SELECT p.oid::regprocedure AS new_function, p.prosecdef
   FROM pg_proc p
  WHERE p.proname IN ('bifrost_flatten', 'bifrost_resume_trading', 'bifrost_history_stats')
  ORDER BY p.oid::regprocedure::text;
+SELECT value FROM bifrost.config WHERE key = 'gates.state.delta.epsilon_band';
+SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
+
+-- 0.3 -> 0.4: the data service
+ALTER EXTENSION bifrost UPDATE TO '0.4';
+SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
+SELECT p.oid::regprocedure AS new_function, p.provolatile, p.prosecdef
+  FROM pg_proc p
+ WHERE p.proname IN ('bifrost_candles', 'bifrost_candles_range', 'bifrost_latest_funding',
+                     'bifrost_latest_prices', 'bifrost_candle_coverage', 'bifrost_scan_integrity')
+ ORDER BY p.oid::regprocedure::text;
+SELECT f AS expected_function
+  FROM jsonb_array_elements_text(bifrost.expected_schema()->'functions') f
+ WHERE f ~ 'bifrost_(candle|latest|scan)'
+ ORDER BY 1;
 SELECT value FROM bifrost.config WHERE key = 'gates.state.delta.epsilon_band';
 SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
 

@@ -275,7 +275,11 @@ sub read_request {
 my $log;
 if ($opt{log}) { open $log, '>>', $opt{log} or die "okx_mock: cannot open $opt{log}: $!\n"; $log->autoflush(1) }
 
+my @held;              # [socket, release time] of requests the mock leaves unanswered
+my $ready = IO::Select->new($server);
 while (time < $deadline) {
+	@held = grep { if ($_->[1] <= time) { close $_->[0]; 0 } else { 1 } } @held;
+	next unless $ready->can_read(0.2);
 	my $c = $server->accept or next;
 	my ($method, $target, $body, $h) = read_request($c);
 	unless (defined $method) { close $c; next }
@@ -286,10 +290,8 @@ while (time < $deadline) {
 	my $active = $mode ne 'none' && $target !~ m{^/mock/};
 	if ($active && $fault{count} > 0) { $fault{count}--; $fault{mode} = 'none' if $fault{count} == 0 }
 	if ($active && $mode eq 'timeout') {
-		# answer nothing for 20 s: the client's own timeout must end the transfer
-		my $t = time + 20;
-		sleep 0.1 while time < $t && time < $deadline;
-		close $c;
+		# answer nothing for 20 s (and keep serving others): the client's timeout must end it
+		push @held, [ $c, time + 20 ];
 		next;
 	}
 

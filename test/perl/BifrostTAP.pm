@@ -6,6 +6,7 @@ use strict;
 use warnings;
 
 use Exporter 'import';
+use FindBin ();
 use IO::Select;
 use IO::Socket::INET;
 use POSIX ();
@@ -595,6 +596,45 @@ sub set_config
 	my ($ok) = wait_until($node, 'postgres',
 		"SELECT config_summary LIKE 'cfg=$hash %' FROM bifrost.status_current WHERE id = 1", 10);
 	return $ok ? $hash : '';
+}
+
+push @EXPORT, qw(start_okx_mock okx_mock_fault);
+
+my @mock_pipes;
+
+# Starts test/mock/okx_mock.pl on a free 127.0.0.1 port; returns (port, pid). Options: now_ms (the
+# mock's fixed clock), key, secret, passphrase, demo, lifetime (s, default 300), log (file).
+sub start_okx_mock
+{
+	my (%o) = @_;
+	my @args = ('--port', 0, '--lifetime', $o{lifetime} // 300);
+	push @args, '--now-ms', $o{now_ms} if $o{now_ms};
+	push @args, '--log', $o{log} if $o{log};
+	push @args, '--demo' if $o{demo};
+	for my $k (qw(key secret passphrase))
+	{
+		push @args, "--$k", $o{$k} if defined $o{$k};
+	}
+	my $script = "$FindBin::RealBin/../mock/okx_mock.pl";
+	my $pid = open(my $out, '-|', $^X, $script, @args) or die "start_okx_mock: $!";
+	my $line = <$out>;
+	die "start_okx_mock: no banner from the mock" unless defined $line && $line =~ /:(\d+)$/;
+	# keep the pipe open: closing a piped open waits for the child to exit
+	push @mock_pipes, $out;
+	push @children, $pid;
+	return ($1, $pid);
+}
+
+# Tells the mock to misbehave: mode none|timeout|http500|http429|malformed|truncated|code, for count
+# requests (0 = until told otherwise).
+sub okx_mock_fault
+{
+	my ($port, $mode, $count, $code) = @_;
+	require HTTP::Tiny;
+	my $r = HTTP::Tiny->new(timeout => 10)->post("http://127.0.0.1:$port/mock/fault",
+		{ content => sprintf('{"mode":"%s","count":%d,"code":"%s"}', $mode, $count // 0, $code // '50001') });
+	die "okx_mock_fault: HTTP $r->{status}" unless $r->{success};
+	return;
 }
 
 1;
