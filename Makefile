@@ -72,17 +72,20 @@ PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
 # C unit tests: each test/unit/test_<module>.c is linked with the whole pure
-# engine and run under the address and undefined-behaviour sanitizers.
+# engine and the PostgreSQL-free I/O code (src/net: libcurl, json-c) and run
+# under the address and undefined-behaviour sanitizers.
 UNIT_CC ?= cc
 UNIT_CFLAGS = -std=c99 -O1 -g -Wall -Wextra -fno-omit-frame-pointer \
 	-fsanitize=address,undefined -fno-sanitize-recover=undefined \
-	-Isrc/engine -Itest/unit
+	-Isrc/engine -Isrc/net -Itest/unit $(shell $(PKG_CONFIG) --cflags libcurl json-c)
+UNIT_LIBS = $(shell $(PKG_CONFIG) --libs libcurl json-c) -lm
 ENGINE_SRCS = $(wildcard src/engine/*.c)
+NET_SRCS = $(wildcard src/net/*.c)
 UNIT_TESTS = $(patsubst test/unit/%.c,test/unit/bin/%,$(wildcard test/unit/test_*.c))
 
-test/unit/bin/%: test/unit/%.c $(ENGINE_SRCS) $(wildcard src/engine/*.h test/unit/*.h)
+test/unit/bin/%: test/unit/%.c $(ENGINE_SRCS) $(NET_SRCS) $(wildcard src/engine/*.h src/net/*.h test/unit/*.h)
 	@mkdir -p test/unit/bin
-	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(ENGINE_SRCS) -lm
+	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(ENGINE_SRCS) $(NET_SRCS) $(UNIT_LIBS)
 
 .PHONY: unitcheck
 unitcheck: $(UNIT_TESTS)

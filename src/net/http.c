@@ -6,6 +6,9 @@
  * abort predicate (pending interrupts, a set latch) is honoured promptly;
  * curl_easy_perform would block for the whole timeout.
  */
+/* strdup is POSIX, not C99 */
+#define _POSIX_C_SOURCE 200809L
+
 #include "http.h"
 
 #include <curl/curl.h>
