@@ -6,10 +6,13 @@
  * JSONU_MAX_BYTES bytes (4 MiB; exchange replies are a few hundred KiB at
  * most, and the cap keeps json-c far from its int length limit), nested at
  * most JSONU_MAX_DEPTH (32) deep (the deepest real reply is 4 levels), no
- * NUL byte anywhere in the body, valid UTF-8, json-c's strict mode (no
- * comments, no single quotes, no trailing commas), nothing but whitespace
- * after the document.  json-c 0.16 still accepts NaN and Infinity in strict
- * mode and saturates integers beyond 64 bits; the getters below reject both.
+ * NUL byte anywhere in the body, strictly valid UTF-8 (RFC 3629: json-c's
+ * own check lets overlong forms, surrogates and code points above U+10FFFF
+ * through), json-c's strict mode (no comments, no trailing commas, no
+ * single quotes: json-c 0.16 accepts 'key' even in strict mode, so the
+ * body is pre-scanned for it), nothing but whitespace after the document.
+ * json-c 0.16 still accepts NaN and Infinity in strict mode and saturates
+ * integers beyond 64 bits; the getters below reject both.
  *
  * Numbers are never converted to double.  A decimal is returned as its
  * text, exactly as the venue wrote it, whether the venue sent a JSON string
@@ -92,7 +95,10 @@ typedef struct jsonu_error
 	char		msg[JSONU_MSG_SIZE];	/* "" when status == JSONU_OK */
 } jsonu_error;
 
-/* Getter flags. */
+/*
+ * Getter flags.  With JSONU_OPT an absent value leaves text fields ""
+ * and integer and boolean outputs untouched (preset them).
+ */
 #define JSONU_REQ 0x0				/* must be present, not null, not "" */
 #define JSONU_OPT 0x1				/* absent, null and "" mean "absent" */
 #define JSONU_NONNEG 0x2			/* decimals and integers: not negative */
@@ -125,14 +131,24 @@ extern jsonu_status jsonu_fail(jsonu_error *err, jsonu_status status, const char
 			__attribute__((format(printf, 3, 4)));
 
 /* --- text checks, no json-c involved --- */
+
+/* s[0..len) matches the decimal grammar above (len <= JSONU_DECIMAL_MAX). */
 extern bool jsonu_decimal_syntax(const char *s, size_t len);
+
+/* A valid decimal below zero ("-0.000" is not). */
 extern bool jsonu_decimal_negative(const char *s);
+
+/* Exact int64 from -?(0|[1-9][0-9]*); JSONU_INT_RANGE past int64. */
+extern jsonu_int_result jsonu_int64_from_text(const char *s, size_t len, int64_t *out);
+
+/* The same, and RANGE outside [0, JSONU_EPOCH_MS_MAX]. */
+extern jsonu_int_result jsonu_epoch_ms_from_text(const char *s, size_t len, int64_t *out);
+
+/* Strict UTF-8 (RFC 3629). */
 extern bool jsonu_utf8_valid(const char *s, size_t len);
 
 /* Drops a UTF-8 sequence cut short at the end of s (after a truncating printf). */
 extern void jsonu_utf8_trim(char *s);
-extern jsonu_int_result jsonu_int64_from_text(const char *s, size_t len, int64_t *out);
-extern jsonu_int_result jsonu_epoch_ms_from_text(const char *s, size_t len, int64_t *out);
 
 /* --- parsing --- */
 
