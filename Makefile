@@ -29,8 +29,11 @@ ENGINE_OBJS = \
 NET_OBJS = \
 	src/net/http.o \
 	src/net/broker_link.o \
+	src/net/ibkr_parse.o \
 	src/net/json_util.o \
-	src/net/okx_parse.o
+	src/net/json_util_get.o \
+	src/net/okx_parse.o \
+	src/net/okx_parse_trade.o
 
 # PostgreSQL glue.
 PG_OBJS = \
