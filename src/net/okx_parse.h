@@ -197,7 +197,7 @@ typedef struct okx_order
 	okx_order_state state;
 	char		px[OKX_DEC_SIZE];	/* may be empty (market) */
 	char		sz[OKX_DEC_SIZE];
-	char		acc_fill_sz[OKX_DEC_SIZE];	/* cumulative; "" reads as "" */
+	char		acc_fill_sz[OKX_DEC_SIZE];	/* cumulative; may be empty */
 	char		avg_px[OKX_DEC_SIZE];	/* may be empty: no fill yet */
 	char		fill_px[OKX_DEC_SIZE];	/* last fill; may be empty */
 	char		fill_sz[OKX_DEC_SIZE];	/* last fill; may be empty */
