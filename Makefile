@@ -90,6 +90,12 @@ test/unit/bin/%: test/unit/%.c $(ENGINE_SRCS) $(NET_SRCS) $(wildcard src/engine/
 	@mkdir -p test/unit/bin
 	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(ENGINE_SRCS) $(NET_SRCS) $(UNIT_LIBS)
 
-.PHONY: unitcheck
+.PHONY: unitcheck fuzzcheck
 unitcheck: $(UNIT_TESTS)
 	@status=0; for t in $(UNIT_TESTS); do echo "+++ $$t"; ./$$t || status=1; done; exit $$status
+
+# libFuzzer over every JSON parser (clang, libclang-rt-14-dev), for a bounded
+# time per target over the corpus in test/fuzz/corpus.
+FUZZ_SECONDS ?= 10
+fuzzcheck:
+	bash test/fuzz/run.sh $(FUZZ_SECONDS)

@@ -13,6 +13,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 PHASE_LIMIT_UNIT=900
+PHASE_LIMIT_FUZZ=600
 PHASE_LIMIT_REGRESS=900
 PHASE_LIMIT_TAP=2400
 
@@ -90,6 +91,18 @@ elif as_pg_t "$PHASE_LIMIT_UNIT" make "${MAKE_ARGS[@]}" unitcheck; then
 else
     rc=$?
     record unitcheck FAIL $((SECONDS - t0)) "exit $rc (124 = over ${PHASE_LIMIT_UNIT}s)"
+fi
+
+# 2b. fuzzing of the JSON parsers, bounded in time per target
+say "fuzzing: make fuzzcheck"
+t0=$SECONDS
+if ! has_target fuzzcheck; then
+    record fuzzcheck FAIL 0 "the Makefile has no fuzzcheck target"
+elif as_pg_t "$PHASE_LIMIT_FUZZ" make "${MAKE_ARGS[@]}" fuzzcheck; then
+    record fuzzcheck PASS $((SECONDS - t0))
+else
+    rc=$?
+    record fuzzcheck FAIL $((SECONDS - t0)) "exit $rc (124 = over ${PHASE_LIMIT_FUZZ}s)"
 fi
 
 # 3. pg_regress, in the temporary instance the Makefile asks for (never against a shared server)
