@@ -64,7 +64,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 psql_demo() {
-    as_pg "$BIFROST_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCK_DIR" -p "$PORT" -U postgres \
+    # from / : the caller's directory may be closed to the postgres user
+    as_pg env -C / "$BIFROST_PG_BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$SOCK_DIR" -p "$PORT" -U postgres \
         -d postgres "$@"
 }
 
