@@ -13,7 +13,8 @@
 #include <stddef.h>
 
 #define HTTP_POLL_SLICE_MS 50
-#define HTTP_MAX_BODY_BYTES (8 * 1024 * 1024)
+/* A body larger than the JSON parser takes (JSONU_MAX_BYTES) is refused while it arrives. */
+#define HTTP_MAX_BODY_BYTES (4 * 1024 * 1024)
 #define HTTP_ERROR_MAX 256
 
 typedef enum http_outcome

@@ -1,11 +1,12 @@
 /*
  * okx_parse.c: the OKX v5 envelope, error-code classes, and the public
  * market-data replies (time, candles, ticker, mark price, index ticker,
- * open interest, funding, instruments).  Trading and account replies are in
+ * open interest, funding, instruments, long/short account ratio).  Trading and account replies are in
  * okx_parse_trade.c.  Shapes: reference/alpha-arena-and-apis.md §2.
  */
 #include "okx_parse.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -235,26 +236,46 @@ candle_row(jsonu_ctx *c, json_object *e, void *dst)
 	return true;
 }
 
+/*
+ * Rows whose int64 ts (at ts_offset in each row of row_size bytes) must fall
+ * strictly from one row to the next, as OKX sends time series.  On a
+ * violation *n becomes 0 and the row is named.
+ */
+static jsonu_status
+newest_first(const char *what, const void *rows, size_t row_size, size_t ts_offset, int *n,
+			 jsonu_error *err)
+{
+	const char *base = rows;
+
+	for (int i = 1; i < *n; i++)
+	{
+		int64_t		ts;
+		int64_t		before;
+
+		memcpy(&ts, base + (size_t) i * row_size + ts_offset, sizeof ts);
+		memcpy(&before, base + (size_t) (i - 1) * row_size + ts_offset, sizeof before);
+		if (ts >= before)
+		{
+			*n = 0;
+			return jsonu_fail(err, JSONU_EVALUE,
+							  "%s: data[%d][0] ts: %lld is not older than the row before (%lld)",
+							  what, i, (long long) ts, (long long) before);
+		}
+	}
+	return JSONU_OK;
+}
+
 jsonu_status
 okx_parse_candles(const char *body, size_t len, okx_candle *rows, int cap, int *n,
 				  jsonu_error *err)
 {
 	jsonu_status st = okx_parse_rows(body, len, "okx candles", candle_row, rows,
 									 sizeof *rows, cap, n, err);
-	int			i;
 
 	if (st != JSONU_OK)
 		return st;
 	/* paging takes the oldest row as the last one: insist on OKX's order */
-	for (i = 1; i < *n; i++)
-		if (rows[i].ts >= rows[i - 1].ts)
-		{
-			*n = 0;
-			return jsonu_fail(err, JSONU_EVALUE,
-							  "okx candles: data[%d][0] ts: %lld is not older than the row before (%lld)",
-							  i, (long long) rows[i].ts, (long long) rows[i - 1].ts);
-		}
-	return JSONU_OK;
+	return newest_first("okx candles", rows, sizeof *rows, offsetof(okx_candle, ts), n, err);
 }
 
 /* --- /market/ticker --- */
@@ -426,4 +447,36 @@ okx_parse_instruments(const char *body, size_t len, okx_instrument *rows, int ca
 {
 	return okx_parse_rows(body, len, "okx instruments", instrument_row, rows,
 						  sizeof *rows, cap, n, err);
+}
+
+/* --- /rubik/stat/contracts/long-short-account-ratio --- */
+
+static bool
+ratio_row(jsonu_ctx *c, json_object *e, void *dst)
+{
+	okx_ratio  *r = dst;
+
+	if (!json_object_is_type(e, json_type_array))
+		return jsonu_ctx_fail(c, JSONU_ESHAPE, NULL, "expected a [ts, ratio] array, got %s",
+							  json_type_to_name(json_object_get_type(e)));
+	if (json_object_array_length(e) < 2)
+		return jsonu_ctx_fail(c, JSONU_ESHAPE, NULL, "ratio row has %zu fields, expected 2",
+							  json_object_array_length(e));
+	return jsonu_get_epoch_ms(c, json_object_array_get_idx(e, 0), NULL, "[0] ts", JSONU_REQ, &r->ts) &&
+		jsonu_get_decimal(c, json_object_array_get_idx(e, 1), NULL, "[1] ratio",
+						  JSONU_REQ | JSONU_NONNEG, r->ratio);
+}
+
+jsonu_status
+okx_parse_long_short_ratio(const char *body, size_t len, okx_ratio *rows, int cap, int *n,
+						   jsonu_error *err)
+{
+	jsonu_status st = okx_parse_rows(body, len, "okx long-short-account-ratio", ratio_row, rows,
+									 sizeof *rows, cap, n, err);
+
+	if (st != JSONU_OK)
+		return st;
+	/* one row per instant: a repeated ts would hit the same stored row twice */
+	return newest_first("okx long-short-account-ratio", rows, sizeof *rows, offsetof(okx_ratio, ts),
+						n, err);
 }

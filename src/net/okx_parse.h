@@ -158,6 +158,13 @@ typedef struct okx_funding
 	int64_t		ts;				/* OKX_TS_NONE in history rows */
 } okx_funding;
 
+/* GET /api/v5/rubik/stat/contracts/long-short-account-ratio: one [ts, ratio] row. */
+typedef struct okx_ratio
+{
+	int64_t		ts;
+	char		ratio[OKX_DEC_SIZE];	/* accounts net long / net short, >= 0 */
+} okx_ratio;
+
 /* GET /api/v5/public/instruments */
 typedef struct okx_instrument
 {
@@ -270,6 +277,22 @@ typedef struct okx_balance
 	int64_t		u_time;			/* OKX_TS_NONE if absent */
 } okx_balance;
 
+/*
+ * GET /api/v5/account/config: the position mode.  In long/short mode every
+ * swap or futures order must name posSide; bifrost trades one net position.
+ */
+typedef enum okx_pos_mode
+{
+	OKX_POS_MODE_NET,			/* "net_mode" */
+	OKX_POS_MODE_LONG_SHORT		/* "long_short_mode" */
+} okx_pos_mode;
+
+typedef struct okx_account_config
+{
+	okx_pos_mode pos_mode;
+	char		acct_lv[OKX_WORD_SIZE];	/* account mode, "1".."4"; may be empty */
+} okx_account_config;
+
 /* --- envelope and codes --- */
 
 /*
@@ -320,6 +343,10 @@ extern jsonu_status okx_parse_funding_history(const char *body, size_t len, okx_
 extern jsonu_status okx_parse_instruments(const char *body, size_t len, okx_instrument *rows,
 										  int cap, int *n, jsonu_error *err);
 
+/* Rows newest first, timestamps strictly decreasing (OKX's order). */
+extern jsonu_status okx_parse_long_short_ratio(const char *body, size_t len, okx_ratio *rows,
+											   int cap, int *n, jsonu_error *err);
+
 /* --- trading and account (okx_parse_trade.c) --- */
 
 /*
@@ -340,5 +367,7 @@ extern jsonu_status okx_parse_positions(const char *body, size_t len, okx_positi
 										int cap, int *n, jsonu_error *err);
 extern jsonu_status okx_parse_balance(const char *body, size_t len, okx_account *account,
 									  okx_balance *rows, int cap, int *n, jsonu_error *err);
+extern jsonu_status okx_parse_account_config(const char *body, size_t len,
+											 okx_account_config *out, jsonu_error *err);
 
 #endif							/* BIFROST_OKX_PARSE_H */

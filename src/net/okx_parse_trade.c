@@ -1,8 +1,8 @@
 /*
  * okx_parse_trade.c: OKX v5 trading and account replies: order placement
  * and cancellation acknowledgements, order queries, fills, positions and
- * balances.  Shapes: reference/alpha-arena-and-apis.md §2.5, §2.6 and the
- * OKX v5 docs for /trade/fills, /account/positions, /account/balance.
+ * balances, the account's position mode.  Shapes: reference/alpha-arena-and-apis.md §2.5, §2.6 and the
+ * OKX v5 docs for /trade/fills, /account/positions, /account/balance, /account/config.
  */
 #include "okx_parse.h"
 
@@ -11,6 +11,7 @@
 
 static const char *const side_names[] = {"buy", "sell"};
 static const char *const pos_side_names[] = {"net", "long", "short"};
+static const char *const pos_mode_names[] = {"net_mode", "long_short_mode"};
 static const char *const state_names[] = {
 	"live", "partially_filled", "filled", "canceled", "mmp_canceled"
 };
@@ -335,4 +336,27 @@ okx_parse_balance(const char *body, size_t len, okx_account *account, okx_balanc
 	st = okx_parse_one(body, len, "okx balance", account_row, &d, err);
 	*n = st == JSONU_OK ? d.n : 0;
 	return st;
+}
+
+/* --- /account/config --- */
+
+static bool
+config_row(jsonu_ctx *c, json_object *e, void *dst)
+{
+	okx_account_config *cfg = dst;
+	int			mode = 0;
+
+	if (!is_object(c, e) ||
+		!get_enum(c, e, "posMode", JSONU_REQ, pos_mode_names, lengthof(pos_mode_names), &mode) ||
+		!jsonu_get_token(c, e, "acctLv", NULL, JSONU_OPT, cfg->acct_lv, sizeof cfg->acct_lv))
+		return false;
+	cfg->pos_mode = (okx_pos_mode) mode;
+	return true;
+}
+
+jsonu_status
+okx_parse_account_config(const char *body, size_t len, okx_account_config *out, jsonu_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	return okx_parse_one(body, len, "okx account config", config_row, out, err);
 }

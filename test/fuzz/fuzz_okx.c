@@ -97,6 +97,7 @@ market(const char *body, size_t size)
 	static okx_candle k[CANDLE_CAP];
 	static okx_funding f[ROW_CAP];
 	static okx_instrument in[ROW_CAP];
+	static okx_ratio r[ROW_CAP];
 	okx_ticker	t;
 	okx_mark_price m;
 	okx_index_ticker x;
@@ -206,6 +207,18 @@ market(const char *body, size_t size)
 		if (strcmp(in[i].inst_type, "SWAP") == 0 && in[i].ct_val[0] == '\0')
 			fail("instrument", "swap without ctVal");
 	}
+
+	st = okx_parse_long_short_ratio(body, size, r, ROW_CAP, &n, &err);
+	check_error(st, &err);
+	for (i = 0; st == JSONU_OK && i < n; i++)
+	{
+		TS("ratio", r[i].ts, 0);
+		if (i > 0 && r[i].ts >= r[i - 1].ts)
+			fail("ratio", "order");
+		DEC("ratio", r[i].ratio, 0);
+		if (jsonu_decimal_negative(r[i].ratio))
+			fail("ratio", "negative ratio");
+	}
 }
 
 static void
@@ -217,6 +230,7 @@ trading(const char *body, size_t size)
 	static okx_balance b[ROW_CAP];
 	okx_order_ack a;
 	okx_account acct;
+	okx_account_config cfg;
 	jsonu_error err;
 	jsonu_status st;
 	int			n,
@@ -290,6 +304,12 @@ trading(const char *body, size_t size)
 		DEC("balance", b[i].avail_bal, 1);
 	}
 	check_error(okx_parse_balance(body, size, &acct, b, 1, &n, &err), &err);
+
+	st = okx_parse_account_config(body, size, &cfg, &err);
+	check_error(st, &err);
+	if (st == JSONU_OK && cfg.pos_mode != OKX_POS_MODE_NET && cfg.pos_mode != OKX_POS_MODE_LONG_SHORT)
+		fail("account config", "posMode outside its enum");
+	TEXT("account config", cfg.acct_lv);
 }
 
 int

@@ -1,8 +1,8 @@
 /*
  * test_okx_parse.c: OKX v5 replies: the envelope and its error codes, the
  * code classes, market data (time, candles, ticker, mark price, index,
- * open interest, funding, instruments) and trading (order ack, order query,
- * fills, positions, balance): exact text of every decimal, timestamps,
+ * open interest, funding, instruments, long/short ratio) and trading (order ack, order query,
+ * fills, positions, balance, account config): exact text of every decimal, timestamps,
  * "" fields, error statuses and messages that name the field, capacity,
  * and every truncation of every sample refused.
  */
@@ -34,6 +34,10 @@
 	"\"settleCcy\":\"USDT\",\"state\":\"live\",\"tickSz\":\"0.1\"},{\"instId\":\"BTC-USDT\",\"instType\":\"SPOT\"," \
 	"\"ctMult\":\"\",\"ctVal\":\"\",\"ctValCcy\":\"\",\"lotSz\":\"0.00000001\",\"minSz\":\"0.00001\"," \
 	"\"settleCcy\":\"\",\"state\":\"live\",\"tickSz\":\"0.1\"}]}"
+#define RATIO "{\"code\":\"0\",\"msg\":\"\",\"data\":[[\"1736935200000\",\"1.42\"],[\"1736934900000\",\"1.40\"]]}"
+#define ACCOUNT_CONFIG "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"acctLv\":\"2\",\"autoLoan\":false," \
+	"\"ctIsoMode\":\"automatic\",\"greeksType\":\"PA\",\"level\":\"Lv1\",\"mgnIsoMode\":\"automatic\"," \
+	"\"posMode\":\"net_mode\",\"uid\":\"44705892343619584\"}]}"
 #define ERR_50011 "{\"msg\":\"Too Many Requests\",\"code\":\"50011\"}"
 
 static void
@@ -164,6 +168,7 @@ test_market(void)
 	okx_index_ticker x;
 	okx_open_interest o;
 	okx_funding f[3];
+	okx_ratio	r[3];
 	okx_instrument in[2];
 	jsonu_error err;
 	int			n;
@@ -208,6 +213,27 @@ test_market(void)
 		  n == 1 && strcmp(f[0].funding_rate, "-0.0000113") == 0 &&
 		  strcmp(f[0].realized_rate, "-0.0000112") == 0 && f[0].next_funding_time == OKX_TS_NONE &&
 		  f[0].ts == OKX_TS_NONE && f[0].funding_time == INT64_C(1736899200000));
+
+	CHECK(okx_parse_long_short_ratio(S(RATIO), r, 3, &n, &err) == JSONU_OK && n == 2 &&
+		  r[0].ts == INT64_C(1736935200000) && strcmp(r[0].ratio, "1.42") == 0 &&
+		  r[1].ts == INT64_C(1736934900000) && strcmp(r[1].ratio, "1.40") == 0);
+	CHECK(okx_parse_long_short_ratio(S("{\"code\":\"0\",\"data\":[]}"), r, 3, &n, &err) == JSONU_OK && n == 0);
+	/* extra columns a later API version may add are ignored */
+	CHECK(okx_parse_long_short_ratio(S("{\"code\":\"0\",\"data\":[[\"5\",\"0\",\"x\"]]}"), r, 3, &n, &err) ==
+		  JSONU_OK && n == 1 && strcmp(r[0].ratio, "0") == 0);
+	CHECK(okx_parse_long_short_ratio(S(RATIO), r, 1, &n, &err) == JSONU_ECAPACITY && n == 0);
+	CHECK(okx_parse_long_short_ratio(S("{\"code\":\"0\",\"data\":[[\"1736935200000\",\"-1.4\"]]}"),
+									 r, 3, &n, &err) == JSONU_EVALUE &&
+		  strstr(err.msg, "okx long-short-account-ratio: data[0]") && strstr(err.msg, "[1] ratio"));
+	CHECK(okx_parse_long_short_ratio(S("{\"code\":\"0\",\"data\":[[\"1736935200000\"]]}"),
+									 r, 3, &n, &err) == JSONU_ESHAPE && strstr(err.msg, "ratio row has 1 fields"));
+	CHECK(okx_parse_long_short_ratio(S("{\"code\":\"0\",\"data\":[{\"ts\":\"1\",\"ratio\":\"1\"}]}"),
+									 r, 3, &n, &err) == JSONU_ESHAPE && strstr(err.msg, "expected a [ts, ratio] array"));
+	CHECK(okx_parse_long_short_ratio(S("{\"code\":\"0\",\"data\":[[\"1000\",\"1\"],[\"1000\",\"2\"]]}"),
+									 r, 3, &n, &err) == JSONU_EVALUE && n == 0 &&
+		  strstr(err.msg, "data[1][0] ts: 1000 is not older than the row before (1000)"));
+	CHECK(okx_parse_long_short_ratio(S("{\"code\":\"50011\",\"msg\":\"Too Many Requests\",\"data\":[]}"),
+									 r, 3, &n, &err) == JSONU_EVENUE && strcmp(err.venue_code, "50011") == 0);
 
 	CHECK(okx_parse_instruments(S(INSTRUMENTS), in, 2, &n, &err) == JSONU_OK && n == 2);
 	CHECK(strcmp(in[0].ct_val, "0.01") == 0 && strcmp(in[0].ct_mult, "1") == 0 &&
@@ -270,6 +296,7 @@ test_trading(void)
 	okx_position p[1];
 	okx_account acct;
 	okx_balance b[2];
+	okx_account_config cfg;
 	jsonu_error err;
 	int			n;
 
@@ -347,6 +374,21 @@ test_trading(void)
 		  b[1].avail_bal[0] == '\0' && b[1].u_time == OKX_TS_NONE);
 	CHECK(okx_parse_balance(S(BALANCE), &acct, b, 1, &n, &err) == JSONU_ECAPACITY && n == 0 &&
 		  strstr(err.msg, "data[0].details: 2 currencies, room for 1"));
+
+	/* the position mode: net or long/short, anything else named */
+	CHECK(okx_parse_account_config(S(ACCOUNT_CONFIG), &cfg, &err) == JSONU_OK &&
+		  cfg.pos_mode == OKX_POS_MODE_NET && strcmp(cfg.acct_lv, "2") == 0);
+	CHECK(okx_parse_account_config(S("{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"posMode\":\"long_short_mode\"}]}"),
+								   &cfg, &err) == JSONU_OK &&
+		  cfg.pos_mode == OKX_POS_MODE_LONG_SHORT && cfg.acct_lv[0] == '\0');
+	CHECK(okx_parse_account_config(S("{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"posMode\":\"hedge\"}]}"),
+								   &cfg, &err) == JSONU_EVALUE &&
+		  strstr(err.msg, "posMode") && strstr(err.msg, "\"hedge\""));
+	CHECK(okx_parse_account_config(S("{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"acctLv\":\"2\"}]}"),
+								   &cfg, &err) != JSONU_OK && strstr(err.msg, "posMode"));
+	CHECK(okx_parse_account_config(S("{\"code\":\"0\",\"msg\":\"\",\"data\":[]}"), &cfg, &err) != JSONU_OK);
+	CHECK(okx_parse_account_config(S("{\"code\":\"50114\",\"msg\":\"Invalid authority\",\"data\":[]}"),
+								   &cfg, &err) == JSONU_EVENUE && strcmp(err.venue_code, "50114") == 0);
 }
 
 /* Every sample with its parser, for the truncation sweep. */
@@ -366,6 +408,8 @@ run_parser(int which, const char *body, size_t len, jsonu_error *err)
 	static okx_position p;
 	static okx_account acct;
 	static okx_balance b[2];
+	static okx_ratio r[2];
+	static okx_account_config cfg;
 	int			n;
 
 	switch (which)
@@ -392,8 +436,12 @@ run_parser(int which, const char *body, size_t len, jsonu_error *err)
 			return okx_parse_fills(body, len, &fl, 1, &n, err);
 		case 10:
 			return okx_parse_positions(body, len, &p, 1, &n, err);
-		default:
+		case 11:
 			return okx_parse_balance(body, len, &acct, b, 2, &n, err);
+		case 12:
+			return okx_parse_long_short_ratio(body, len, r, 2, &n, err);
+		default:
+			return okx_parse_account_config(body, len, &cfg, err);
 	}
 }
 
@@ -402,7 +450,7 @@ test_truncations(void)
 {
 	static const char *const samples[] = {
 		CANDLES, TICKER, FUNDING, MARK, INDEX, OI, INSTRUMENTS, ACK_OK, ORDER_FILLED, FILLS,
-		POSITIONS, BALANCE
+		POSITIONS, BALANCE, RATIO, ACCOUNT_CONFIG
 	};
 	int			i;
 
