@@ -33,7 +33,9 @@ NET_OBJS = \
 	src/net/json_util.o \
 	src/net/json_util_get.o \
 	src/net/okx_parse.o \
-	src/net/okx_parse_trade.o
+	src/net/okx_parse_trade.o \
+	src/net/okx_size.o \
+	src/net/rate_limit.o
 
 # PostgreSQL glue.
 PG_OBJS = \
@@ -49,9 +51,20 @@ PG_OBJS = \
 	src/pg/hedge_store.o \
 	src/pg/hedger.o \
 	src/pg/ingest.o \
+	src/pg/ingest_common.o \
+	src/pg/ingest_okx_candles.o \
+	src/pg/ingest_okx_market.o \
+	src/pg/ingest_schedule.o \
+	src/pg/ingest_worker.o \
 	src/pg/okx_auth.o \
 	src/pg/calendar_sql.o \
-	src/pg/pricing_sql.o
+	src/pg/pricing_sql.o \
+	src/pg/venue.o \
+	src/pg/venue_ibkr.o \
+	src/pg/venue_ibkr_orders.o \
+	src/pg/venue_okx.o \
+	src/pg/venue_okx_http.o \
+	src/pg/venue_session.o
 
 OBJS = $(PG_OBJS) $(NET_OBJS) $(ENGINE_OBJS)
 

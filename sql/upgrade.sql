@@ -1,4 +1,4 @@
--- upgrade: bifrost 0.1 updated step by step (0.2, 0.3, 0.4) with ALTER
+-- upgrade: bifrost 0.1 updated step by step (0.2, 0.3, 0.4, 0.5) with ALTER
 -- EXTENSION ... UPDATE gets each version's objects, records each step in
 -- bifrost.schema_version, and passes its self-check; a fresh install at the
 -- default version has the same catalog.  Leaves the database without the
@@ -72,6 +72,26 @@ SELECT f AS expected_function
   FROM jsonb_array_elements_text(bifrost.expected_schema()->'functions') f
  WHERE f ~ 'bifrost_(candle|latest|scan)'
  ORDER BY 1;
+SELECT value FROM bifrost.config WHERE key = 'gates.state.delta.epsilon_band';
+SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
+
+-- 0.4 -> 0.5: bifrost_ingest() writes funding, prices, open interest and
+-- ratios, so the operator who may call it may write those tables
+SELECT t AS market_table, has_table_privilege('bifrost_operator', t, 'INSERT') AS ins
+  FROM unnest(ARRAY['bifrost.funding_rates', 'bifrost.price_snapshots', 'bifrost.open_interest',
+                    'bifrost.long_short_ratio']) t
+ ORDER BY 1;
+ALTER EXTENSION bifrost UPDATE TO '0.5';
+SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
+SELECT t AS market_table, has_table_privilege('bifrost_operator', t, 'INSERT') AS ins,
+       has_table_privilege('bifrost_operator', t, 'UPDATE') AS upd,
+       has_table_privilege('bifrost_operator', t, 'DELETE') AS del,
+       has_table_privilege('bifrost_reader', t, 'INSERT') AS reader_ins
+  FROM unnest(ARRAY['bifrost.funding_rates', 'bifrost.price_snapshots', 'bifrost.open_interest',
+                    'bifrost.long_short_ratio']) t
+ ORDER BY 1;
+SELECT obj_description('bifrost_ingest(text,text,text,text,timestamptz)'::regprocedure, 'pg_proc')
+       LIKE '%funding_rate%long_short_ratio%' AS ingest_comment_updated;
 SELECT value FROM bifrost.config WHERE key = 'gates.state.delta.epsilon_band';
 SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
 

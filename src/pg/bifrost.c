@@ -7,6 +7,7 @@
 #include "miscadmin.h"
 
 #include "guc.h"
+#include "ingest.h"
 #include "worker.h"
 
 PG_MODULE_MAGIC;
@@ -18,7 +19,10 @@ _PG_init(void)
 {
 	bifrost_guc_init();
 
-	/* Preloaded: the postmaster runs one hedger for bifrost.database. */
+	/* Preloaded: the postmaster runs one hedger and one ingest worker for bifrost.database. */
 	if (process_shared_preload_libraries_in_progress)
+	{
 		bifrost_worker_register_static();
+		bifrost_ingest_worker_register();
+	}
 }

@@ -1,5 +1,5 @@
 /*
- * feed.c: the sim and replay feeds behind one interface.
+ * feed.c: the sim, replay and venue feeds behind one interface.
  */
 #include "postgres.h"
 
@@ -36,7 +36,17 @@ struct feed
 	double		anchor_ts;
 	double		last_ts;		/* ts of the last quote handed out */
 	double		last_wall;
+	/* okx, ibkr */
+	double		next_poll;		/* wall clock */
+	int64		polls;
+	char		last_error[VENUE_WHY_MAX];	/* logged once until it changes */
 };
+
+static bool
+feed_is_venue(const feed *f)
+{
+	return f->p.kind == BIFROST_FEED_OKX || f->p.kind == BIFROST_FEED_IBKR;
+}
 
 feed *
 feed_open(const feed_params *p, double wall_now, const char **why)
@@ -54,6 +64,17 @@ feed_open(const feed_params *p, double wall_now, const char **why)
 			pfree(f);
 			return NULL;
 		}
+		return f;
+	}
+	if (feed_is_venue(f))
+	{
+		if (p->quote_venue == NULL)
+		{
+			*why = "the venue of the feed is not open";
+			pfree(f);
+			return NULL;
+		}
+		f->next_poll = wall_now;
 		return f;
 	}
 	f->cursor_ts = -INFINITY;
@@ -89,6 +110,8 @@ feed_next_due(feed *f)
 {
 	if (f->p.kind == BIFROST_FEED_SIM)
 		return sim_feed_next_ts(&f->sim);
+	if (feed_is_venue(f))
+		return f->next_poll;
 	if (f->next_row < f->n_rows)
 		return replay_due(f, &f->rows[f->next_row]);
 	return f->drained ? INFINITY : -INFINITY;
@@ -163,9 +186,46 @@ feed_read_rows(feed *f)
 	f->drained = (f->n_rows == 0);
 }
 
+/* One quote request; a failure is logged when it is new and the quote skipped. */
+static bool
+venue_next(feed *f, double wall_now, feed_quote *q)
+{
+	venue	   *v = f->p.quote_venue;
+	venue_quote vq;
+	char		why[VENUE_WHY_MAX];
+
+	if (!(f->next_poll <= wall_now))
+		return false;
+	/* paced from now, not from the due time: a slow answer never causes a burst */
+	f->next_poll = wall_now + bifrost_feed_poll_ms / 1000.0;
+	if (!v->ops->quote(v, &vq, why, sizeof(why)))
+	{
+		if (strcmp(why, f->last_error) != 0)
+			ereport(LOG, (errmsg("bifrost: %s feed: %s", v->ops->name, why)));
+		strlcpy(f->last_error, why, sizeof(f->last_error));
+		return false;
+	}
+	if (f->last_error[0])
+		ereport(LOG, (errmsg("bifrost: %s feed: quotes again", v->ops->name)));
+	f->last_error[0] = '\0';
+	f->next_poll = venue_now() + bifrost_feed_poll_ms / 1000.0;
+	/*
+	 * The engine decides at the quote's time, so this is the time we saw it:
+	 * a venue clock ahead or behind ours must not move our decisions in time.
+	 */
+	q->ts = wall_now;
+	q->bid = vq.bid;
+	q->ask = vq.ask;
+	q->last = vq.last;
+	q->tick_id = ++f->polls;
+	return true;
+}
+
 bool
 feed_next(feed *f, double wall_now, feed_quote *q)
 {
+	if (feed_is_venue(f))
+		return venue_next(f, wall_now, q);
 	if (f->p.kind == BIFROST_FEED_SIM)
 	{
 		sim_quote	sq;
@@ -211,7 +271,7 @@ feed_next(feed *f, double wall_now, feed_quote *q)
 double
 feed_engine_now(const feed *f, double wall_now)
 {
-	if (f->p.kind == BIFROST_FEED_SIM || isnan(f->last_ts))
+	if (f->p.kind != BIFROST_FEED_REPLAY || isnan(f->last_ts))
 		return wall_now;
 	return f->last_ts + (f->p.replay_speed > 0 ? (wall_now - f->last_wall) * f->p.replay_speed : 0);
 }

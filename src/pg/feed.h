@@ -2,6 +2,8 @@
  * feed.h: where the hedger's quotes come from (SPEC §6).
  *
  * sim: seeded geometric Brownian motion in real time (src/engine/sim_feed).
+ * okx, ibkr: the venue's best bid and ask, asked every bifrost.feed_poll_ms
+ * (a quote that fails is skipped; the engine's staleness gate sees the gap).
  * replay: rows of bifrost.ticks in (ts, id) order at feed.replay.speed, on
  * the ticks' own clock: the engine decides at each tick's time, so a replay
  * gives the same rows however fast it runs.  Its position is kept in
@@ -13,6 +15,7 @@
 #include "postgres.h"
 
 #include "../engine/sim_feed.h"
+#include "venue.h"
 
 #define FEED_REPLAY_BATCH 1000
 
@@ -27,7 +30,7 @@ typedef struct feed_quote
 
 typedef struct feed_params
 {
-	int			kind;			/* BIFROST_FEED_SIM or BIFROST_FEED_REPLAY */
+	int			kind;			/* BIFROST_FEED_* */
 	char		symbol[64];
 	double		sim_spot,
 				sim_vol,
@@ -36,6 +39,7 @@ typedef struct feed_params
 				sim_tick_ms;
 	uint64		sim_seed;
 	double		replay_speed;	/* 0 = as fast as possible */
+	venue	   *quote_venue;	/* okx, ibkr: opened by the caller, outlives the feed */
 } feed_params;
 
 typedef struct feed feed;

@@ -11,6 +11,7 @@
 #include "utils/guc.h"
 
 #include "guc.h"
+#include "ingest.h"
 
 char	   *bifrost_database = NULL;
 char	   *bifrost_role = NULL;
@@ -22,6 +23,11 @@ int			bifrost_feed = BIFROST_FEED_SIM;
 char	   *bifrost_okx_base_url = NULL;
 char	   *bifrost_ibkr_base_url = NULL;
 int			bifrost_http_timeout_ms = BIFROST_DEFAULT_HTTP_TIMEOUT_MS;
+bool		bifrost_okx_demo = false;
+int			bifrost_feed_poll_ms = BIFROST_DEFAULT_FEED_POLL_MS;
+char	   *bifrost_ingest_schedule = NULL;
+int			bifrost_ingest_interval = BIFROST_DEFAULT_INGEST_INTERVAL_SEC;
+bool		bifrost_ingest_rate_limit = true;
 
 static const struct config_enum_entry broker_options[] = {
 	{"paper", BIFROST_BROKER_PAPER, false},
@@ -80,6 +86,19 @@ check_base_url(char **newval, void **extra, GucSource source)
 	return false;
 }
 
+/* The schedule must parse entry by entry: a bad one is refused by name, never skipped at run time. */
+static bool
+check_ingest_schedule(char **newval, void **extra, GucSource source)
+{
+	static ingest_schedule parsed;
+	char		detail[384];
+
+	if (ingest_schedule_parse(*newval, &parsed, detail, sizeof(detail)))
+		return true;
+	GUC_check_errdetail("%s", detail);
+	return false;
+}
+
 void
 bifrost_guc_init(void)
 {
@@ -134,6 +153,30 @@ bifrost_guc_init(void)
 							NULL, &bifrost_http_timeout_ms, BIFROST_DEFAULT_HTTP_TIMEOUT_MS,
 							BIFROST_MIN_HTTP_TIMEOUT_MS, BIFROST_MAX_HTTP_TIMEOUT_MS,
 							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomBoolVariable("bifrost.okx_demo",
+							 "Sends OKX requests to demo trading (header x-simulated-trading: 1).",
+							 NULL, &bifrost_okx_demo, false,
+							 PGC_SIGHUP, 0, NULL, NULL, NULL);
+	DefineCustomIntVariable("bifrost.feed_poll_ms",
+							"Milliseconds between quote requests of the okx and ibkr feeds.",
+							NULL, &bifrost_feed_poll_ms, BIFROST_DEFAULT_FEED_POLL_MS,
+							BIFROST_MIN_FEED_POLL_MS, BIFROST_MAX_FEED_POLL_MS,
+							PGC_SIGHUP, GUC_UNIT_MS, NULL, NULL, NULL);
+	DefineCustomStringVariable("bifrost.ingest_schedule",
+							   "Market data the ingest worker fetches every bifrost.ingest_interval: "
+							   "source:symbol:data_type[:timeframe] entries separated by commas ('' for none).",
+							   NULL, &bifrost_ingest_schedule, "",
+							   PGC_SIGHUP, 0, check_ingest_schedule, NULL, NULL);
+	DefineCustomIntVariable("bifrost.ingest_interval",
+							"Seconds between the starts of two rounds of the ingest worker.",
+							NULL, &bifrost_ingest_interval, BIFROST_DEFAULT_INGEST_INTERVAL_SEC,
+							BIFROST_MIN_INGEST_INTERVAL_SEC, BIFROST_MAX_INGEST_INTERVAL_SEC,
+							PGC_SIGHUP, GUC_UNIT_S, NULL, NULL, NULL);
+	DefineCustomBoolVariable("bifrost.ingest_rate_limit",
+							 "Keeps market-data ingestion below the venue's published request limits; "
+							 "off only against a local mock (benchmarks).",
+							 NULL, &bifrost_ingest_rate_limit, true,
+							 PGC_SUSET, 0, NULL, NULL, NULL);
 
 	MarkGUCPrefixReserved("bifrost");
 }

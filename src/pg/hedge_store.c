@@ -21,6 +21,15 @@
 #define TS(epoch) TimestampTzGetDatum(epoch_to_timestamptz(epoch))
 #define TEXT(s) CStringGetTextDatum(s)
 
+/* orders.exchange of every row written and read: the venue the hedger trades on */
+static char exchange[16] = "paper";
+
+void
+hstore_set_exchange(const char *name)
+{
+	strlcpy(exchange, name, sizeof(exchange));
+}
+
 void
 hstore_sync_commit(bool on)
 {
@@ -38,11 +47,12 @@ static void
 lifecycle(const hedge_order_rec *o, const char *symbol, double ts, const char *status,
 		  const char *message, double fill_qty, double fill_price, const char *trade_id)
 {
-	Oid			types[9] = {INT8OID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID, TEXTOID,
-	FLOAT8OID, FLOAT8OID, TEXTOID};
-	Datum		values[9];
-	char		nulls[9] = "         ";
+	Oid			types[10] = {INT8OID, TEXTOID, TEXTOID, TIMESTAMPTZOID, TEXTOID, TEXTOID,
+	FLOAT8OID, FLOAT8OID, TEXTOID, TEXTOID};
+	Datum		values[10];
+	char		nulls[10] = "          ";
 
+	values[9] = TEXT(exchange);
 	values[0] = Int64GetDatum(o->order_id);
 	values[1] = TEXT(status);
 	values[2] = TEXT(message);
@@ -58,8 +68,8 @@ lifecycle(const hedge_order_rec *o, const char *symbol, double ts, const char *s
 		nulls[8] = 'n';
 	store_exec("INSERT INTO bifrost.order_lifecycle_events (order_id, status, message, ts, exchange,"
 			   " symbol, exchange_status, exchange_event_ts, client_order_id, fill_qty, fill_price, trade_id)"
-			   " VALUES ($1, $2, $3, $4, 'paper', $5, lower($2), $4, $6, $7::numeric, $8::numeric, $9)",
-			   9, types, values, nulls, SPI_OK_INSERT);
+			   " VALUES ($1, $2, $3, $4, $10, $5, lower($2), $4, $6, $7::numeric, $8::numeric, $9)",
+			   10, types, values, nulls, SPI_OK_INSERT);
 }
 
 static void
@@ -98,10 +108,10 @@ operation(double ts, const char *type, hedge_side side, int64 qty, double price,
 void
 hstore_record_intent(const hedge_intent_rec *r, hedge_order_rec *order)
 {
-	Oid			types[9] = {TEXTOID, TIMESTAMPTZOID, FLOAT8OID, TEXTOID, INT4OID, TEXTOID,
-	FLOAT8OID, TEXTOID, INT8OID};
-	Datum		values[9];
-	char		nulls[9] = "         ";
+	Oid			types[10] = {TEXTOID, TIMESTAMPTZOID, FLOAT8OID, TEXTOID, INT4OID, TEXTOID,
+	FLOAT8OID, TEXTOID, INT8OID, TEXTOID};
+	Datum		values[10];
+	char		nulls[10] = "          ";
 	bool		isnull;
 	int64		op_id;
 	char	   *coid;
@@ -120,6 +130,7 @@ hstore_record_intent(const hedge_intent_rec *r, hedge_order_rec *order)
 	values[6] = Float8GetDatum(r->mid);
 	values[7] = TEXT(r->state_reason);
 	values[8] = Int64GetDatum(op_id);
+	values[9] = TEXT(exchange);
 
 	/*
 	 * Decision, intent and the CREATED order in one statement.  The client
@@ -138,10 +149,10 @@ hstore_record_intent(const hedge_intent_rec *r, hedge_order_rec *order)
 			   " o AS ("
 			   "  INSERT INTO bifrost.orders (exchange, symbol, side, type, amount, status, client_order_id,"
 			   "    created_at, updated_at, remaining_amount, intent_id, decision_id)"
-			   "  SELECT 'paper', $1, $4, 'MARKET', $5, 'CREATED', coid.v, $2, $2, $5, op.id, d.id"
+			   "  SELECT $10, $1, $4, 'MARKET', $5, 'CREATED', coid.v, $2, $2, $5, op.id, d.id"
 			   "  FROM coid, op, d RETURNING id, client_order_id)"
 			   " SELECT id, client_order_id FROM o",
-			   9, types, values, nulls, SPI_OK_SELECT);
+			   10, types, values, nulls, SPI_OK_SELECT);
 	order->order_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	coid = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
 	strlcpy(order->client_order_id, coid, sizeof(order->client_order_id));
@@ -158,9 +169,9 @@ static void
 set_order_status(const hedge_order_rec *o, double ts, const char *status, double filled,
 				 double avg_price)
 {
-	Oid			types[5] = {INT8OID, TEXTOID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID};
-	Datum		values[5];
-	char		nulls[5] = "     ";
+	Oid			types[6] = {INT8OID, TEXTOID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID, TEXTOID};
+	Datum		values[6];
+	char		nulls[6] = "      ";
 
 	values[0] = Int64GetDatum(o->order_id);
 	values[1] = TEXT(status);
@@ -169,28 +180,46 @@ set_order_status(const hedge_order_rec *o, double ts, const char *status, double
 	values[4] = Float8GetDatum(avg_price);
 	if (!(avg_price > 0))
 		nulls[4] = 'n';
+	values[5] = o->exchange_order_id[0] ? TEXT(o->exchange_order_id) : (Datum) 0;
+	if (!o->exchange_order_id[0])
+		nulls[5] = 'n';
 	store_exec("UPDATE bifrost.orders SET status = $2, updated_at = $3, filled_amount = $4::numeric,"
 			   " remaining_amount = CASE WHEN $2 IN ('FILLED', 'CANCELED', 'REJECTED') THEN 0"
 			   "   ELSE amount - $4::numeric END,"
 			   " average_price = coalesce($5::numeric, average_price),"
-			   " exchange_order_id = coalesce(exchange_order_id, 'paper-' || id)"
+			   " exchange_order_id = coalesce($6, exchange_order_id,"
+			   "   CASE WHEN exchange = 'paper' THEN 'paper-' || id END)"
 			   " WHERE id = $1",
-			   5, types, values, nulls, SPI_OK_UPDATE);
+			   6, types, values, nulls, SPI_OK_UPDATE);
 }
 
 void
 hstore_order_sent(const hedge_order_rec *order, const char *symbol, double ts)
 {
+	char		message[128];
+
 	operation(ts, "order_sent", order->side, order->qty, order->decision_mid, order->state_reason,
 			  order->client_order_id, order->decision_mid, NAN);
 	set_order_status(order, ts, "NEW", 0, 0);
-	lifecycle(order, symbol, ts, "NEW", "CREATED -> NEW. accepted by the paper broker", 0, 0, NULL);
+	snprintf(message, sizeof(message), "%s -> NEW. accepted by the %s broker", order->status, exchange);
+	lifecycle(order, symbol, ts, "NEW", message, 0, 0, NULL);
+}
+
+void
+hstore_order_unknown(const hedge_order_rec *order, const char *symbol, double ts, const char *why)
+{
+	char		message[VENUE_NOTE_MAX];
+
+	set_order_status(order, ts, "UNKNOWN", 0, 0);
+	snprintf(message, sizeof(message), "%s -> UNKNOWN. %s; asking the %s broker by client order id",
+			 order->status, why, exchange);
+	lifecycle(order, symbol, ts, "UNKNOWN", message, 0, 0, NULL);
 }
 
 void
 hstore_order_rejected(const hedge_order_rec *order, const char *symbol, double ts, const char *reason)
 {
-	char		message[128];
+	char		message[VENUE_NOTE_MAX];
 
 	operation(ts, "reject", order->side, order->qty, NAN, reason, order->client_order_id,
 			  order->decision_mid, NAN);
@@ -211,17 +240,27 @@ hstore_order_cancelled(const hedge_order_rec *order, const char *symbol, double 
 	lifecycle(order, symbol, ts, "CANCELED", message, 0, 0, NULL);
 }
 
+/* one statement text, so the saved plan is shared by both callers */
+static const char position_upsert_sql[] =
+"INSERT INTO bifrost.positions (exchange, symbol, side, size, entry_price, updated_at)"
+" VALUES ($5, $1, 'NET', $2::numeric, $3::numeric, $4)"
+" ON CONFLICT (exchange, symbol, side) DO UPDATE SET size = EXCLUDED.size,"
+" entry_price = EXCLUDED.entry_price, updated_at = EXCLUDED.updated_at";
+
 void
 hstore_fill(const hedge_fill_rec *f)
 {
 	const hedge_order_rec *o = f->order;
 	bool		partial = f->filled_qty < o->qty;
 	char		trade_id[HSTORE_CLIENT_ORDER_ID_MAX + 4];
-	Oid			types[8] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID, TIMESTAMPTZOID};
-	Datum		values[8];
-	Oid			ptypes[4] = {TEXTOID, FLOAT8OID, FLOAT8OID, TIMESTAMPTZOID};
-	Datum		pvalues[4];
-	char		pnulls[4] = "    ";
+	Oid			types[10] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
+	TIMESTAMPTZOID, TEXTOID, FLOAT8OID};
+	Datum		values[10];
+	char		nulls[10] = "          ";
+	Oid			ptypes[5] = {TEXTOID, FLOAT8OID, FLOAT8OID, TIMESTAMPTZOID, TEXTOID};
+	Datum		pvalues[5];
+	char		pnulls[5] = "     ";
+	char		message[96];
 
 	snprintf(trade_id, sizeof(trade_id), "%s-1", o->client_order_id);
 	values[0] = Int64GetDatum(o->order_id);
@@ -232,20 +271,25 @@ hstore_fill(const hedge_fill_rec *f)
 	values[5] = Float8GetDatum((double) f->filled_qty);
 	values[6] = Float8GetDatum(f->realized_pnl);
 	values[7] = TS(f->ts);
+	values[8] = TEXT(exchange);
+	values[9] = Float8GetDatum(isfinite(f->fee) ? f->fee : 0);
+	if (!isfinite(f->realized_pnl))
+		nulls[6] = 'n';
 	store_exec("INSERT INTO bifrost.trades (order_id, exchange, trade_id, symbol, side, price, amount,"
 			   " fee, realized_pnl, ts)"
-			   " VALUES ($1, 'paper', $2, $3, $4, $5::numeric, $6::numeric, 0, $7::numeric, $8)",
-			   8, types, values, isfinite(f->realized_pnl) ? NULL : "      n ", SPI_OK_INSERT);
+			   " VALUES ($1, $9, $2, $3, $4, $5::numeric, $6::numeric, $10::numeric, $7::numeric, $8)",
+			   10, types, values, nulls, SPI_OK_INSERT);
 
 	operation(f->ts, "fill", o->side, f->filled_qty, f->price, o->state_reason, o->client_order_id,
 			  o->decision_mid, f->realized_pnl);
 	set_order_status(o, f->ts, partial ? "PARTIALLY_FILLED" : "FILLED", (double) f->filled_qty, f->price);
-	lifecycle(o, f->symbol, f->ts, partial ? "PARTIALLY_FILLED" : "FILLED",
-			  partial ? "NEW -> PARTIALLY_FILLED. paper fill" : "NEW -> FILLED. paper fill",
+	snprintf(message, sizeof(message), "%s -> %s. %s fill", o->status,
+			 partial ? "PARTIALLY_FILLED" : "FILLED", exchange);
+	lifecycle(o, f->symbol, f->ts, partial ? "PARTIALLY_FILLED" : "FILLED", message,
 			  (double) f->filled_qty, f->price, trade_id);
 	if (partial)
 	{
-		/* the paper broker fills part and cancels the rest at once */
+		/* the broker filled part and cancelled the rest (paper does at once; a venue's final state) */
 		hstore_order_cancelled(o, f->symbol, f->ts, o->qty - f->filled_qty, "partial_fill_rest");
 		set_order_status(o, f->ts, "CANCELED", (double) f->filled_qty, f->price);
 	}
@@ -254,13 +298,20 @@ hstore_fill(const hedge_fill_rec *f)
 	pvalues[1] = Float8GetDatum(f->position_after);
 	pvalues[2] = Float8GetDatum(f->avg_cost_after);
 	pvalues[3] = TS(f->ts);
+	pvalues[4] = TEXT(exchange);
 	if (!(f->avg_cost_after > 0))
 		pnulls[2] = 'n';
-	store_exec("INSERT INTO bifrost.positions (exchange, symbol, side, size, entry_price, updated_at)"
-			   " VALUES ('paper', $1, 'NET', $2::numeric, $3::numeric, $4)"
-			   " ON CONFLICT (exchange, symbol, side) DO UPDATE SET size = EXCLUDED.size,"
-			   " entry_price = EXCLUDED.entry_price, updated_at = EXCLUDED.updated_at",
-			   4, ptypes, pvalues, pnulls, SPI_OK_INSERT);
+	store_exec(position_upsert_sql, 5, ptypes, pvalues, pnulls, SPI_OK_INSERT);
+}
+
+void
+hstore_set_position(const char *symbol, double ts, double position, double avg_cost)
+{
+	Oid			types[5] = {TEXTOID, FLOAT8OID, FLOAT8OID, TIMESTAMPTZOID, TEXTOID};
+	Datum		values[5] = {TEXT(symbol), Float8GetDatum(position), Float8GetDatum(avg_cost), TS(ts),
+	TEXT(exchange)};
+
+	store_exec(position_upsert_sql, 5, types, values, avg_cost > 0 ? NULL : "  n  ", SPI_OK_INSERT);
 }
 
 void
@@ -299,16 +350,16 @@ hstore_risk_event(const char *symbol, double ts, const char *level, const char *
 void
 hstore_load_position(const char *symbol, double *position, double *avg_cost)
 {
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1] = {TEXT(symbol)};
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {TEXT(symbol), TEXT(exchange)};
 	bool		isnull;
 	Datum		d;
 
 	*position = 0;
 	*avg_cost = 0;
 	store_exec("SELECT size::float8, entry_price::float8 FROM bifrost.positions"
-			   " WHERE exchange = 'paper' AND symbol = $1 AND side = 'NET'",
-			   1, types, values, NULL, SPI_OK_SELECT);
+			   " WHERE exchange = $2 AND symbol = $1 AND side = 'NET'",
+			   2, types, values, NULL, SPI_OK_SELECT);
 	if (SPI_processed != 1)
 		return;
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
@@ -320,13 +371,13 @@ hstore_load_position(const char *symbol, double *position, double *avg_cost)
 bool
 hstore_load_last_fill(const char *symbol, double *price, double *ts)
 {
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1] = {TEXT(symbol)};
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {TEXT(symbol), TEXT(exchange)};
 	bool		isnull;
 
-	store_exec("SELECT price::float8, ts FROM bifrost.trades WHERE exchange = 'paper' AND symbol = $1"
+	store_exec("SELECT price::float8, ts FROM bifrost.trades WHERE exchange = $2 AND symbol = $1"
 			   " ORDER BY ts DESC, id DESC LIMIT 1",
-			   1, types, values, NULL, SPI_OK_SELECT);
+			   2, types, values, NULL, SPI_OK_SELECT);
 	if (SPI_processed != 1)
 		return false;
 	*price = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
@@ -338,17 +389,17 @@ hstore_load_last_fill(const char *symbol, double *price, double *ts)
 int
 hstore_load_open_orders(const char *symbol, hedge_order_rec *out, int max)
 {
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1] = {TEXT(symbol)};
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {TEXT(symbol), TEXT(exchange)};
 	int			n;
 
 	store_exec("SELECT o.id, o.client_order_id, o.side, o.amount::bigint, o.created_at, o.status,"
-			   "  coalesce(op.decision_mid, 0), coalesce(op.state_reason, 'D2')"
+			   "  coalesce(op.decision_mid, 0), coalesce(op.state_reason, 'D2'), coalesce(o.exchange_order_id, '')"
 			   " FROM bifrost.orders o LEFT JOIN bifrost.operations op ON op.id = o.intent_id"
-			   " WHERE o.exchange = 'paper' AND o.symbol = $1"
+			   " WHERE o.exchange = $2 AND o.symbol = $1"
 			   "   AND o.status IN ('CREATED', 'NEW', 'PARTIALLY_FILLED', 'UNKNOWN')"
 			   " ORDER BY o.id",
-			   1, types, values, NULL, SPI_OK_SELECT);
+			   2, types, values, NULL, SPI_OK_SELECT);
 	n = (int) Min(SPI_processed, (uint64) max);
 	for (int i = 0; i < n; i++)
 	{
@@ -364,6 +415,7 @@ hstore_load_open_orders(const char *symbol, hedge_order_rec *out, int max)
 		strlcpy(out[i].status, SPI_getvalue(tup, desc, 6), sizeof(out[i].status));
 		out[i].decision_mid = DatumGetFloat8(SPI_getbinval(tup, desc, 7, &isnull));
 		strlcpy(out[i].state_reason, SPI_getvalue(tup, desc, 8), sizeof(out[i].state_reason));
+		strlcpy(out[i].exchange_order_id, SPI_getvalue(tup, desc, 9), sizeof(out[i].exchange_order_id));
 	}
 	return n;
 }
@@ -379,8 +431,8 @@ date_datum(int32 days_since_1970)
 void
 hstore_load_day(const char *symbol, int32 trading_date, const char *tz, hedge_day_rec *day)
 {
-	Oid			types[3] = {TEXTOID, DATEOID, TEXTOID};
-	Datum		values[3] = {TEXT(symbol), date_datum(trading_date), TEXT(tz)};
+	Oid			types[4] = {TEXTOID, DATEOID, TEXTOID, TEXTOID};
+	Datum		values[4] = {TEXT(symbol), date_datum(trading_date), TEXT(tz), TEXT(exchange)};
 	bool		isnull;
 	Datum		d;
 
@@ -396,9 +448,9 @@ hstore_load_day(const char *symbol, int32 trading_date, const char *tz, hedge_da
 	}
 	store_exec("SELECT count(*)::int, coalesce(sum(CASE WHEN side = 'BUY' THEN -1 ELSE 1 END * price * amount), 0)::float8,"
 			   "  coalesce(sum(realized_pnl), 0)::float8"
-			   " FROM bifrost.trades WHERE exchange = 'paper' AND symbol = $1"
+			   " FROM bifrost.trades WHERE exchange = $4 AND symbol = $1"
 			   "   AND (ts AT TIME ZONE $3)::date = $2",
-			   3, types, values, NULL, SPI_OK_SELECT);
+			   4, types, values, NULL, SPI_OK_SELECT);
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
 	day->fills = DatumGetInt32(d);
 	day->cash = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
@@ -455,8 +507,8 @@ decode_legs(const char *snapshot, engine_leg **legs)
 int
 hstore_load_legs(const char *symbol, engine_leg **legs, char **snapshot)
 {
-	Oid			types[1] = {TEXTOID};
-	Datum		values[1] = {TEXT(symbol)};
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {TEXT(symbol), TEXT(exchange)};
 
 	store_exec("SELECT coalesce(jsonb_agg(jsonb_build_object('option_right', option_right,"
 			   "   'strike', strike::float8, 'expiry', extract(epoch FROM expiry)::float8,"

@@ -13,6 +13,7 @@
 
 #define HSTORE_CLIENT_ORDER_ID_MAX 40
 #define HSTORE_MAX_OPEN_ORDERS 16
+#define VENUE_NOTE_MAX 320
 
 /* A hedge the engine wants sent, as the intent row records it. */
 typedef struct hedge_intent_rec
@@ -38,6 +39,7 @@ typedef struct hedge_order_rec
 	double		decision_mid;
 	char		status[24];		/* CREATED, NEW, ... */
 	char		state_reason[16];
+	char		exchange_order_id[64];	/* the venue's id, "" until it is known */
 } hedge_order_rec;
 
 /* What a fill changes. */
@@ -48,6 +50,7 @@ typedef struct hedge_fill_rec
 	double		ts;
 	int64		filled_qty;		/* <= order->qty; the rest is cancelled */
 	double		price;
+	double		fee;			/* as the venue charged it, NAN when unknown (stored as 0) */
 	double		realized_pnl;
 	double		position_after; /* signed shares */
 	double		avg_cost_after; /* 0 when flat */
@@ -69,14 +72,23 @@ typedef struct hedge_day_rec
 
 extern void hstore_sync_commit(bool on);
 
+/* The venue every later call writes and reads rows of ("paper", "okx", "ibkr"). */
+extern void hstore_set_exchange(const char *name);
+
 /* Records decision, hedge_intent and the CREATED order; returns the order. */
 extern void hstore_record_intent(const hedge_intent_rec *r, hedge_order_rec *order);
 extern void hstore_order_sent(const hedge_order_rec *order, const char *symbol, double ts);
+/* The order may or may not be at the venue (timeout, 5xx): it is asked by client order id. */
+extern void hstore_order_unknown(const hedge_order_rec *order, const char *symbol, double ts,
+								 const char *why);
 extern void hstore_order_rejected(const hedge_order_rec *order, const char *symbol, double ts,
 								  const char *reason);
 extern void hstore_order_cancelled(const hedge_order_rec *order, const char *symbol, double ts,
 								   int64 qty, const char *reason);
 extern void hstore_fill(const hedge_fill_rec *f);
+
+/* The position as the broker reports it (reconciliation after a restart). */
+extern void hstore_set_position(const char *symbol, double ts, double position, double avg_cost);
 
 /* A decision that wanted to hedge and was blocked. */
 extern void hstore_blocked_decision(const char *symbol, double ts, const engine_output *out,

@@ -1,5 +1,6 @@
 /*
- * hedger.c: quotes through the engine, hedges through the paper broker.
+ * hedger.c: quotes through the engine, hedges through the paper broker or
+ * a venue (OKX, IBKR).
  *
  * Every quote is evaluated by engine_evaluate(), the code bifrost_evaluate()
  * runs.  A hedge is recorded (decision, hedge_intent, CREATED order) and
@@ -7,6 +8,14 @@
  * fill are recorded in their own transactions.  The hedge in flight counts
  * in the next decision, a fill moves the position at once, and a restart
  * reconciles the orders left open before deciding anything new.
+ *
+ * A venue's order is sent once: when its answer is lost (timeout, 5xx,
+ * unreadable) the order is UNKNOWN and the hedger only asks the venue by
+ * client order id until it learns what became of it; it counts as in
+ * flight meanwhile, so no other hedge goes out.  Quantities at a venue are
+ * lots (venue.h); the engine sizes in lots too, its legs' multipliers
+ * divided by the underlying units of a lot, and P&L values a lot at price x
+ * units_per_lot.  For shares (paper, IBKR) a lot is one share.
  */
 #include "postgres.h"
 
@@ -28,17 +37,35 @@
 #include "hedge_store.h"
 #include "hedger.h"
 #include "store.h"
+#include "venue_session.h"
 
 /* Quotes taken per hedger_poll call, so the worker's latch is seen often. */
 #define HEDGER_QUOTES_PER_POLL 500
 /* Blocked decisions buffered before one transaction writes them. */
 #define HEDGER_BLOCKED_BUFFER 512
+/* Asking a venue about an order: first after this, then backing off to the cap (s). */
+#define HEDGER_QUERY_FIRST_S 0.2
+#define HEDGER_QUERY_MAX_S 5.0
+/*
+ * An order whose answer was lost and that the venue says it does not have
+ * is taken as never arrived only after this long past the send plus two
+ * HTTP timeouts: a request still on the wire cannot arrive later than that
+ * (OKX refuses it after its expTime anyway).
+ */
+#define HEDGER_NOT_FOUND_GRACE_S 5.0
 
 typedef struct pending_order
 {
 	hedge_order_rec order;
 	double		due;			/* feed clock */
 	paper_decision decision;
+	/* at a venue: its answers decide, not the paper model */
+	bool		live;
+	bool		outcome_unknown;	/* the send's answer was lost */
+	bool		never_sent_maybe;	/* CREATED when the hedger restarted */
+	double		sent_wall;		/* wall clock of the send (or of the restart) */
+	double		next_query;		/* wall clock */
+	int			queries;
 } pending_order;
 
 typedef struct blocked_row
@@ -60,8 +87,14 @@ typedef struct hedger_state
 	feed_params feed_p;
 	paper_fill_model paper;
 
+	/* the venues: NULL for paper and for the sim and replay feeds */
+	venue	   *broker_venue;
+	venue	   *quote_venue;	/* may be broker_venue */
+	double		units_per_lot;	/* underlying per lot: 1 for shares */
+
 	/* the book */
 	engine_leg *legs;
+	engine_leg *engine_legs;	/* legs with multipliers in lots, for the engine */
 	int			n_legs;
 	char	   *legs_snapshot;	/* jsonb text of the legs, in TopMemoryContext */
 	hedge_book	book;			/* position, average cost, today's cash */
@@ -99,6 +132,7 @@ typedef struct hedger_state
 	/* orders at the broker */
 	pending_order pending[HSTORE_MAX_OPEN_ORDERS];
 	int			n_pending;
+	bool		reconcile_after_orders; /* compare positions once they are settled */
 
 	engine_output last_out;
 	bool		have_out;
@@ -134,10 +168,33 @@ pending_qty(void)
 {
 	double		sum = 0;
 
+	/* paper knows what will fill; at a venue the whole order is in flight */
 	for (int i = 0; i < H.n_pending; i++)
 		sum += (H.pending[i].order.side == HEDGE_BUY ? 1 : -1) *
-			(double) H.pending[i].decision.filled_qty;
+			(double) (H.pending[i].live ? H.pending[i].order.qty : H.pending[i].decision.filled_qty);
 	return sum;
+}
+
+/* What a lot is worth at a price of the underlying. */
+static double
+lot_value(double price)
+{
+	return price * H.units_per_lot;
+}
+
+/* The engine sizes in lots: a leg's delta counts in lots of the hedge instrument. */
+static void
+scale_engine_legs(void)
+{
+	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+
+	if (H.engine_legs)
+		pfree(H.engine_legs);
+	H.engine_legs = palloc(sizeof(engine_leg) * Max(H.n_legs, 1));
+	memcpy(H.engine_legs, H.legs, sizeof(engine_leg) * H.n_legs);
+	for (int i = 0; i < H.n_legs; i++)
+		H.engine_legs[i].multiplier /= H.units_per_lot;
+	MemoryContextSwitchTo(old);
 }
 
 /* Model value of option legs at a spot (shares x price). */
@@ -262,6 +319,7 @@ load_legs_work(void *arg)
 	H.n_legs = n;
 	H.legs_snapshot = pstrdup(snapshot);
 	MemoryContextSwitchTo(old);
+	scale_engine_legs();
 }
 
 static void save_day_start(double now);
@@ -523,7 +581,7 @@ roll_day(double now)
 	H.day_started = true;
 	H.breaker_recorded = false;
 	H.daily_hedge_count = a.rec.fills;
-	H.book.cash = a.rec.cash;
+	H.book.cash = lot_value(a.rec.cash);
 	if (a.rec.found)
 	{
 		H.day_start_equity = a.rec.start_equity;
@@ -537,7 +595,7 @@ roll_day(double now)
 	else
 	{
 		/* the day starts now: today's cash is that of today's fills (none, normally) */
-		H.day_start_equity = pnl_equity(&H.book, mid, option_value(mid, now));
+		H.day_start_equity = pnl_equity(&H.book, lot_value(mid), option_value(mid, now));
 		save_day_start(now);
 	}
 }
@@ -550,7 +608,7 @@ update_daily_pnl(double now)
 	if (!H.day_started || !H.have_quote || !quote_usable(&H.quote))
 		return;
 	mid = mid_of(&H.quote);
-	H.daily_pnl = pnl_equity(&H.book, mid, option_value(mid, now)) - H.day_start_equity;
+	H.daily_pnl = pnl_equity(&H.book, lot_value(mid), option_value(mid, now)) - H.day_start_equity;
 }
 
 /* ---- holidays -------------------------------------------------------------- */
@@ -617,7 +675,7 @@ run_engine(double now, trading_event event, bool suspended, bool broker_connecte
 		in.ask = isfinite(H.quote.ask) ? H.quote.ask : 0;
 		in.quote_ts = H.quote.ts;
 	}
-	in.legs = H.legs;
+	in.legs = H.engine_legs;
 	in.n_legs = H.n_legs;
 	in.stock_position = H.book.position;
 	in.pending_hedge_qty = pending_qty();
@@ -658,11 +716,19 @@ intent_work(void *arg)
 	write_status_here("hedge_intent");
 }
 
+typedef enum order_answer
+{
+	ORDER_ACCEPTED,
+	ORDER_REJECTED,
+	ORDER_UNKNOWN
+} order_answer;
+
 typedef struct order_args
 {
 	pending_order *p;
 	double		ts;
-	bool		rejected;
+	order_answer answer;
+	const char *reason;			/* of a reject, or why the outcome is unknown */
 } order_args;
 
 static void
@@ -672,17 +738,57 @@ order_work(void *arg)
 
 	/*
 	 * Durable like the intent: after a crash, CREATED must mean "never sent"
-	 * and NEW "at the broker", or a restart would cancel a live order.
+	 * (or, at a venue, "ask before concluding") and NEW "at the broker", or a
+	 * restart would cancel a live order.
 	 */
 	hstore_sync_commit(true);
 
-	if (a->rejected)
+	switch (a->answer)
 	{
-		hstore_order_rejected(&a->p->order, H.symbol, a->ts, a->p->decision.reason);
-		write_status_here("reject");
+		case ORDER_REJECTED:
+			hstore_order_rejected(&a->p->order, H.symbol, a->ts, a->reason);
+			write_status_here("reject");
+			break;
+		case ORDER_ACCEPTED:
+			hstore_order_sent(&a->p->order, H.symbol, a->ts);
+			break;
+		case ORDER_UNKNOWN:
+			hstore_order_unknown(&a->p->order, H.symbol, a->ts, a->reason);
+			break;
 	}
-	else
-		hstore_order_sent(&a->p->order, H.symbol, a->ts);
+}
+
+/* Sends the order to the venue; the outcome and its reason go into oa. */
+static void
+send_to_venue(pending_order *p, order_args *oa, venue_order_report *rep)
+{
+	venue	   *v = H.broker_venue;
+
+	memset(rep, 0, sizeof(*rep));
+	p->live = true;
+	p->sent_wall = venue_now();
+	p->next_query = p->sent_wall + HEDGER_QUERY_FIRST_S;
+	switch (v->ops->send(v, p->order.side, p->order.qty, p->order.client_order_id, rep))
+	{
+		case VENUE_SEND_ACCEPTED:
+			oa->answer = ORDER_ACCEPTED;
+			strlcpy(p->order.exchange_order_id, rep->exchange_order_id,
+					sizeof(p->order.exchange_order_id));
+			break;
+		case VENUE_SEND_REJECTED:
+			oa->answer = ORDER_REJECTED;
+			oa->reason = rep->reason[0] ? rep->reason : "rejected by the venue";
+			break;
+		case VENUE_SEND_UNKNOWN:
+			oa->answer = ORDER_UNKNOWN;
+			oa->reason = rep->reason[0] ? rep->reason : "no answer from the venue";
+			p->outcome_unknown = true;
+			/* ask at once: the order may well be there */
+			p->next_query = venue_now();
+			ereport(LOG, (errmsg("bifrost: order %s has an unknown outcome (%s); asking %s by client order id",
+								 p->order.client_order_id, oa->reason, v->ops->name)));
+			break;
+	}
 }
 
 /*
@@ -721,16 +827,31 @@ place_hedge(double now, hedge_side side, int64 qty, const char *reason, double n
 		 (int64) (GetCurrentTimestamp() - H.intent_started_at));
 
 	memset(&p, 0, sizeof(p));
+	memset(&oa, 0, sizeof(oa));
 	p.order = ia.order;
-	paper_fill_decide(&H.paper, p.order.client_order_id, qty, &p.decision);
-	p.due = paper_fill_due(&H.paper, now);
 	oa.p = &p;
 	oa.ts = now;
-	oa.rejected = (p.decision.outcome == PAPER_REJECT);
-	if (!oa.rejected)
+	if (H.broker_venue)
 	{
-		H.pending[H.n_pending++] = p;
-		strlcpy(H.pending[H.n_pending - 1].order.status, "NEW", sizeof(p.order.status));
+		venue_order_report rep;
+
+		/* no transaction is open: the intent is committed, the answer gets its own */
+		send_to_venue(&p, &oa, &rep);
+	}
+	else
+	{
+		paper_fill_decide(&H.paper, p.order.client_order_id, qty, &p.decision);
+		p.due = paper_fill_due(&H.paper, now);
+		oa.answer = p.decision.outcome == PAPER_REJECT ? ORDER_REJECTED : ORDER_ACCEPTED;
+		oa.reason = p.decision.reason;
+	}
+	if (oa.answer != ORDER_REJECTED)
+	{
+		/* the row is written from oa.p, whose status is still CREATED */
+		H.pending[H.n_pending] = p;
+		strlcpy(H.pending[H.n_pending].order.status, oa.answer == ORDER_UNKNOWN ? "UNKNOWN" : "NEW",
+				sizeof(p.order.status));
+		H.n_pending++;
 	}
 	if (through_fsm)
 	{
@@ -739,7 +860,7 @@ place_hedge(double now, hedge_side side, int64 qty, const char *reason, double n
 
 		set_state(out.next_state, now, &changed);
 	}
-	if (oa.rejected)
+	if (oa.answer == ORDER_REJECTED)
 	{
 		engine_output out;
 		bool		changed = false;
@@ -753,7 +874,8 @@ place_hedge(double now, hedge_side side, int64 qty, const char *reason, double n
 		run_unit("bifrost: order rejected", order_work, &oa);
 		return;
 	}
-	run_unit("bifrost: order sent", order_work, &oa);
+	run_unit(oa.answer == ORDER_UNKNOWN ? "bifrost: order outcome unknown" : "bifrost: order sent",
+			 order_work, &oa);
 	write_status(NULL);
 }
 
@@ -773,7 +895,57 @@ fill_work(void *arg)
 		write_status_here("cancel");	/* the rest of a partial fill */
 }
 
-/* Fills every order due by the feed clock now, at the quote current then. */
+/*
+ * Records the fill of pending order i (filled_qty lots at price; the rest,
+ * if any, is cancelled) and takes it off the pending list.
+ */
+static void
+apply_fill(int i, double ts, int64 filled_qty, double price, double fee,
+		   bool suspended, bool broker_connected)
+{
+	pending_order *p = &H.pending[i];
+	fill_args	a;
+	double		signed_qty = (p->order.side == HEDGE_BUY ? 1.0 : -1.0) * (double) filled_qty;
+	engine_output out;
+	bool		changed = false;
+	hedge_book	after = H.book;
+	bool		closes = H.book.position != 0 && (H.book.position > 0) != (signed_qty > 0);
+	double		realized = pnl_apply_fill(&after, signed_qty, lot_value(price));
+	hedge_order_rec order = p->order;
+
+	memset(&a, 0, sizeof(a));
+	a.rec.order = &order;
+	a.rec.symbol = H.symbol;
+	a.rec.ts = ts;
+	a.rec.filled_qty = filled_qty;
+	a.rec.price = price;
+	a.rec.fee = fee;
+	/* a fill that only opens or adds realizes nothing: NULL, not a 0 that counts as a loss */
+	a.rec.realized_pnl = closes ? realized : NAN;
+	a.rec.position_after = after.position;
+	a.rec.avg_cost_after = after.avg_cost / H.units_per_lot;
+	/* the position moves with the fill, in memory as in the tables */
+	H.book = after;
+	H.last_hedge_price = price;
+	H.last_hedge_ts = ts;
+	H.daily_hedge_count++;
+	H.pending[i] = H.pending[--H.n_pending];
+	update_daily_pnl(ts);
+
+	/*
+	 * The state after the fill goes into the fill's own status rows; the
+	 * engine looks at the fill's own time, when the quote it filled at was
+	 * current (not at a later quote's time, when it would look stale).
+	 */
+	if (H.bootstrapped || H.have_quote)
+	{
+		out = run_engine(ts, TE_HEDGE_DONE, suspended, broker_connected);
+		set_state(out.next_state, ts, &changed);
+	}
+	run_unit("bifrost: fill", fill_work, &a);
+}
+
+/* Fills every paper order due by the feed clock now, at the quote current then. */
 static void
 fill_due_orders(double now, bool suspended, bool broker_connected)
 {
@@ -782,52 +954,168 @@ fill_due_orders(double now, bool suspended, bool broker_connected)
 	while (i < H.n_pending)
 	{
 		pending_order *p = &H.pending[i];
-		fill_args	a;
-		double		price;
-		double		signed_qty;
-		engine_output out;
-		bool		changed = false;
 
-		if (p->due > now || !H.have_quote || !quote_usable(&H.quote))
+		if (p->live || p->due > now || !H.have_quote || !quote_usable(&H.quote))
 		{
 			i++;
 			continue;
 		}
-		price = paper_fill_price(&H.paper, p->order.side, H.quote.bid, H.quote.ask);
-		signed_qty = (p->order.side == HEDGE_BUY ? 1.0 : -1.0) * (double) p->decision.filled_qty;
-		memset(&a, 0, sizeof(a));
-		a.rec.order = &p->order;
-		a.rec.symbol = H.symbol;
 		/* due, or the first quote after it when none was current then (after a restart) */
-		a.rec.ts = Max(Max(p->due, p->order.placed_at), H.quote.ts);
-		a.rec.filled_qty = p->decision.filled_qty;
-		a.rec.price = price;
+		apply_fill(i, Max(Max(p->due, p->order.placed_at), H.quote.ts), p->decision.filled_qty,
+				   paper_fill_price(&H.paper, p->order.side, H.quote.bid, H.quote.ask), NAN,
+				   suspended, broker_connected);
+	}
+}
+
+typedef struct unfilled_args
+{
+	hedge_order_rec order;
+	double		ts;
+	bool		rejected;		/* else cancelled */
+	char		reason[VENUE_NOTE_MAX];
+} unfilled_args;
+
+static void
+unfilled_work(void *arg)
+{
+	unfilled_args *a = arg;
+	Oid			types[2] = {INT8OID, TIMESTAMPTZOID};
+	Datum		values[2] = {Int64GetDatum(a->order.order_id),
+	TimestampTzGetDatum(epoch_to_timestamptz(a->ts))};
+
+	hstore_sync_commit(true);
+	if (a->rejected)
+	{
+		hstore_order_rejected(&a->order, H.symbol, a->ts, a->reason);
+		write_status_here("reject");
+		return;
+	}
+	hstore_order_cancelled(&a->order, H.symbol, a->ts, a->order.qty, a->reason);
+	store_exec("UPDATE bifrost.orders SET status = 'CANCELED', updated_at = $2, remaining_amount = 0"
+			   " WHERE id = $1", 2, types, values, NULL, SPI_OK_UPDATE);
+	write_status_here("cancel");
+}
+
+/* Pending order i ended without a fill: record it, let the state machine know. */
+static void
+finish_unfilled(int i, double ts, bool rejected, const char *reason, bool suspended,
+				bool broker_connected)
+{
+	unfilled_args a;
+	engine_output out;
+	bool		changed = false;
+
+	memset(&a, 0, sizeof(a));
+	a.order = H.pending[i].order;
+	a.ts = ts;
+	a.rejected = rejected;
+	strlcpy(a.reason, reason, sizeof(a.reason));
+	H.pending[i] = H.pending[--H.n_pending];
+	/* an order settled by the reconciliation before the first quote is no event of the state machine */
+	if (H.bootstrapped || H.have_quote)
+	{
+		out = run_engine(ts, TE_HEDGE_FAILED, suspended, broker_connected);
+		set_state(out.next_state, ts, &changed);
+	}
+	run_unit(rejected ? "bifrost: order rejected" : "bifrost: order cancelled", unfilled_work, &a);
+}
+
+/* When to ask about an order again: soon at first, then less often. */
+static double
+next_query_after(const pending_order *p, double now)
+{
+	double		wait = HEDGER_QUERY_FIRST_S * ldexp(1.0, Min(p->queries, 10));
+
+	return now + Min(wait, HEDGER_QUERY_MAX_S);
+}
+
+/* Asks the venue about every order whose time has come, and acts on the answers. */
+static void
+query_venue_orders(double wall_now, bool suspended, bool broker_connected)
+{
+	int			i = 0;
+
+	while (i < H.n_pending)
+	{
+		pending_order *p = &H.pending[i];
+		venue_order_report rep;
+		double		grace;
+		double		ts;
+		char		reason[VENUE_NOTE_MAX];
+
+		if (!p->live || p->next_query > wall_now)
 		{
-			hedge_book after = H.book;
-			bool		closes = H.book.position != 0 && (H.book.position > 0) != (signed_qty > 0);
-			double		realized = pnl_apply_fill(&after, signed_qty, price);
-
-			/* a fill that only opens or adds realizes nothing: NULL, not a 0 that counts as a loss */
-			a.rec.realized_pnl = closes ? realized : NAN;
-			a.rec.position_after = after.position;
-			a.rec.avg_cost_after = after.avg_cost;
-			/* the position moves with the fill, in memory as in the tables */
-			H.book = after;
+			i++;
+			continue;
 		}
-		H.last_hedge_price = price;
-		H.last_hedge_ts = a.rec.ts;
-		H.daily_hedge_count++;
-		H.pending[i] = H.pending[--H.n_pending];
-		update_daily_pnl(a.rec.ts);
+		memset(&rep, 0, sizeof(rep));
+		H.broker_venue->ops->query(H.broker_venue, p->order.client_order_id, &rep);
+		p->queries++;
+		wall_now = venue_now();
+		/* the venue's time of the last change, if it is a sane one */
+		ts = isfinite(rep.ts) && rep.ts >= p->order.placed_at && rep.ts <= wall_now ? rep.ts : wall_now;
+		if (rep.exchange_order_id[0] && !p->order.exchange_order_id[0])
+			strlcpy(p->order.exchange_order_id, rep.exchange_order_id, sizeof(p->order.exchange_order_id));
+		if ((p->outcome_unknown || p->never_sent_maybe) &&
+			(rep.state == VENUE_ORDER_OPEN || rep.state == VENUE_ORDER_FILLED ||
+			 rep.state == VENUE_ORDER_CANCELED))
+		{
+			order_args	oa;
 
-		/*
-		 * The state after the fill goes into the fill's own status rows; the
-		 * engine looks at the fill's own time, when the quote it filled at was
-		 * current (not at a later quote's time, when it would look stale).
-		 */
-		out = run_engine(a.rec.ts, TE_HEDGE_DONE, suspended, broker_connected);
-		set_state(out.next_state, a.rec.ts, &changed);
-		run_unit("bifrost: fill", fill_work, &a);
+			/* the order is at the venue after all: it was sent, once */
+			memset(&oa, 0, sizeof(oa));
+			oa.p = p;
+			oa.ts = ts;
+			oa.answer = ORDER_ACCEPTED;
+			run_unit("bifrost: order found", order_work, &oa);
+			strlcpy(p->order.status, "NEW", sizeof(p->order.status));
+			p->outcome_unknown = false;
+			p->never_sent_maybe = false;
+		}
+
+		switch (rep.state)
+		{
+			case VENUE_ORDER_FILLED:
+				apply_fill(i, ts, Min(rep.filled_qty > 0 ? rep.filled_qty : p->order.qty, p->order.qty),
+						   rep.avg_price, rep.fee, suspended, broker_connected);
+				continue;
+			case VENUE_ORDER_CANCELED:
+				if (rep.filled_qty > 0 && isfinite(rep.avg_price) && rep.avg_price > 0)
+				{
+					apply_fill(i, ts, Min(rep.filled_qty, p->order.qty), rep.avg_price, rep.fee,
+							   suspended, broker_connected);
+					continue;
+				}
+				snprintf(reason, sizeof(reason), "cancelled by %s%s%s", H.broker_venue->ops->name,
+						 rep.reason[0] ? ": " : "", rep.reason);
+				finish_unfilled(i, ts, false, reason, suspended, broker_connected);
+				continue;
+			case VENUE_ORDER_REJECTED:
+				snprintf(reason, sizeof(reason), "%s", rep.reason[0] ? rep.reason : "rejected by the venue");
+				finish_unfilled(i, ts, true, reason, suspended, broker_connected);
+				continue;
+			case VENUE_ORDER_NOT_FOUND:
+				grace = 2.0 * bifrost_http_timeout_ms / 1000.0 + HEDGER_NOT_FOUND_GRACE_S;
+				if (wall_now - p->sent_wall >= grace)
+				{
+					if (p->never_sent_maybe)
+						snprintf(reason, sizeof(reason), "not_sent_before_restart");
+					else
+						snprintf(reason, sizeof(reason), "never reached %s: no order %s there %.0f s after sending",
+								 H.broker_venue->ops->name, p->order.client_order_id, wall_now - p->sent_wall);
+					finish_unfilled(i, wall_now, !p->never_sent_maybe, reason, suspended, broker_connected);
+					continue;
+				}
+				break;
+			case VENUE_ORDER_OPEN:
+			case VENUE_ORDER_UNKNOWN:
+				if (rep.state == VENUE_ORDER_UNKNOWN && p->queries == 1)
+					ereport(LOG, (errmsg("bifrost: no answer about order %s yet: %s",
+										 p->order.client_order_id, rep.reason)));
+				break;
+		}
+		p->next_query = next_query_after(p, wall_now);
+		i++;
 	}
 }
 
@@ -918,6 +1206,114 @@ cancel_unsent_work(void *arg)
 	write_status_here("cancel");
 }
 
+static void
+close_venues(void)
+{
+	if (H.quote_venue && H.quote_venue != H.broker_venue)
+		venue_session_close(H.quote_venue);
+	venue_session_close(H.broker_venue);
+	H.quote_venue = NULL;
+	H.broker_venue = NULL;
+}
+
+/* The broker's and the feed's venues, as bifrost.broker and bifrost.feed name them. */
+static bool
+open_venues(char *why, size_t whylen)
+{
+	const char *feed_kind = bifrost_feed == BIFROST_FEED_OKX ? "okx" :
+		bifrost_feed == BIFROST_FEED_IBKR ? "ibkr" : NULL;
+	char		reason[VENUE_WHY_MAX];
+
+	if (bifrost_broker != BIFROST_BROKER_PAPER)
+	{
+		const char *name = bifrost_broker_name(bifrost_broker);
+
+		H.broker_venue = venue_session_open(name, H.symbol, reason, sizeof(reason));
+		if (H.broker_venue == NULL)
+		{
+			snprintf(why, whylen, "broker %s: %s", name, reason);
+			return false;
+		}
+		H.units_per_lot = H.broker_venue->ops->units_per_lot(H.broker_venue);
+		if (!(isfinite(H.units_per_lot) && H.units_per_lot > 0))
+		{
+			snprintf(why, whylen, "broker %s: instrument %s has no usable lot size", name, H.symbol);
+			close_venues();
+			return false;
+		}
+	}
+	if (feed_kind == NULL)
+		return true;
+	if (H.broker_venue && strcmp(feed_kind, H.broker_venue->ops->name) == 0)
+		H.quote_venue = H.broker_venue;
+	else
+		H.quote_venue = venue_session_open(feed_kind, H.symbol, reason, sizeof(reason));
+	if (H.quote_venue == NULL)
+	{
+		snprintf(why, whylen, "feed %s: %s", feed_kind, reason);
+		close_venues();
+		return false;
+	}
+	return true;
+}
+
+typedef struct position_args
+{
+	double		ts;
+	double		lots;
+	double		avg_cost;
+	risk_args	risk;
+} position_args;
+
+static void
+position_work(void *arg)
+{
+	position_args *a = arg;
+
+	hstore_sync_commit(true);
+	hstore_risk_event(H.symbol, a->ts, "warn", a->risk.rule, a->risk.details);
+	hstore_set_position(H.symbol, a->ts, a->lots, a->avg_cost);
+}
+
+/*
+ * The broker's position is the hedge position (SPEC §2): when ours differs
+ * (a fill we never heard of, a trade by hand), the broker's wins, and the
+ * difference is a risk event an operator will see.
+ */
+static void
+reconcile_position(double wall_now)
+{
+	venue	   *v = H.broker_venue;
+	double		lots;
+	char		reason[VENUE_WHY_MAX];
+	position_args a;
+
+	H.reconcile_after_orders = false;
+	if (!v->ops->position(v, &lots, reason, sizeof(reason)))
+	{
+		ereport(WARNING, (errmsg("bifrost: could not read the %s position of %s: %s",
+								 v->ops->name, H.symbol, reason)));
+		return;
+	}
+	if (fabs(lots - H.book.position) < 1e-9)
+		return;
+	memset(&a, 0, sizeof(a));
+	a.ts = wall_now;
+	a.lots = lots;
+	a.risk.rule = "position_mismatch";
+	snprintf(a.risk.details, sizeof(a.risk.details),
+			 "%s reports %g lots of %s, the hedger's book %g: the broker's position is taken",
+			 v->ops->name, lots, H.symbol, H.book.position);
+	if (lots == 0)
+		H.book.avg_cost = 0;
+	else if (H.book.avg_cost <= 0 && isfinite(H.last_hedge_price))
+		H.book.avg_cost = lot_value(H.last_hedge_price);
+	H.book.position = lots;
+	a.avg_cost = H.book.avg_cost / H.units_per_lot;
+	ereport(LOG, (errmsg("bifrost: %s", a.risk.details)));
+	run_unit("bifrost: reconcile position", position_work, &a);
+}
+
 bool
 hedger_start(double wall_now, hedger_status_writer writer, char *why, size_t whylen)
 {
@@ -938,25 +1334,43 @@ hedger_start(double wall_now, hedger_status_writer writer, char *why, size_t why
 	strlcpy(H.day_roll_tz, "America/New_York", sizeof(H.day_roll_tz));
 	engine_config_defaults(&H.cfg);
 
+	H.units_per_lot = 1;
+
 	run_unit("bifrost: load config", load_config_work, NULL);
 	if (H.symbol[0] == '\0')
 	{
 		snprintf(why, whylen, "could not read bifrost.config");
 		return false;
 	}
+	hstore_set_exchange(bifrost_broker_name(bifrost_broker));
+	if (!open_venues(why, whylen))
+		return false;
 	run_unit("bifrost: load legs", load_legs_work, NULL);
 
 	/* reconcile with the paper broker's book before deciding anything */
 	memset(&a, 0, sizeof(a));
 	run_unit("bifrost: load book", start_work, &a);
 	H.book.position = a.position;
-	H.book.avg_cost = a.avg_cost;
+	H.book.avg_cost = lot_value(a.avg_cost);
 	if (a.have_last)
 	{
 		H.last_hedge_price = a.last_price;
 		H.last_hedge_ts = a.last_ts;
 	}
-	for (int i = 0; i < a.n_open; i++)
+	for (int i = 0; i < a.n_open && H.broker_venue; i++)
+	{
+		pending_order *p = &H.pending[H.n_pending++];
+
+		/* at the venue or maybe: only the venue can say, so ask it first */
+		memset(p, 0, sizeof(*p));
+		p->order = a.open[i];
+		p->live = true;
+		p->outcome_unknown = strcmp(a.open[i].status, "UNKNOWN") == 0;
+		p->never_sent_maybe = strcmp(a.open[i].status, "CREATED") == 0;
+		p->sent_wall = venue_now();
+		p->next_query = p->sent_wall;
+	}
+	for (int i = 0; i < a.n_open && !H.broker_venue; i++)
 	{
 		if (strcmp(a.open[i].status, "CREATED") == 0)
 		{
@@ -973,11 +1387,18 @@ hedger_start(double wall_now, hedger_status_writer writer, char *why, size_t why
 		H.n_pending++;
 	}
 
+	if (H.broker_venue && H.n_pending == 0)
+		reconcile_position(wall_now);
+	else if (H.broker_venue)
+		H.reconcile_after_orders = true;
+
 	/* subscribe to quotes before the state machine starts (reference §2.2) */
+	H.feed_p.quote_venue = H.quote_venue;
 	H.feed = feed_open(&H.feed_p, wall_now, &bad);
 	if (H.feed == NULL)
 	{
 		snprintf(why, whylen, "%s", bad);
+		close_venues();
 		return false;
 	}
 	H.active = true;
@@ -995,6 +1416,7 @@ hedger_stop(void)
 		run_unit("bifrost: replay cursor", save_cursor_work, H.feed);
 	feed_close(H.feed);
 	H.feed = NULL;
+	close_venues();
 	H.active = false;
 }
 
@@ -1011,10 +1433,14 @@ hedger_next_wake(double wall_now)
 	if (wake < wall_now)
 		wake = wall_now;
 	/* sim fills are due on the wall clock; replay fills come with its ticks */
-	if (!feed_is_replay(H.feed))
-		for (int i = 0; i < H.n_pending; i++)
+	for (int i = 0; i < H.n_pending; i++)
+	{
+		if (H.pending[i].live)
+			wake = Min(wake, H.pending[i].next_query);
+		else if (!feed_is_replay(H.feed))
 			wake = Min(wake, H.pending[i].due);
-	return wake;
+	}
+	return Max(wake, wall_now);
 }
 
 static void
@@ -1086,6 +1512,13 @@ hedger_poll(double wall_now, bool suspended, bool broker_connected)
 	{
 		H.engine_now = wall_now;
 		fill_due_orders(wall_now, suspended, broker_connected);
+	}
+	if (H.broker_venue)
+	{
+		flush_blocked();
+		query_venue_orders(venue_now(), suspended, broker_connected);
+		if (H.reconcile_after_orders && H.n_pending == 0)
+			reconcile_position(venue_now());
 	}
 	flush_blocked();
 }

@@ -11,6 +11,7 @@
 #include "fmgr.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/resowner.h"
 #include "utils/timestamp.h"
 
 #include "okx_auth.h"
@@ -30,9 +31,9 @@ okx_timestamp(TimestampTz t, char *out, size_t outlen)
 			 (int) (fsec / 1000));
 }
 
-void
-okx_sign(const char *secret, const char *timestamp, const char *method,
-		 const char *request_path, const char *body, char *out, size_t outlen)
+static void
+compute_signature(const char *secret, const char *timestamp, const char *method,
+				  const char *request_path, const char *body, char *out, size_t outlen)
 {
 	pg_hmac_ctx *ctx = pg_hmac_create(PG_SHA256);
 	uint8		digest[PG_SHA256_DIGEST_LENGTH];
@@ -57,6 +58,38 @@ okx_sign(const char *secret, const char *timestamp, const char *method,
 	if (len < 0)
 		elog(ERROR, "could not encode the OKX signature");
 	out[len] = '\0';
+}
+
+/*
+ * With OpenSSL, PostgreSQL's HMAC context registers with CurrentResourceOwner,
+ * which is NULL where the worker signs: between transactions, so that no
+ * transaction stays open across a transfer.  Signing then happens under a
+ * process-wide owner of our own; it holds nothing once pg_hmac_free has run.
+ */
+void
+okx_sign(const char *secret, const char *timestamp, const char *method,
+		 const char *request_path, const char *body, char *out, size_t outlen)
+{
+	static ResourceOwner signing_owner = NULL;
+	ResourceOwner saved = CurrentResourceOwner;
+
+	if (saved != NULL)
+	{
+		compute_signature(secret, timestamp, method, request_path, body, out, outlen);
+		return;
+	}
+	if (signing_owner == NULL)
+		signing_owner = ResourceOwnerCreate(NULL, "bifrost okx signing");
+	CurrentResourceOwner = signing_owner;
+	PG_TRY();
+	{
+		compute_signature(secret, timestamp, method, request_path, body, out, outlen);
+	}
+	PG_FINALLY();
+	{
+		CurrentResourceOwner = saved;
+	}
+	PG_END_TRY();
 }
 
 PG_FUNCTION_INFO_V1(bifrost_okx_sign);

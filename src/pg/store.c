@@ -90,8 +90,8 @@ typedef struct store_plan
 static store_plan plans[STORE_MAX_PLANS];
 static int	n_plans = 0;
 
-static SPIPlanPtr
-plan_for(const char *sql, int nargs, Oid *types)
+SPIPlanPtr
+store_saved_plan(const char *sql, int nargs, Oid *types)
 {
 	SPIPlanPtr	plan;
 
@@ -121,7 +121,7 @@ store_exec(const char *sql, int nargs, Oid *types, Datum *values, const char *nu
 	if (!IsBackgroundWorker)
 		rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
 	else
-		rc = SPI_execute_plan(plan_for(sql, nargs, types), values, nulls, false, 0);
+		rc = SPI_execute_plan(store_saved_plan(sql, nargs, types), values, nulls, false, 0);
 	if (rc != expected)
 		elog(ERROR, "bifrost: SPI returned %s for \"%.60s...\"", SPI_result_code_string(rc), sql);
 }

@@ -43,6 +43,12 @@ typedef void (*store_work_fn) (void *arg);
 extern bool store_run(const char *activity, store_work_fn fn, void *arg,
 					  char *errbuf, size_t errlen);
 
+/*
+ * The saved plan of sql (a string literal: its address is the key), prepared
+ * on first use.  Needs an SPI connection.
+ */
+extern SPIPlanPtr store_saved_plan(const char *sql, int nargs, Oid *types);
+
 /* Runs one statement with parameters; raises unless SPI answers expected. */
 extern void store_exec(const char *sql, int nargs, Oid *types, Datum *values,
 					   const char *nulls, int expected);

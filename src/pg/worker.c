@@ -42,7 +42,6 @@ typedef struct worker_run
 	bool		suspended;		/* operator flag or bifrost.enabled = off */
 	bool		extension_ready;
 	bool		stopped_written;
-	bool		live_broker_noted;	/* logged that this broker cannot trade yet */
 	TimestampTz started_at;
 	TimestampTz next_heartbeat;
 	TimestampTz next_retry;		/* WAITING_BROKER only */
@@ -205,18 +204,19 @@ start_hedger(void)
 
 	if (hedger_active() || !daemon_state_is_running(run.state))
 		return;
+	if (hedger_start(wall_now(), write_status_for_hedger, why, sizeof(why)))
+		return;
+	record_error(why);
 	if (bifrost_broker != BIFROST_BROKER_PAPER)
 	{
-		/* never trade through a broker this version cannot: no silent paper orders either */
-		if (!run.live_broker_noted)
-			ereport(LOG, (errmsg("bifrost: hedging through broker %s is not available in this version; the worker only monitors",
-								 bifrost_broker_name(bifrost_broker))));
-		run.live_broker_noted = true;
-		return;
+		/* the venue answered the probe but cannot trade the symbol yet: wait for it */
+		ereport(LOG, (errmsg("bifrost: broker %s not ready to trade: %s",
+							 bifrost_broker_name(bifrost_broker), why)));
+		run.broker_connected = false;
+		run.next_retry = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
+													 bifrost_heartbeat_interval * 1000L);
+		set_state(DAEMON_WAITING_BROKER);
 	}
-	run.live_broker_noted = false;
-	if (!hedger_start(wall_now(), write_status_for_hedger, why, sizeof(why)))
-		record_error(why);
 }
 
 static bool
@@ -298,6 +298,12 @@ worker_wait(long timeout_ms)
 		report_activity(NULL);
 	}
 	return woken;
+}
+
+bool
+bifrost_worker_stopping(void)
+{
+	return got_sigterm || ProcDiePending;
 }
 
 /* Polled by libcurl between slices: stop the transfer for signals or commands. */

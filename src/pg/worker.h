@@ -17,6 +17,9 @@ extern void bifrost_worker_register_static(void);
 extern pid_t bifrost_worker_launch(Oid dboid, Oid roleoid);
 extern PGDLLEXPORT void bifrost_worker_main(Datum main_arg);
 
+/* SIGTERM arrived: stop transfers and waits now (an order's outcome is asked after the restart). */
+extern bool bifrost_worker_stopping(void);
+
 /* Wakes the running hedger of this database; false when none runs. */
 extern bool bifrost_wake(void);
 

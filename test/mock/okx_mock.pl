@@ -2,16 +2,30 @@
 # test/mock/okx_mock.pl: a local stand-in for the OKX v5 REST API, for bifrost's tests.
 #
 #   perl test/mock/okx_mock.pl --port N [--key K --secret S --passphrase P] [--demo]
-#        [--now-ms MS] [--lifetime SECONDS] [--log FILE]
+#        [--now-ms MS] [--lifetime SECONDS] [--log FILE] [--history-bars N] [--history-page N] [--bench]
+#        [--pos-mode net_mode|long_short_mode]
 #
 # Listens on 127.0.0.1 only.  Speaks the real envelope ({"code","msg","data":[...]}, numbers as
 # strings) for the public market data bifrost ingests (time, ticker, candles and history-candles with
-# after/before/limit paging and an unconfirmed newest bar, funding-rate, mark-price, index-tickers,
-# open-interest, instruments, long/short ratio) and the private endpoints it trades with (POST and GET
-# /api/v5/trade/order, positions, balance), whose HMAC-SHA256 signatures it verifies.  Per-endpoint
+# after/before/limit paging and an unconfirmed newest bar, --history-bars deep (default 2000), history
+# pages of at most --history-page bars (default 100, as older API versions; OKX's docs now say 300),
+# funding-rate and funding-rate-history (a settlement every 8 h, 90 days, after/before/limit paging),
+# mark-price, index-tickers, open-interest, instruments, long/short ratio by period with begin/end) and the private endpoints it trades with (POST and GET
+# /api/v5/trade/order, positions, balance, account config), whose HMAC-SHA256 signatures it verifies.  Per-endpoint
 # token buckets answer 50011 with HTTP 429.  Tests steer it with POST /mock/fault
-# {"mode": "none|timeout|http500|http429|malformed|truncated|code", "count": n, "code": "50001"}: the
-# next n requests (0 = all) misbehave.  Every request is appended to --log as one JSON line.
+# {"mode": "none|timeout|http500|http429|malformed|truncated|code|late", "count": n, "code": "50001",
+#  "path": "/api/v5/trade/order", "method": "POST", "after": true|false, "late_ms": 10000}:
+# the next n requests (0 = all) to that path and method (default: any) misbehave.  Before (the
+# default) the request is not processed at all; with "after" it is processed (an order is placed)
+# and only the answer is lost (timeout: never answered), an error or garbage.  "late" processes it as
+# if it had arrived late_ms later, so an order whose expTime header has passed is refused (50036).
+#
+# Orders: market orders fill at once at the ticker's ask (buy) or bid (sell); a clOrdId already used
+# is refused with 51016, so a resend shows; GET by an unknown clOrdId answers 51603; positions are the
+# net sum of the fills.  GET /mock/orders lists every clOrdId POSTed, with how many POSTs carried it
+# ("posts") and its order when one was placed.  The account's position mode is --pos-mode (default
+# net_mode) until POST /mock/account {"posMode": "..."} changes it.  Every request is appended to --log as
+# one JSON line.
 use strict;
 use warnings;
 use IO::Socket::INET;
@@ -22,9 +36,13 @@ use Getopt::Long;
 use Time::HiRes qw(time sleep);
 
 my %opt = (port => 0, key => 'test-key', secret => 'test-secret', passphrase => 'test-pass',
-	demo => 0, lifetime => 300, log => '', 'now-ms' => 0);
+	demo => 0, lifetime => 300, log => '', 'now-ms' => 0, 'history-bars' => 2000,
+	'history-page' => 100, bench => 0, 'pos-mode' => 'net_mode');
 GetOptions(\%opt, 'port=i', 'key=s', 'secret=s', 'passphrase=s', 'demo!', 'lifetime=i', 'log=s',
-	'now-ms=i') or die "usage: see the header of $0\n";
+	'now-ms=i', 'history-bars=i', 'history-page=i', 'bench!', 'pos-mode=s') or die "usage: see the header of $0\n";
+# --bench (bench/bench_ingest.sh): no rate limits, and each candle page is rendered once, then served
+# from memory, so that a benchmark measures the client and not this script.
+my %page_cache;
 
 my $json = JSON::PP->new->canonical(1);
 my $server = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $opt{port},
@@ -32,15 +50,21 @@ my $server = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => $opt{p
 $| = 1;
 print "okx_mock listening on 127.0.0.1:", $server->sockport, "\n";
 
-my %fault = (mode => 'none', count => 0, code => '50001');
+my %fault = (mode => 'none', count => 0, code => '50001', after => 0, path => '', method => '',
+	late_ms => 0);
 my %orders;            # ordId -> order
 my %by_clordid;        # clOrdId -> ordId
+my %posts;             # clOrdId -> POSTs of /api/v5/trade/order that carried it, answered or not
+my $pos_mode = $opt{'pos-mode'};    # GET /api/v5/account/config; POST /mock/account changes it
+my $clock_shift_ms = 0;    # "late" fault: how much later than now the request is processed
 my $next_ord = 2140573841193975808;
 my %bucket;            # endpoint -> [tokens, last refill]
 my %limits = ('/api/v5/market/ticker' => 20, '/api/v5/market/candles' => 40,
 	'/api/v5/market/history-candles' => 20, '/api/v5/public/funding-rate' => 10,
 	'/api/v5/public/mark-price' => 10, '/api/v5/public/open-interest' => 20,
-	'/api/v5/trade/order' => 60);
+	'/api/v5/public/funding-rate-history' => 10, '/api/v5/market/index-tickers' => 20,
+	'/api/v5/rubik/stat/contracts/long-short-account-ratio' => 5,
+	'/api/v5/trade/order' => 60, '/api/v5/account/config' => 5);
 
 my $deadline = time + $opt{lifetime};
 $SIG{ALRM} = sub { exit 0 };
@@ -54,6 +78,12 @@ sub price_at {
 	my $base = $inst =~ /^BTC/ ? 97000 : $inst =~ /^ETH/ ? 3400 : 100;
 	my $x = $ms / 3_600_000;
 	return $base * (1 + 0.01 * sin($x / 7) + 0.003 * sin($x * 1.3));
+}
+# The ticker's (bid, ask, last): market orders fill at these.
+sub quote_at {
+	my ($inst, $ms) = @_;
+	my $p = price_at($inst, $ms);
+	return (0 + fmt($p - 0.1, 1), 0 + fmt($p + 0.1, 1), 0 + fmt($p, 1));
 }
 sub fmt { my ($v, $d) = @_; my $s = sprintf("%.${d}f", $v); $s =~ s/\.?0+$// if $s =~ /\./; $s }
 
@@ -76,20 +106,49 @@ sub candles {
 	my ($q, $history) = @_;
 	my $bar = $bar_ms{ $q->{bar} // '1m' } or return err('51000', 'Parameter bar error');
 	my $inst = $q->{instId} or return err('51000', 'Parameter instId error');
-	my $cap = $history ? 100 : 300;
+	my $cap = $history ? $opt{'history-page'} : 300;
 	my $limit = $q->{limit} // 100;
 	return err('51000', 'Parameter limit error') if $limit !~ /^\d+$/ || $limit < 1;
 	$limit = $cap if $limit > $cap;
 	my $now = now_ms();
 	my $newest = $now - $now % $bar;          # the forming bar
-	my $oldest = $newest - 2000 * $bar;       # history depth of the mock
+	my $oldest = $newest - $opt{'history-bars'} * $bar;    # history depth of the mock
 	my $top = $newest;
 	$top = $q->{after} - 1 - ($q->{after} - 1) % $bar if defined $q->{after} && $q->{after} =~ /^\d+$/;
 	$top = $newest if $top > $newest;
+	my $key = join '|', $inst, $bar, $top, $limit, $history, $q->{before} // '';
+	return (200, $page_cache{$key}) if $opt{bench} && $page_cache{$key};
 	my @rows;
 	for (my $ts = $top; $ts >= $oldest && @rows < $limit; $ts -= $bar) {
 		last if defined $q->{before} && $q->{before} =~ /^\d+$/ && $ts <= $q->{before};
 		push @rows, candle_row($inst, $ts, $bar, ($ts == $newest && !$history) ? '0' : '1');
+	}
+	return ok(\@rows) unless $opt{bench};
+	# the same text JSON::PP writes, built by hand: a scalar reference is sent as it is
+	my $text = '{"code":"0","data":[' . join(',', map { '["' . join('","', @$_) . '"]' } @rows) . '],"msg":""}';
+	return (200, $page_cache{$key} = \$text);
+}
+
+# Realized funding: a settlement every 8 h up to now, 90 days deep, newest first; after/before are
+# exclusive bounds on fundingTime, limit at most 400 (OKX's cap and default).
+sub funding_history {
+	my ($q) = @_;
+	my $inst = $q->{instId} or return err('51000', 'Parameter instId error');
+	my $limit = $q->{limit} // 400;
+	return err('51000', 'Parameter limit error') if $limit !~ /^\d+$/ || $limit < 1;
+	$limit = 400 if $limit > 400;
+	my $eight = 8 * 3_600_000;
+	my $n = now_ms();
+	my $newest = $n - $n % $eight;
+	my $top = $newest;
+	$top = $q->{after} - 1 - ($q->{after} - 1) % $eight if defined $q->{after} && $q->{after} =~ /^\d+$/;
+	$top = $newest if $top > $newest;
+	my @rows;
+	for (my $t = $top; $t > $newest - 90 * 86_400_000 && @rows < $limit; $t -= $eight) {
+		last if defined $q->{before} && $q->{before} =~ /^\d+$/ && $t <= $q->{before};
+		my $rate = fmt(0.0001 * sin($t / $eight / 5) + 0.00002, 8);
+		push @rows, { instType => 'SWAP', instId => $inst, formulaType => 'noRate', fundingRate => $rate,
+			realizedRate => $rate, fundingTime => "$t", method => 'current_period' };
 	}
 	return ok(\@rows);
 }
@@ -99,6 +158,7 @@ sub err { my ($code, $msg, $http) = @_; return ($http // 200, { code => $code, m
 
 sub take_token {
 	my ($path) = @_;
+	return 1 if $opt{bench};
 	my $limit = $limits{$path} or return 1;
 	my $b = $bucket{$path} //= [ $limit, time ];
 	my $t = time;
@@ -135,8 +195,8 @@ sub order_view {
 	return { instType => 'SWAP', instId => $o->{instId}, ordId => $o->{ordId}, clOrdId => $o->{clOrdId},
 		tag => '', px => '', sz => $o->{sz}, ordType => $o->{ordType}, side => $o->{side},
 		posSide => $o->{posSide} // 'net', tdMode => $o->{tdMode}, state => $o->{state},
-		accFillSz => $o->{accFillSz}, fillPx => $o->{fillPx}, fillSz => $o->{accFillSz},
-		fillTime => $o->{uTime}, tradeId => $o->{tradeId}, avgPx => $o->{fillPx}, lever => '3',
+		accFillSz => "$o->{accFillSz}", fillPx => "$o->{fillPx}", fillSz => "$o->{accFillSz}",
+		fillTime => $o->{uTime}, tradeId => $o->{tradeId}, avgPx => "$o->{fillPx}", lever => '3',
 		fee => fmt(-0.0005 * $o->{accFillSz} * ($o->{fillPx} || 0), 6), feeCcy => 'USDT',
 		cTime => $o->{cTime}, uTime => $o->{uTime} };
 }
@@ -148,11 +208,22 @@ sub route {
 
 	if ($path eq '/mock/fault' && $method eq 'POST') {
 		my $f = eval { $json->decode($body) } or return err('50002', 'bad fault JSON', 400);
-		%fault = (mode => $f->{mode} // 'none', count => $f->{count} // 0, code => $f->{code} // '50001');
+		%fault = (mode => $f->{mode} // 'none', count => $f->{count} // 0, code => $f->{code} // '50001',
+			after => ($f->{after} ? 1 : 0), path => $f->{path} // '', method => uc($f->{method} // ''),
+			late_ms => $f->{late_ms} // 10_000);
 		return ok([ {%fault} ]);
 	}
+	if ($path eq '/mock/account' && $method eq 'POST') {
+		my $a = eval { $json->decode($body) } or return err('50002', 'bad account JSON', 400);
+		$pos_mode = $a->{posMode} if defined $a->{posMode};
+		return ok([ { posMode => $pos_mode } ]);
+	}
 	if ($path eq '/mock/orders') {
-		return ok([ map { order_view($_) } sort { $a->{ordId} <=> $b->{ordId} } values %orders ]);
+		return ok([ map {
+			my $id = $by_clordid{$_};
+			{ clOrdId => $_, posts => $posts{$_}, placed => ($id ? 1 : 0),
+				($id ? (order => order_view($orders{$id})) : ()) }
+		} sort keys %posts ]);
 	}
 	return err('50011', 'Rate limit reached. Please refer to API documentation and throttle requests accordingly.', 429)
 	  unless take_token($path);
@@ -160,9 +231,9 @@ sub route {
 	if ($path eq '/api/v5/public/time') { return ok([ { ts => '' . now_ms() } ]) }
 	if ($path eq '/api/v5/market/ticker') {
 		my $inst = $q{instId} or return err('51000', 'Parameter instId error');
-		my $p = price_at($inst, now_ms());
-		return ok([ { instType => 'SWAP', instId => $inst, last => fmt($p, 1), lastSz => '3',
-			askPx => fmt($p + 0.1, 1), askSz => '41', bidPx => fmt($p - 0.1, 1), bidSz => '128',
+		my ($bid, $ask, $last) = quote_at($inst, now_ms());
+		return ok([ { instType => 'SWAP', instId => $inst, last => fmt($last, 1), lastSz => '3',
+			askPx => fmt($ask, 1), askSz => '41', bidPx => fmt($bid, 1), bidSz => '128',
 			ts => '' . now_ms() } ]);
 	}
 	return candles(\%q, 0) if $path eq '/api/v5/market/candles';
@@ -196,9 +267,23 @@ sub route {
 			ctMult => '1', ctValCcy => ($inst =~ /^(\w+)-/)[0], lotSz => '0.01', minSz => '0.01',
 			tickSz => '0.1', state => 'live' } ]);
 	}
+	return funding_history(\%q) if $path eq '/api/v5/public/funding-rate-history';
 	if ($path eq '/api/v5/rubik/stat/contracts/long-short-account-ratio') {
-		my $n = now_ms(); my $p = 300_000; my $t = $n - $n % $p;
-		return ok([ map { [ '' . ($t - $_ * $p), fmt(1.4 + 0.01 * ($_ % 5), 2) ] } 0 .. 9 ]);
+		# OKX keeps 5m points 2 days, 1H points 30 days, 1D points 180 days; begin/end bound ts
+		my %depth = ('5m' => [ 300_000, 576 ], '1H' => [ 3_600_000, 720 ], '1D' => [ 86_400_000, 180 ]);
+		return err('51000', 'Parameter ccy error') unless ($q{ccy} // '') =~ /^[A-Z0-9]+$/;
+		my $d = $depth{ $q{period} // '5m' } or return err('51000', 'Parameter period error');
+		my ($p, $count) = @$d;
+		my $n = now_ms(); my $t = $n - $n % $p;
+		my @rows;
+		for my $i (0 .. $count - 1) {
+			my $ts = $t - $i * $p;
+			next if defined $q{end} && $q{end} =~ /^\d+$/ && $ts > $q{end};
+			last if defined $q{begin} && $q{begin} =~ /^\d+$/ && $ts < $q{begin};
+			# a point in time has one ratio, whatever the period that samples it
+			push @rows, [ "$ts", fmt(1.4 + 0.2 * sin($ts / 3_000_000), 2) ];
+		}
+		return ok(\@rows);
 	}
 
 	# private endpoints
@@ -214,14 +299,19 @@ sub route {
 				ordId => '', sCode => '51000', sMsg => "Parameter $f error", subCode => '', tag => '',
 				ts => '' . now_ms() } ] }) unless defined $o->{$f} && $o->{$f} ne '';
 		}
-		if (defined $o->{clOrdId} && $by_clordid{ $o->{clOrdId} }) {
-			my $prev = $orders{ $by_clordid{ $o->{clOrdId} } };
+		# expTime: a request processed after its deadline is refused, never executed
+		my $exp = $h->{exptime};
+		return err('50036', "The expTime can't be earlier than the current system time. Please adjust the expTime and try again.")
+		  if defined $exp && $exp =~ /^\d+$/ && int(time * 1000) + $clock_shift_ms > $exp;
+		# bifrost never reuses a clOrdId, so any reuse is a resend: always refuse it
+		if (defined $o->{clOrdId} && $o->{clOrdId} ne '' && $by_clordid{ $o->{clOrdId} }) {
 			return (200, { code => '1', msg => 'All operations failed', data => [ { clOrdId => $o->{clOrdId},
 				ordId => '', sCode => '51016', sMsg => 'Duplicated clOrdId', subCode => '', tag => '',
-				ts => '' . now_ms() } ] }) if $prev->{state} eq 'live';
+				ts => '' . now_ms() } ] });
 		}
 		my $id = '' . $next_ord++;
-		my $px = price_at($o->{instId}, now_ms()) + ($o->{side} eq 'buy' ? 0.1 : -0.1);
+		my ($bid, $ask) = quote_at($o->{instId}, now_ms());
+		my $px = $o->{side} eq 'buy' ? $ask : $bid;
 		my $n = '' . now_ms();
 		$orders{$id} = { %$o, ordId => $id, state => 'filled', accFillSz => $o->{sz}, fillPx => fmt($px, 1),
 			tradeId => '' . (615239870 + $next_ord), cTime => $n, uTime => $n };
@@ -242,9 +332,14 @@ sub route {
 		return ok([ map { { instType => 'SWAP', instId => $_, posSide => 'net', pos => fmt($pos{$_}, 4),
 			avgPx => '', upl => '0', mgnMode => 'cross' } } sort keys %pos ]);
 	}
+	if ($path eq '/api/v5/account/config') {
+		return ok([ { acctLv => '2', autoLoan => JSON::PP::false, ctIsoMode => 'automatic', greeksType => 'PA',
+			level => 'Lv1', mgnIsoMode => 'automatic', perm => 'read_only,trade', posMode => $pos_mode,
+			uid => '44705892343619584' } ]);
+	}
 	if ($path eq '/api/v5/account/balance') {
-		return ok([ { totalEq => '100000', details => [ { ccy => 'USDT', eq => '100000', availBal => '90000',
-			frozenBal => '10000' } ] } ]);
+		return ok([ { totalEq => '100000', details => [ { ccy => 'USDT', eq => '100000', cashBal => '100000',
+			availBal => '90000', frozenBal => '10000' } ] } ]);
 	}
 	return (404, { code => '50000', msg => "mock has no $method $path", data => [] });
 }
@@ -286,17 +381,30 @@ while (time < $deadline) {
 	print $log $json->encode({ t => time, method => $method, target => $target, body => $body,
 		fault => $fault{mode} }), "\n" if $log;
 
+	my ($path) = split /\?/, $target, 2;
+	if ($method eq 'POST' && $path eq '/api/v5/trade/order') {
+		my $o = eval { $json->decode($body) };
+		$posts{ $o->{clOrdId} }++ if ref $o eq 'HASH' && defined $o->{clOrdId} && !ref $o->{clOrdId};
+	}
 	my $mode = $fault{mode};
-	my $active = $mode ne 'none' && $target !~ m{^/mock/};
+	my $active = $mode ne 'none' && $target !~ m{^/mock/}
+	  && ($fault{path} eq '' || $fault{path} eq $path) && ($fault{method} eq '' || $fault{method} eq $method);
+	my $after = $fault{after};
 	if ($active && $fault{count} > 0) { $fault{count}--; $fault{mode} = 'none' if $fault{count} == 0 }
+
+	# before: the request is lost on its way in; after: it is processed and its answer is lost
+	my ($status, $payload) = (200, {});
+	if (!$active || $after || $mode eq 'late') {
+		$clock_shift_ms = ($active && $mode eq 'late') ? $fault{late_ms} : 0;
+		($status, $payload) = route($method, $target, $body, $h);
+		$clock_shift_ms = 0;
+	}
 	if ($active && $mode eq 'timeout') {
 		# answer nothing for 20 s (and keep serving others): the client's timeout must end it
 		push @held, [ $c, time + 20 ];
 		next;
 	}
-
-	my ($status, $payload) = route($method, $target, $body, $h);
-	my $text = $json->encode($payload);
+	my $text = ref $payload eq 'SCALAR' ? $$payload : $json->encode($payload);
 	if ($active) {
 		if ($mode eq 'http500') { ($status, $text) = (500, '{"code":"50026","msg":"System error","data":[]}') }
 		elsif ($mode eq 'http429') { ($status, $text) = (429, '{"code":"50011","msg":"Rate limit reached.","data":[]}') }

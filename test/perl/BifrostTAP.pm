@@ -17,7 +17,7 @@ use Time::HiRes ();
 
 our @EXPORT = qw(
   bifrost_node hedger_pid hedger_pids server_now wait_until wait_state assert_stopped
-  observe_never control_row count_log closed_port start_silent_listener start_okx_responder
+  observe_never control_row count_log closed_port start_silent_listener
   stop_child reconfigure);
 
 # The worker's advisory lock keys (contract: one hedger per database).
@@ -225,58 +225,6 @@ sub start_silent_listener
 			my ($s) = @_;
 			my @held;
 			while (my $c = $s->accept) { push @held, $c; }
-		});
-	return ($port, $pid);
-}
-
-# A tiny OKX stand-in: GET /api/v5/public/time answers 200 with the server time, anything else 404.
-# Each request line is appended to $o{log} if given. Returns (port, pid).
-sub start_okx_responder
-{
-	my (%o) = @_;
-	my $sock = _listen($o{port});
-	my $port = $sock->sockport;
-	my $log  = $o{log};
-	my $pid  = _fork_server(
-		$sock,
-		$o{lifetime} // 300,
-		sub {
-			my ($s) = @_;
-			while (my $c = $s->accept)
-			{
-				my $req = '';
-				my $sel = IO::Select->new($c);
-				while ($req !~ /\r?\n\r?\n/ && length($req) < 65536 && $sel->can_read(5))
-				{
-					my $n = sysread($c, my $buf, 4096);
-					last unless $n;
-					$req .= $buf;
-				}
-				my ($line) = $req =~ /^([^\r\n]*)/;
-				$line //= '';
-				if (defined $log && open(my $fh, '>>', $log))
-				{
-					print $fh "$line\n";
-					close $fh;
-				}
-				my ($status, $body);
-				if ($line =~ m{^GET /api/v5/public/time(?:\?\S*)? HTTP/})
-				{
-					$status = '200 OK';
-					$body = sprintf('{"code":"0","data":[{"ts":"%d"}],"msg":""}',
-						int(Time::HiRes::time() * 1000));
-				}
-				else
-				{
-					$status = '404 Not Found';
-					$body   = '{"code":"50000","data":[],"msg":"not mocked"}';
-				}
-				print $c "HTTP/1.1 $status\r\nContent-Type: application/json\r\n"
-				  . "Content-Length: "
-				  . length($body)
-				  . "\r\nConnection: close\r\n\r\n$body";
-				close $c;
-			}
 		});
 	return ($port, $pid);
 }
@@ -602,15 +550,17 @@ push @EXPORT, qw(start_okx_mock okx_mock_fault);
 
 my @mock_pipes;
 
-# Starts test/mock/okx_mock.pl on a free 127.0.0.1 port; returns (port, pid). Options: now_ms (the
-# mock's fixed clock), key, secret, passphrase, demo, lifetime (s, default 300), log (file).
+# Starts test/mock/okx_mock.pl on 127.0.0.1 (port, default a free one); returns (port, pid). Options:
+# now_ms (the mock's fixed clock), key, secret, passphrase, demo, pos_mode (the account's position
+# mode, default net_mode), lifetime (s, default 300), log (file).
 sub start_okx_mock
 {
 	my (%o) = @_;
-	my @args = ('--port', 0, '--lifetime', $o{lifetime} // 300);
+	my @args = ('--port', $o{port} // 0, '--lifetime', $o{lifetime} // 300);
 	push @args, '--now-ms', $o{now_ms} if $o{now_ms};
 	push @args, '--log', $o{log} if $o{log};
 	push @args, '--demo' if $o{demo};
+	push @args, '--pos-mode', $o{pos_mode} if $o{pos_mode};
 	for my $k (qw(key secret passphrase))
 	{
 		push @args, "--$k", $o{$k} if defined $o{$k};
@@ -635,6 +585,105 @@ sub okx_mock_fault
 		{ content => sprintf('{"mode":"%s","count":%d,"code":"%s"}', $mode, $count // 0, $code // '50001') });
 	die "okx_mock_fault: HTTP $r->{status}" unless $r->{success};
 	return;
+}
+
+push @EXPORT, qw(okx_mock_fault_on okx_mock_orders okx_mock_pos_mode okx_secrets_sql);
+
+# POST /mock/fault with any of its fields (test/mock/okx_mock.pl): mode, count, code, path, method,
+# after (1: the request is processed and only its answer is lost), late_ms.
+sub okx_mock_fault_on
+{
+	my ($port, %f) = @_;
+	require HTTP::Tiny;
+	require JSON::PP;
+	$f{count} //= 0;
+	$f{after} = $f{after} ? JSON::PP::true() : JSON::PP::false();
+	my $r = HTTP::Tiny->new(timeout => 10)->post("http://127.0.0.1:$port/mock/fault",
+		{ content => JSON::PP->new->canonical->encode(\%f) });
+	die "okx_mock_fault_on: HTTP $r->{status}" unless $r->{success};
+	return;
+}
+
+# Sets the mock account's position mode (net_mode or long_short_mode).
+sub okx_mock_pos_mode
+{
+	my ($port, $mode) = @_;
+	require HTTP::Tiny;
+	my $r = HTTP::Tiny->new(timeout => 10)->post("http://127.0.0.1:$port/mock/account",
+		{ content => qq({"posMode":"$mode"}) });
+	die "okx_mock_pos_mode: HTTP $r->{status}" unless $r->{success};
+	return;
+}
+
+# What the mock saw of orders: a hash clOrdId -> { posts => POSTs that carried it, placed => 0|1,
+# order => the order as GET /api/v5/trade/order shows it, when placed }.
+sub okx_mock_orders
+{
+	my ($port) = @_;
+	require HTTP::Tiny;
+	require JSON::PP;
+	my $r = HTTP::Tiny->new(timeout => 10)->get("http://127.0.0.1:$port/mock/orders");
+	die "okx_mock_orders: HTTP $r->{status}" unless $r->{success};
+	return { map { $_->{clOrdId} => $_ } @{ JSON::PP->new->decode($r->{content})->{data} } };
+}
+
+# SQL storing the OKX keys the mock expects by default (start_okx_mock without key, secret, passphrase).
+sub okx_secrets_sql
+{
+	my (%o) = @_;
+	return sprintf(
+		"INSERT INTO bifrost.secrets (name, value) VALUES ('okx.api_key', '%s'), ('okx.secret_key', '%s'), "
+		  . "('okx.passphrase', '%s')",
+		$o{key} // 'test-key', $o{secret} // 'test-secret', $o{passphrase} // 'test-pass');
+}
+
+push @EXPORT, qw(start_ibkr_mock ibkr_mock_post ibkr_mock_state);
+
+# Starts test/mock/ibkr_mock.pl on a free 127.0.0.1 port; returns (port, pid). Options are the mock's
+# command-line settings: account, symbol, conid, price, position, page_size, filler, fill_ms, questions,
+# unauthenticated, lifetime (s, default 300), log (file).
+sub start_ibkr_mock
+{
+	my (%o) = @_;
+	my @args = ('--port', 0, '--lifetime', delete $o{lifetime} // 300);
+	push @args, '--unauthenticated' if delete $o{unauthenticated};
+	for my $k (sort keys %o)
+	{
+		(my $flag = $k) =~ tr/_/-/;
+		push @args, "--$flag", $o{$k};
+	}
+	my $script = "$FindBin::RealBin/../mock/ibkr_mock.pl";
+	my $pid = open(my $out, '-|', $^X, $script, @args) or die "start_ibkr_mock: $!";
+	my $line = <$out>;
+	die "start_ibkr_mock: no banner from the mock" unless defined $line && $line =~ /:(\d+)$/;
+	# keep the pipe open: closing a piped open waits for the child to exit
+	push @mock_pipes, $out;
+	push @children, $pid;
+	return ($1, $pid);
+}
+
+# POSTs \%body as JSON to the mock's steering path ('/mock/fault' or '/mock/config'); dies unless 200.
+sub ibkr_mock_post
+{
+	my ($port, $path, $body) = @_;
+	require HTTP::Tiny;
+	require JSON::PP;
+	my $r = HTTP::Tiny->new(timeout => 10)->post("http://127.0.0.1:$port$path",
+		{ content => JSON::PP->new->canonical->encode($body) });
+	die "ibkr_mock_post $path: HTTP $r->{status} $r->{content}" unless $r->{success};
+	return;
+}
+
+# What the mock saw (GET /mock/orders), decoded: posts per cOID, orders, replies, violations, counts,
+# tickles, position.
+sub ibkr_mock_state
+{
+	my ($port) = @_;
+	require HTTP::Tiny;
+	require JSON::PP;
+	my $r = HTTP::Tiny->new(timeout => 10)->get("http://127.0.0.1:$port/mock/orders");
+	die "ibkr_mock_state: HTTP $r->{status}" unless $r->{success};
+	return JSON::PP->new->decode($r->{content});
 }
 
 1;

@@ -1,7 +1,8 @@
-# Broker connection of the okx broker against mock endpoints on 127.0.0.1: an unreachable broker keeps
+# Broker connection of the okx broker against the OKX mock on 127.0.0.1: an unreachable broker keeps
 # the worker in WAITING_BROKER (never stops it), it retries every heartbeat and connects once the
-# endpoint answers GET /api/v5/public/time; bifrost_retry_broker() retries at once, not at the next
-# heartbeat.
+# endpoint answers (server time, instrument, signed account calls) and the account is in net position
+# mode (long/short mode keeps it waiting, with the reason logged); bifrost_retry_broker() retries at
+# once, not at the next heartbeat.
 use strict;
 use warnings;
 
@@ -11,7 +12,7 @@ use lib "$FindBin::RealBin/../perl";
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
-use Time::HiRes qw(time);
+use Time::HiRes qw(time sleep);
 use BifrostTAP;
 
 my $port = closed_port();
@@ -19,6 +20,9 @@ my $requests = PostgreSQL::Test::Utils::tempdir() . '/okx_requests.log';
 
 my $node = bifrost_node('broker',
 	conf => [ "bifrost.broker = 'okx'", "bifrost.okx_base_url = 'http://127.0.0.1:$port'" ]);
+# keys and an instrument the mock lists: what the broker needs beyond a reachable endpoint
+$node->safe_psql('postgres',
+	okx_secrets_sql() . q{; SELECT bifrost_config_set('symbol', '"BTC-USDT-SWAP"'::jsonb)});
 my ($ok) = wait_state($node, 'WAITING_BROKER', 30);
 ok($ok, 'unreachable okx endpoint: WAITING_BROKER');
 my $pid = hedger_pid($node);
@@ -42,13 +46,27 @@ is($node->safe_psql('postgres', 'SELECT daemon_state FROM bifrost.status_current
 	'WAITING_BROKER', 'still WAITING_BROKER with the endpoint down');
 is(hedger_pid($node), $pid, 'the worker never stopped');
 
-# The endpoint comes up on the same port: the next heartbeat's retry connects.
-my ($p1, $responder) = start_okx_responder(port => $port, log => $requests, lifetime => 300);
+# The endpoint comes up on the same port, but the account is in long/short position mode, where OKX
+# refuses orders without posSide: the worker keeps waiting and says why.
+my $log_offset = -s $node->logfile;
+my ($p1, $responder) = start_okx_mock(port => $port, log => $requests, lifetime => 300,
+	pos_mode => 'long_short_mode');
+my $t_wait = time() + 15;
+sleep 0.2 while time() < $t_wait
+  && !count_log($node, qr/long\/short position mode; bifrost trades BTC-USDT-SWAP as one net position/,
+	$log_offset);
+ok(count_log($node, qr/long\/short position mode/, $log_offset), 'long/short position mode: the reason is logged');
+is($node->safe_psql('postgres', 'SELECT daemon_state FROM bifrost.status_current'),
+	'WAITING_BROKER', 'long/short position mode: still WAITING_BROKER');
+
+# Net mode: the next heartbeat's retry connects.
+okx_mock_pos_mode($port, 'net_mode');
 ($ok) = wait_state($node, 'RUNNING', 15);
-ok($ok, 'endpoint up: the periodic retry connects and the worker runs');
+ok($ok, 'endpoint up in net mode: the periodic retry connects and the worker runs');
 is($node->safe_psql('postgres', 'SELECT broker_connected FROM bifrost.daemon_heartbeat'),
 	't', 'broker_connected true');
-like(slurp_file($requests), qr{^GET /api/v5/public/time}m, 'the probe was GET /api/v5/public/time');
+like(slurp_file($requests), qr{"method":"GET".*"target":"/api/v5/public/time"},
+	'the first call was GET /api/v5/public/time');
 is(hedger_pid($node), $pid, 'same process from WAITING_BROKER to RUNNING');
 
 # Immediate retry: with a 60 s heartbeat only bifrost_retry_broker() can connect within 2 s.
@@ -66,7 +84,7 @@ ok($ok, '60 s heartbeat, endpoint down again: WAITING_BROKER');
 	'SELECT heartbeat_interval_sec FROM bifrost.daemon_heartbeat', 10, '60');
 ok($ok, 'heartbeat_interval_sec 60');
 
-(undef, $responder) = start_okx_responder(port => $port, log => $requests, lifetime => 300);
+(undef, $responder) = start_okx_mock(port => $port, log => $requests, lifetime => 300);
 $t0 = time();
 $node->safe_psql('postgres', 'SELECT bifrost_retry_broker()');
 ($ok) = wait_until($node, 'postgres', q{

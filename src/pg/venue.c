@@ -1,0 +1,73 @@
+/*
+ * venue.c: what every venue shares: secrets lookup, order reports, the
+ * rate-limited transfer, the clock (venue.h).
+ */
+#include "postgres.h"
+
+#include <math.h>
+#include <sys/time.h>
+
+#include "../net/rate_limit.h"
+#include "venue.h"
+
+const char *
+venue_secret_get(const venue_params *p, const char *name)
+{
+	for (int i = 0; i < p->n_secrets; i++)
+		if (strcmp(p->secrets[i].name, name) == 0)
+			return p->secrets[i].value;
+	return NULL;
+}
+
+void
+venue_order_report_init(venue_order_report *out, venue_order_state state)
+{
+	memset(out, 0, sizeof(*out));
+	out->state = state;
+	out->avg_price = NAN;
+	out->fee = NAN;
+	out->ts = NAN;
+}
+
+double
+venue_now(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return (double) tv.tv_sec + (double) tv.tv_usec / 1e6;
+}
+
+bool
+venue_http(const venue_params *p, struct rate_limit *limit, http_request *req,
+		   http_response *resp)
+{
+	/* a bounded number of waits: a limiter never asks for more than its back-off cap */
+	for (int attempt = 0; limit != NULL && attempt < 64; attempt++)
+	{
+		double		wait = rate_limit_wait(limit, venue_now());
+
+		if (wait <= 0)
+			break;
+		if (p->sleep_ms == NULL || !p->sleep_ms((long) ceil(wait * 1000.0), p->sleep_arg))
+		{
+			memset(resp, 0, sizeof(*resp));
+			resp->outcome = HTTP_ABORTED;
+			snprintf(resp->error, sizeof(resp->error), "%s %s: stopped while waiting for the rate limit",
+					 req->method, req->url);
+			return false;
+		}
+	}
+	req->timeout_ms = p->timeout_ms;
+	req->should_abort = p->should_abort;
+	req->abort_arg = p->abort_arg;
+	http_perform(req, resp);
+	if (limit != NULL && resp->outcome == HTTP_DONE)
+	{
+		if (resp->status == 429)
+			rate_limit_backoff(limit, venue_now());
+		else if (resp->status < 500)
+			rate_limit_success(limit);
+	}
+	return true;
+}
