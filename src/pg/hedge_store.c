@@ -272,7 +272,10 @@ hstore_fill(const hedge_fill_rec *f)
 	values[6] = Float8GetDatum(f->realized_pnl);
 	values[7] = TS(f->ts);
 	values[8] = TEXT(exchange);
+	/* a venue that does not report the fee (IBKR's order status) leaves it NULL, not 0 */
 	values[9] = Float8GetDatum(isfinite(f->fee) ? f->fee : 0);
+	if (!isfinite(f->fee))
+		nulls[9] = 'n';
 	if (!isfinite(f->realized_pnl))
 		nulls[6] = 'n';
 	store_exec("INSERT INTO bifrost.trades (order_id, exchange, trade_id, symbol, side, price, amount,"

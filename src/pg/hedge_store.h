@@ -50,7 +50,7 @@ typedef struct hedge_fill_rec
 	double		ts;
 	int64		filled_qty;		/* <= order->qty; the rest is cancelled */
 	double		price;
-	double		fee;			/* as the venue charged it, NAN when unknown (stored as 0) */
+	double		fee;			/* as the venue charged it, NAN when unknown (stored as NULL) */
 	double		realized_pnl;
 	double		position_after; /* signed shares */
 	double		avg_cost_after; /* 0 when flat */

@@ -962,7 +962,7 @@ fill_due_orders(double now, bool suspended, bool broker_connected)
 		}
 		/* due, or the first quote after it when none was current then (after a restart) */
 		apply_fill(i, Max(Max(p->due, p->order.placed_at), H.quote.ts), p->decision.filled_qty,
-				   paper_fill_price(&H.paper, p->order.side, H.quote.bid, H.quote.ask), NAN,
+				   paper_fill_price(&H.paper, p->order.side, H.quote.bid, H.quote.ask), 0,
 				   suspended, broker_connected);
 	}
 }

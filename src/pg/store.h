@@ -5,6 +5,7 @@
 #define BIFROST_STORE_H
 
 #include "datatype/timestamp.h"
+#include "executor/spi.h"
 
 #include "../engine/daemon_fsm.h"
 #include "hedger.h"

@@ -113,6 +113,10 @@ is( $q->(qq{SELECT status || ' ' || filled_amount || ' ' || exchange FROM bifros
 is( $q->(qq{SELECT t.price::text FROM bifrost.trades t JOIN bifrost.orders o ON o.id = t.order_id
              WHERE o.client_order_id = '$coid'}),
 	$seen->{$coid}{order}{avgPx}, 'the trade at OKX\'s avgPx');
+my $fee = $q->(qq{SELECT t.fee FROM bifrost.trades t JOIN bifrost.orders o ON o.id = t.order_id
+                    WHERE o.client_order_id = '$coid'});
+ok(abs($fee + $seen->{$coid}{order}{fee}) < 1e-9,
+	"the fee $fee as a positive cost (OKX reports $seen->{$coid}{order}{fee})");
 is(lifecycle($coid), 'CREATED,NEW,FILLED', 'lifecycle CREATED, NEW, FILLED');
 
 # ---- every way the answer can go wrong -------------------------------------------------------------------

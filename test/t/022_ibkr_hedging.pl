@@ -146,6 +146,9 @@ is( $q->(qq{SELECT status || ' ' || filled_amount || ' ' || exchange FROM bifros
 is( $q->(qq{SELECT t.price::text FROM bifrost.trades t JOIN bifrost.orders o ON o.id = t.order_id
              WHERE o.client_order_id = '$coid'}),
 	$mine->{avg}, "the trade at IBKR's average price");
+is( $q->(qq{SELECT count(*) FROM bifrost.trades t JOIN bifrost.orders o ON o.id = t.order_id
+             WHERE o.client_order_id = '$coid' AND t.fee IS NULL}),
+	'1', 'the fee NULL: the order status does not report it');
 is(lifecycle($coid), 'CREATED,NEW,FILLED', 'lifecycle CREATED, NEW, FILLED');
 
 # ---- lost answers to the order POST -----------------------------------------------------------------------
