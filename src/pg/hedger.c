@@ -40,6 +40,9 @@
 #include "venue_session.h"
 
 /* Quotes taken per hedger_poll call, so the worker's latch is seen often. */
+/* Retries of a position read that failed at reconciliation. */
+#define RECONCILE_WAIT_MIN_S 1.0
+#define RECONCILE_WAIT_MAX_S 60.0
 #define HEDGER_QUOTES_PER_POLL 500
 /* Blocked decisions buffered before one transaction writes them. */
 #define HEDGER_BLOCKED_BUFFER 512
@@ -133,6 +136,10 @@ typedef struct hedger_state
 	pending_order pending[HSTORE_MAX_OPEN_ORDERS];
 	int			n_pending;
 	bool		reconcile_after_orders; /* compare positions once they are settled */
+	double		reconcile_at;	/* wall clock of the next try, after a failed read */
+	double		reconcile_wait; /* seconds to the try after that */
+	double		unpriced_lots;	/* taken from the broker's position, not yet
+								 * given a cost (no usable quote then) */
 
 	engine_output last_out;
 	bool		have_out;
@@ -555,6 +562,63 @@ save_day_start(double now)
 	run_unit("bifrost: save day", save_day_work, &a);
 }
 
+typedef struct position_args
+{
+	double		ts;
+	double		lots;
+	double		avg_cost;
+	risk_args	risk;			/* rule NULL: no risk event */
+} position_args;
+
+static void
+position_work(void *arg)
+{
+	position_args *a = arg;
+
+	hstore_sync_commit(true);
+	if (a->risk.rule)
+		hstore_risk_event(H.symbol, a->ts, "warn", a->risk.rule, a->risk.details);
+	hstore_set_position(H.symbol, a->ts, a->lots, a->avg_cost);
+}
+
+/*
+ * Lots the broker holds that no fill of ours explains (reconcile_position)
+ * are deemed bought or sold at the mark when we learn of them: that sets
+ * their average cost, so a later fill that closes them realizes what moved
+ * since, not their whole value.  What they gained or lost before is
+ * unknowable and is not today's P&L: with adjust_equity (the day's start
+ * equity was taken before they were in the book) the start moves by their
+ * value, as for legs changed by hand.
+ */
+static void
+price_unpriced_lots(double now, bool adjust_equity)
+{
+	double		mark;
+	hedge_book	before;
+	position_args a;
+
+	if (H.unpriced_lots == 0 || !H.have_quote || !quote_usable(&H.quote))
+		return;
+	mark = lot_value(mid_of(&H.quote));
+	before = H.book;
+	before.position -= H.unpriced_lots;
+	if (before.position == 0)
+		before.avg_cost = 0;
+	pnl_apply_fill(&before, H.unpriced_lots, mark);
+	H.book.avg_cost = before.avg_cost;
+	if (adjust_equity)
+	{
+		H.day_start_equity += H.unpriced_lots * mark;
+		save_day_start(now);
+	}
+	H.unpriced_lots = 0;
+	memset(&a, 0, sizeof(a));
+	a.ts = now;
+	a.lots = H.book.position;
+	a.avg_cost = H.book.avg_cost / H.units_per_lot;
+	run_unit("bifrost: price reconciled position", position_work, &a);
+}
+
 /*
  * Rolls counters and P&L at the trading date of day_roll_tz.  The day's
  * start equity is the first mark of the day (or the stored one after a
@@ -591,10 +655,14 @@ roll_day(double now)
 			H.day_start_equity += option_value(mid, now) - a.stored_legs_value;
 			save_day_start(now);
 		}
+		/* the stored start did not hold the lots the broker added since */
+		price_unpriced_lots(now, true);
 	}
 	else
 	{
-		/* the day starts now: today's cash is that of today's fills (none, normally) */
+		/* the day starts now, with the broker's lots in its equity already */
+		price_unpriced_lots(now, false);
+		/* today's cash is that of today's fills (none, normally) */
 		H.day_start_equity = pnl_equity(&H.book, lot_value(mid), option_value(mid, now));
 		save_day_start(now);
 	}
@@ -1257,24 +1325,6 @@ open_venues(char *why, size_t whylen)
 	return true;
 }
 
-typedef struct position_args
-{
-	double		ts;
-	double		lots;
-	double		avg_cost;
-	risk_args	risk;
-} position_args;
-
-static void
-position_work(void *arg)
-{
-	position_args *a = arg;
-
-	hstore_sync_commit(true);
-	hstore_risk_event(H.symbol, a->ts, "warn", a->risk.rule, a->risk.details);
-	hstore_set_position(H.symbol, a->ts, a->lots, a->avg_cost);
-}
-
 /*
  * The broker's position is the hedge position (SPEC §2): when ours differs
  * (a fill we never heard of, a trade by hand), the broker's wins, and the
@@ -1291,10 +1341,17 @@ reconcile_position(double wall_now)
 	H.reconcile_after_orders = false;
 	if (!v->ops->position(v, &lots, reason, sizeof(reason)))
 	{
+		/* asked again, later and later: a fill we never heard of must still be found */
+		H.reconcile_wait = H.reconcile_wait > 0 ? Min(2 * H.reconcile_wait, RECONCILE_WAIT_MAX_S)
+			: RECONCILE_WAIT_MIN_S;
+		H.reconcile_at = wall_now + H.reconcile_wait;
+		H.reconcile_after_orders = true;
 		ereport(WARNING, (errmsg("bifrost: could not read the %s position of %s: %s",
-								 v->ops->name, H.symbol, reason)));
+								 v->ops->name, H.symbol, reason),
+						  errdetail("Asking again in %.0f s.", H.reconcile_wait)));
 		return;
 	}
+	H.reconcile_wait = 0;
 	if (fabs(lots - H.book.position) < 1e-9)
 		return;
 	memset(&a, 0, sizeof(a));
@@ -1304,14 +1361,17 @@ reconcile_position(double wall_now)
 	snprintf(a.risk.details, sizeof(a.risk.details),
 			 "%s reports %g lots of %s, the hedger's book %g: the broker's position is taken",
 			 v->ops->name, lots, H.symbol, H.book.position);
-	if (lots == 0)
-		H.book.avg_cost = 0;
-	else if (H.book.avg_cost <= 0 && isfinite(H.last_hedge_price))
-		H.book.avg_cost = lot_value(H.last_hedge_price);
+	H.unpriced_lots += lots - H.book.position;
 	H.book.position = lots;
 	a.avg_cost = H.book.avg_cost / H.units_per_lot;
 	ereport(LOG, (errmsg("bifrost: %s", a.risk.details)));
 	run_unit("bifrost: reconcile position", position_work, &a);
+	/* before the day has started, roll_day prices them with its first mark */
+	if (H.day_started)
+	{
+		price_unpriced_lots(wall_now, true);
+		update_daily_pnl(H.engine_now);
+	}
 }
 
 bool
@@ -1471,6 +1531,8 @@ take_quote(const feed_quote *q, bool suspended, bool broker_connected)
 	H.have_quote = true;
 	H.engine_now = q->ts;
 	roll_day(q->ts);
+	if (H.day_started)
+		price_unpriced_lots(q->ts, true);
 	if (!H.bootstrapped)
 	{
 		bool		changed = false;
@@ -1517,7 +1579,7 @@ hedger_poll(double wall_now, bool suspended, bool broker_connected)
 	{
 		flush_blocked();
 		query_venue_orders(venue_now(), suspended, broker_connected);
-		if (H.reconcile_after_orders && H.n_pending == 0)
+		if (H.reconcile_after_orders && H.n_pending == 0 && venue_now() >= H.reconcile_at)
 			reconcile_position(venue_now());
 	}
 	flush_blocked();

@@ -17,7 +17,9 @@
  * /portfolio/accounts first: open() asks each once so that the calls that
  * matter find them warm, and quote() asks again (a bounded number of
  * times) when a snapshot still has no prices rather than reading them as
- * zero.
+ * zero.  The gateway caches positions, so position() invalidates that
+ * cache before it reads the pages: a fill just before a restart must not
+ * look like a mismatch.
  *
  * Pacing (reference §3.1): one bucket for the whole session below the 10
  * requests a second, and one per endpoint, tighter where IBKR publishes
@@ -630,6 +632,18 @@ venue_ibkr_position(venue *v, double *lots, char *why, size_t whylen)
 		if (o != IBKR_OK)
 			return false;
 		st->portfolio_ready = true;
+	}
+	/* the gateway serves positions from a cache that a fill does not refresh */
+	{
+		char		path[IBKR_PATH_MAX];
+		http_response resp;
+		ibkr_outcome o;
+
+		snprintf(path, sizeof(path), "/portfolio/%s/positions/invalidate", st->account);
+		o = ibkr_request(v, &st->lim_positions, "POST", path, NULL, &resp, why, whylen);
+		http_response_free(&resp);
+		if (o != IBKR_OK)
+			return false;
 	}
 	rows = malloc(sizeof(ibkr_position) * IBKR_POSITION_ROWS);
 	if (rows == NULL)

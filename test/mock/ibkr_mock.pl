@@ -10,7 +10,8 @@
 # subscribes it and carries no prices), orders with the reply/confirm loop (--questions questions for the
 # first order; reply ids are single-use and an intervening order request invalidates them), order status,
 # the live orders list (its first answer is empty; one call per 5 s, else 429) and positions paged by
-# --page-size after --filler other positions.  Orders fill --fill-ms after they are placed, at the ask
+# --page-size after --filler other positions, served from a cache as of the first read or the last POST
+# /portfolio/{acct}/positions/invalidate (as the gateway does).  Orders fill --fill-ms after they are placed, at the ask
 # (buy) or the bid (sell).  It keeps the rules callers must follow: /iserver/accounts before snapshots
 # and orders, /portfolio/accounts before positions, a User-Agent on every request and Content-Type
 # application/json on every POST with a body; a breach answers an error and is counted.
@@ -24,7 +25,7 @@
 #   POST /mock/config {"authenticated": bool, "connected": bool, "questions": n (for the next order),
 #                      "reject": "text" (the next order answers {"error": text}), "outcome": "fill|
 #                      inactive|cancel|partial" (of the next order), "price": mid, "last_prefix":
-#                      "C|H|", "page_size": n, "fill_ms": n}
+#                      "C|H|", "page_size": n, "fill_ms": n, "by_hand": shares traded outside bifrost}
 #   GET /mock/orders  {"posts": {cOID: order POSTs carrying it}, "orders": [...], "replies": {...},
 #                      "violations": {...}, "counts": {endpoint: requests}, "position": n}
 # Every request is appended to --log as one JSON line.
@@ -52,7 +53,7 @@ print "ibkr_mock listening on 127.0.0.1:", $server->sockport, "\n";
 
 my %cfg = (authenticated => $opt{unauthenticated} ? 0 : 1, connected => 1, questions => $opt{questions},
 	reject => undef, outcome => 'fill', price => $opt{price}, last_prefix => '',
-	page_size => $opt{'page-size'}, fill_ms => $opt{'fill-ms'});
+	page_size => $opt{'page-size'}, fill_ms => $opt{'fill-ms'}, by_hand => 0);
 my %fault = (mode => 'none', count => 0, when => 'before', path => '', method => '');
 
 my %posts;             # cOID -> order POSTs that carried it
@@ -186,7 +187,7 @@ sub live_view {
 }
 
 sub position_of_symbol {
-	my $pos = $opt{position};
+	my $pos = $opt{position} + $cfg{by_hand};
 	for my $o (values %orders) {
 		advance($o);
 		$pos += ($o->{side} eq 'BUY' ? 1 : -1) * $o->{filled};
@@ -194,13 +195,17 @@ sub position_of_symbol {
 	return $pos;
 }
 
+my $cached_position;    # undef until positions are first read or invalidated
+
 sub positions_page {
 	my ($page) = @_;
 	my @rows = map { { acctId => $opt{account}, conid => 700000000 + $_, contractDesc => "FILLER$_ JAN2027 50 C",
 		position => -1.0 * $_, mktPrice => 1.5, mktValue => -150.0 * $_, currency => 'USD', avgCost => 120.0,
 		avgPrice => 1.2, realizedPnl => 0.0, unrealizedPnl => -30.0, expiry => '20270115', putOrCall => 'C',
 		multiplier => 100.0, strike => 50.0, assetClass => 'OPT', undConid => 900000 + $_ } } 1 .. $opt{filler};
-	my $pos = position_of_symbol();
+	# the gateway caches positions: what it serves is as of the last invalidate (or first read)
+	$cached_position //= position_of_symbol();
+	my $pos = $cached_position;
 	push @rows, { acctId => $opt{account}, conid => $opt{conid}, contractDesc => $opt{symbol},
 		position => $pos + 0, mktPrice => $cfg{price} + 0, mktValue => $pos * $cfg{price}, currency => 'USD',
 		avgCost => $cfg{price} + 0, avgPrice => $cfg{price} + 0, realizedPnl => 0.0, unrealizedPnl => 0.0,
@@ -286,6 +291,12 @@ sub route {
 		$portfolio_asked = 1;
 		return ok([ { id => $opt{account}, accountId => $opt{account}, currency => 'USD', type => 'DEMO' } ]);
 	}
+	if ($method eq 'POST' && $path =~ m{^/portfolio/([^/]+)/positions/invalidate$}) {
+		unless ($portfolio_asked) { $violations{sequence}++; return error(400, 'call /portfolio/accounts first') }
+		return error(400, "Account $1 is not one of this session's") unless $1 eq $opt{account};
+		$cached_position = position_of_symbol();
+		return ok({ message => 'success' });
+	}
 	if ($method eq 'GET' && $path =~ m{^/portfolio/([^/]+)/positions/(\d+)$}) {
 		unless ($portfolio_asked) { $violations{sequence}++; return error(400, 'call /portfolio/accounts first') }
 		return error(400, "Account $1 is not one of this session's") unless $1 eq $opt{account};
@@ -351,6 +362,7 @@ sub template {
 	$path =~ s{/iserver/reply/[^/]+$}{/iserver/reply/{id}};
 	$path =~ s{/order/status/[^/]+$}{/order/status/{id}};
 	$path =~ s{/portfolio/[^/]+/positions/\d+$}{/portfolio/{acct}/positions/{page}};
+	$path =~ s{/portfolio/[^/]+/positions/invalidate$}{/portfolio/{acct}/positions/invalidate};
 	return "$method $path";
 }
 

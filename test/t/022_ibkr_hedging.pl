@@ -29,6 +29,7 @@ use BifrostTAP;
 
 my $TIMEOUT_MS = 1000;
 my $START_POSITION = 7;
+my $PRICE = 100;    # the mock's mid
 my $ORDER_PATH = '/iserver/account/[^/]+/orders$';
 my $REPLY_PATH = '/iserver/reply/';
 my $ok;
@@ -37,7 +38,7 @@ my $log = PostgreSQL::Test::Utils::tempdir() . '/ibkr_mock.log';
 my ($port, $mock) = start_ibkr_mock(
 	lifetime  => 900,
 	log       => $log,
-	price     => 100,
+	price     => $PRICE,
 	position  => $START_POSITION,
 	page_size => 2,
 	filler    => 3,
@@ -119,6 +120,8 @@ is( $q->(q{SELECT count(*) FROM bifrost.risk_events WHERE rule = 'position_misma
 	'1', "at start the broker's position ($START_POSITION shares, on the second page) became the book's");
 cmp_ok($seen->{counts}{'GET /portfolio/{acct}/positions/{page}'} // 0, '>=', 2, 'positions were read page by page');
 ok($seen->{counts}{'GET /portfolio/accounts'}, '/portfolio/accounts came before the positions');
+ok($seen->{counts}{'POST /portfolio/{acct}/positions/invalidate'},
+	'the gateway\'s position cache was invalidated before the pages were read');
 cmp_ok($seen->{counts}{'GET /iserver/marketdata/snapshot'} // 0, '>=', 2,
 	'snapshots: the pre-flight, then quotes');
 ok($seen->{tickles} >= 1, 'the session was tickled');
@@ -296,6 +299,44 @@ posted_once('after the crash');
 	ok($ok, "$label: once logged in again the worker runs");
 }
 
+# ---- shares traded by hand while the hedger is down --------------------------------------------------------
+# The restarted worker takes the gateway's position; the shares it did not trade are priced at the mark
+# when it learns of them, so neither the day's P&L nor the average cost jumps by their whole value.
+my $BY_HAND = 5;
+{
+	my $label = 'a trade by hand';
+	my $now = server_now($node);
+	($ok) = wait_until($node, 'postgres', qq{
+		SELECT ts > '$now'::timestamptz + interval '2 s' AND spot IS NOT NULL FROM bifrost.status_current}, 30);
+	ok($ok, "$label: before: the worker runs on quotes");
+	my ($pnl_before, $avg_before, $size_before) = split /\|/, $q->(q{
+		SELECT s.daily_pnl, coalesce(p.entry_price, 0), p.size FROM bifrost.status_current s,
+		       bifrost.positions p WHERE p.exchange = 'ibkr' AND p.symbol = 'NVDA'});
+	$node->stop;
+	ibkr_mock_post($port, '/mock/config', { by_hand => $BY_HAND });
+	$node->start;
+	($ok) = wait_until($node, 'postgres', qq{
+		SELECT count(*) = 2 AND (SELECT size FROM bifrost.positions WHERE exchange = 'ibkr' AND symbol = 'NVDA')
+		       = $size_before + $BY_HAND
+		  FROM bifrost.risk_events WHERE rule = 'position_mismatch'}, 60);
+	ok($ok, "$label: a position_mismatch, and the book holds the $BY_HAND shares more");
+	# a status written two heartbeats after that, on quotes
+	my $seen_at = server_now($node);
+	($ok) = wait_until($node, 'postgres', qq{
+		SELECT ts > '$seen_at'::timestamptz + interval '2 s' AND spot IS NOT NULL AND daily_pnl IS NOT NULL
+		  FROM bifrost.status_current}, 30);
+	ok($ok, "$label: the worker runs on quotes again");
+	my ($pnl_after, $avg_after) = split /\|/, $q->(q{
+		SELECT s.daily_pnl, coalesce(p.entry_price, 0) FROM bifrost.status_current s,
+		       bifrost.positions p WHERE p.exchange = 'ibkr' AND p.symbol = 'NVDA'});
+	my $value = $BY_HAND * $PRICE;
+	ok(abs($pnl_after - $pnl_before) < 0.02 * $value,
+		sprintf("$label: daily P&L %.2f before, %.2f after: not moved by their value (%.0f)",
+			$pnl_before, $pnl_after, $value));
+	ok($avg_after > 0.9 * $PRICE && $avg_after < 1.1 * $PRICE,
+		"$label: the average cost stays near the price ($avg_before before, $avg_after after)");
+}
+
 # ---- a halted stock: no quote, so nothing is decided on it ----------------------------------------------------
 {
 	my $offset = -s $node->logfile;
@@ -342,7 +383,10 @@ my ($pos, $trades) = split /\|/, $q->(q{
 	       coalesce((SELECT sum(CASE side WHEN 'BUY' THEN amount ELSE -amount END) FROM bifrost.trades
 	                  WHERE exchange = 'ibkr'), 0)::float8});
 is($pos, $seen->{position}, "the hedger's position is the gateway's ($seen->{position} shares)");
-is($pos, $START_POSITION + $trades, "and the starting $START_POSITION shares plus the signed trades");
+is($pos, $START_POSITION + $BY_HAND + $trades,
+	"and the starting $START_POSITION shares, the $BY_HAND by hand, plus the signed trades");
+is( $q->(q{SELECT count(*) FROM bifrost.risk_events WHERE rule = 'position_mismatch'}), '2',
+	'no position mismatch after the other restarts: only at the first start and after the trade by hand');
 is($seen->{violations}{headers} + $seen->{violations}{order} + $seen->{violations}{sequence}, 0,
 	'every request had its headers, every order was well formed, every call came in the order IBKR wants')
   or diag(encode_json($seen->{violations}));
