@@ -39,24 +39,32 @@ venue_now(void)
 }
 
 bool
-venue_http(const venue_params *p, struct rate_limit *limit, http_request *req,
-		   http_response *resp)
+venue_wait_for_token(const venue_params *p, struct rate_limit *limit)
 {
 	/* a bounded number of waits: a limiter never asks for more than its back-off cap */
-	for (int attempt = 0; limit != NULL && attempt < 64; attempt++)
+	for (int attempt = 0; attempt < 64; attempt++)
 	{
 		double		wait = rate_limit_wait(limit, venue_now());
 
 		if (wait <= 0)
-			break;
+			return true;
 		if (p->sleep_ms == NULL || !p->sleep_ms((long) ceil(wait * 1000.0), p->sleep_arg))
-		{
-			memset(resp, 0, sizeof(*resp));
-			resp->outcome = HTTP_ABORTED;
-			snprintf(resp->error, sizeof(resp->error), "%s %s: stopped while waiting for the rate limit",
-					 req->method, req->url);
 			return false;
-		}
+	}
+	return false;
+}
+
+bool
+venue_http(const venue_params *p, struct rate_limit *limit, http_request *req,
+		   http_response *resp)
+{
+	if (limit != NULL && !venue_wait_for_token(p, limit))
+	{
+		memset(resp, 0, sizeof(*resp));
+		resp->outcome = HTTP_ABORTED;
+		snprintf(resp->error, sizeof(resp->error), "%s %s: stopped while waiting for the rate limit",
+				 req->method, req->url);
+		return false;
 	}
 	req->timeout_ms = p->timeout_ms;
 	req->should_abort = p->should_abort;

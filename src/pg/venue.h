@@ -154,6 +154,12 @@ struct rate_limit;
 extern bool venue_http(const venue_params *p, struct rate_limit *limit,
 					   http_request *req, http_response *resp);
 
+/*
+ * Waits (via params->sleep_ms) until limit has a token and takes it; false
+ * when the wait was cut short.
+ */
+extern bool venue_wait_for_token(const venue_params *p, struct rate_limit *limit);
+
 /* Epoch seconds of the wall clock. */
 extern double venue_now(void);
 

@@ -21,23 +21,6 @@ epoch_ms_text(double epoch, char *out, size_t outlen)
 	snprintf(out, outlen, "%.0f", floor(epoch * 1000.0));
 }
 
-/* Takes a token of lim, sleeping through params->sleep_ms; false when the wait was cut short. */
-static bool
-wait_for_token(const venue_params *p, rate_limit *lim)
-{
-	/* bounded: a limiter never asks for more than its back-off cap at a time */
-	for (int attempt = 0; attempt < 64; attempt++)
-	{
-		double		wait = rate_limit_wait(lim, venue_now());
-
-		if (wait <= 0)
-			return true;
-		if (p->sleep_ms == NULL || !p->sleep_ms((long) ceil(wait * 1000.0), p->sleep_arg))
-			return false;
-	}
-	return false;
-}
-
 /*
  * The token comes first and the request is signed after it: a back-off can
  * last longer than OKX accepts a timestamp (30 s), and expTime counts from
@@ -59,7 +42,7 @@ okx_perform(const venue_params *p, const okx_keys *keys, rate_limit *lim, const 
 		snprintf(why, whylen, "%s %s: URL too long", call->method, call->endpoint);
 		return false;
 	}
-	if (!wait_for_token(p, lim))
+	if (!venue_wait_for_token(p, lim))
 	{
 		snprintf(why, whylen, "%s %s: not sent: stopped while waiting for the rate limit",
 				 call->method, call->endpoint);
