@@ -514,6 +514,32 @@ ibkr_parse_live_orders(const char *body, size_t len, ibkr_live_order *rows, int 
 	return err->status;
 }
 
+/* --- /iserver/account/trades --- */
+
+static bool
+trade_row(jsonu_ctx *c, json_object *e, void *dst)
+{
+	ibkr_trade *t = dst;
+
+	memset(t, 0, sizeof *t);
+	t->trade_time = IBKR_TS_NONE;
+	return is_object(c, e) &&
+		get_id(c, e, "execution_id", JSONU_REQ, t->execution_id, sizeof t->execution_id) &&
+		jsonu_get_token(c, e, "order_ref", NULL, JSONU_OPT, t->order_ref, sizeof t->order_ref) &&
+		jsonu_get_int64(c, e, "conid", NULL, JSONU_OPT | JSONU_NONNEG, &t->conid) &&
+		get_side(c, e, "side", &t->side) &&
+		jsonu_get_decimal(c, e, "size", NULL, JSONU_REQ | JSONU_NONNEG, t->size) &&
+		jsonu_get_decimal(c, e, "price", NULL, JSONU_REQ | JSONU_NONNEG, t->price) &&
+		jsonu_get_decimal(c, e, "commission", NULL, JSONU_OPT | JSONU_NAN_ABSENT, t->commission) &&
+		jsonu_get_epoch_ms(c, e, "trade_time_r", NULL, JSONU_OPT, &t->trade_time);
+}
+
+jsonu_status
+ibkr_parse_trades(const char *body, size_t len, ibkr_trade *rows, int cap, int *n, jsonu_error *err)
+{
+	return parse_array(body, len, "ibkr trades", trade_row, rows, sizeof *rows, cap, n, err);
+}
+
 /* --- /portfolio/{acct}/positions/{page} --- */
 
 static bool

@@ -147,6 +147,22 @@ typedef struct ibkr_live_order
 	int64_t		last_execution;	/* lastExecutionTime_r; IBKR_TS_NONE if absent */
 } ibkr_live_order;
 
+/*
+ * GET /iserver/account/trades: one execution of the selected account (today
+ * and, with ?days=N, up to six days before); order_ref is our cOID.
+ */
+typedef struct ibkr_trade
+{
+	char		execution_id[IBKR_ID_SIZE];
+	char		order_ref[IBKR_ID_SIZE];	/* may be empty */
+	int64_t		conid;			/* 0 if absent */
+	char		side;			/* 'B' or 'S' */
+	char		size[IBKR_DEC_SIZE];
+	char		price[IBKR_DEC_SIZE];
+	char		commission[IBKR_DEC_SIZE];	/* may be empty: not known yet */
+	int64_t		trade_time;		/* trade_time_r, epoch ms; IBKR_TS_NONE if absent */
+} ibkr_trade;
+
 /* GET /portfolio/{acct}/positions/{page}: one row (<= 100 per page, [] ends). */
 typedef struct ibkr_position
 {
@@ -191,6 +207,8 @@ extern jsonu_status ibkr_parse_order_status(const char *body, size_t len,
 											ibkr_order_status *out, jsonu_error *err);
 extern jsonu_status ibkr_parse_live_orders(const char *body, size_t len, ibkr_live_order *rows,
 										   int cap, int *n, jsonu_error *err);
+extern jsonu_status ibkr_parse_trades(const char *body, size_t len, ibkr_trade *rows,
+									 int cap, int *n, jsonu_error *err);
 extern jsonu_status ibkr_parse_positions(const char *body, size_t len, ibkr_position *rows,
 										 int cap, int *n, jsonu_error *err);
 

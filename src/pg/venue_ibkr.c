@@ -23,7 +23,8 @@
  *
  * Pacing (reference §3.1): one bucket for the whole session below the 10
  * requests a second, and one per endpoint, tighter where IBKR publishes
- * less (the live orders list and /portfolio/accounts: one per 5 s).  A
+ * less (the live orders list, executions and /portfolio/accounts: one
+ * per 5 s).  A
  * wait longer than IBKR_MAX_PACING_WAIT_S is not slept: the call fails
  * with "paced" and the hedger asks later.  HTTP 429 opens the back-off of
  * both buckets.  Nothing here raises an ERROR: every failure is a result
@@ -744,6 +745,7 @@ venue_ibkr_init(venue *v, char *why, size_t whylen)
 	rate_limit_init(&st->lim_order_post, IBKR_LIMIT_ORDER_POST, 1.0);
 	rate_limit_init(&st->lim_order_status, IBKR_LIMIT_ORDER_STATUS, 1.0);
 	rate_limit_init(&st->lim_live_orders, 1, IBKR_LIMIT_SLOW_WINDOW_S);
+	rate_limit_init(&st->lim_trades, 1, IBKR_LIMIT_SLOW_WINDOW_S);
 	rate_limit_init(&st->lim_portfolio_accounts, 1, IBKR_LIMIT_SLOW_WINDOW_S);
 	rate_limit_init(&st->lim_positions, IBKR_LIMIT_POSITIONS, 1.0);
 	rate_limit_init(&st->lim_lookup, IBKR_LIMIT_LOOKUP, 1.0);

@@ -40,6 +40,7 @@ typedef struct ibkr_state
 	rate_limit	lim_order_post;	/* orders and replies */
 	rate_limit	lim_order_status;
 	rate_limit	lim_live_orders;
+	rate_limit	lim_trades;		/* executions: one call per 5 s */
 	rate_limit	lim_portfolio_accounts;
 	rate_limit	lim_positions;
 	rate_limit	lim_lookup;		/* accounts, contract search */

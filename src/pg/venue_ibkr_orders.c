@@ -27,7 +27,11 @@
  * list makes it NOT_FOUND (the hedger then still waits out its own grace
  * before it concludes that the order never arrived).  An order IBKR once
  * named by id is never NOT_FOUND.  The list only holds the orders of the
- * current day, so a cOID from an earlier day reads NOT_FOUND.
+ * current day: before a cOID reads NOT_FOUND, the executions of the last
+ * seven days (GET /iserver/account/trades?days=7, order_ref = cOID) are
+ * asked, and an order found there is FILLED with what they add up to.
+ * The commission of a filled order comes from those executions too; it
+ * stays unknown (NAN) while IBKR has not booked it or the call is paced.
  * States: Filled -> FILLED; Cancelled, ApiCancelled -> CANCELED;
  * Inactive -> REJECTED (CANCELED when part filled); every other state is
  * still working -> OPEN.
@@ -40,6 +44,8 @@
 
 #define IBKR_MAX_REPLY_ROUNDS 8
 #define IBKR_LIVE_ORDER_ROWS 500
+#define IBKR_TRADE_ROWS 1000
+#define PATH_TRADES "/iserver/account/trades?days=7"
 #define IBKR_PATH_MAX 512
 #define IBKR_BODY_MAX 512
 
@@ -336,6 +342,98 @@ query_by_id(venue *v, const char *order_id, venue_order_report *out)
 	return true;
 }
 
+/* What the executions of one cOID add up to. */
+typedef struct executions
+{
+	bool		found;
+	int64		qty;
+	double		avg_price;
+	double		commission;		/* NAN when one of them has none yet */
+} executions;
+
+/*
+ * Sums the executions whose order_ref is client_order_id; false (with why)
+ * when the list could not be read.
+ */
+static bool
+executions_of(venue *v, const char *client_order_id, executions *ex, char *why, size_t whylen)
+{
+	ibkr_state *st = IBKR_STATE(v);
+	ibkr_trade *rows;
+	http_response resp;
+	jsonu_error err;
+	jsonu_status rc;
+	int			n = 0;
+	double		notional = 0;
+	double		qty = 0;
+
+	memset(ex, 0, sizeof(*ex));
+	ex->avg_price = NAN;
+	ex->commission = 0;
+	if (ibkr_request(v, &st->lim_trades, "GET", PATH_TRADES, NULL, &resp, why, whylen) != IBKR_OK)
+	{
+		http_response_free(&resp);
+		return false;
+	}
+	rows = malloc(sizeof(ibkr_trade) * IBKR_TRADE_ROWS);
+	if (rows == NULL)
+	{
+		http_response_free(&resp);
+		snprintf(why, whylen, "ibkr: out of memory for the executions");
+		return false;
+	}
+	rc = ibkr_parse_trades(resp.body, resp.body_len, rows, IBKR_TRADE_ROWS, &n, &err);
+	http_response_free(&resp);
+	if (rc != JSONU_OK)
+	{
+		snprintf(why, whylen, "GET " PATH_TRADES ": %s%s", rc == JSONU_EVENUE ? "" : "unreadable answer: ",
+				 err.msg);
+		free(rows);
+		return false;
+	}
+	for (int i = 0; i < n; i++)
+	{
+		const ibkr_trade *t = &rows[i];
+		double		size = ibkr_decimal(t->size);
+		double		price = ibkr_decimal(t->price);
+
+		if (strcmp(t->order_ref, client_order_id) != 0 || (t->conid != 0 && t->conid != st->conid) ||
+			!(isfinite(size) && size > 0 && isfinite(price) && price > 0))
+			continue;
+		ex->found = true;
+		qty += size;
+		notional += size * price;
+		ex->commission += t->commission[0] ? ibkr_decimal(t->commission) : NAN;
+	}
+	free(rows);
+	if (ex->found)
+	{
+		ex->qty = (int64) llround(qty);
+		ex->avg_price = notional / qty;
+	}
+	if (!isfinite(ex->commission))
+		ex->commission = NAN;
+	return true;
+}
+
+/* The commission of a filled order, when IBKR has booked it and the call is not paced. */
+static void
+add_commission(venue *v, const char *client_order_id, venue_order_report *out)
+{
+	ibkr_state *st = IBKR_STATE(v);
+	rate_limit	probe = st->lim_trades;
+	executions	ex;
+	char		why[VENUE_WHY_MAX];
+
+	if (out->state != VENUE_ORDER_FILLED || isfinite(out->fee))
+		return;
+	/* never a wait for it: a fill is not held back for its commission (a copy tells, taking nothing) */
+	if (rate_limit_wait(&probe, venue_now()) > 0)
+		return;
+	if (executions_of(v, client_order_id, &ex, why, sizeof(why)) && ex.found)
+		out->fee = ex.commission;
+}
+
 /* Looks the cOID up in the live orders list (see the header for NOT_FOUND). */
 static void
 query_live_orders(venue *v, const char *client_order_id, venue_order_report *out)
@@ -399,8 +497,24 @@ query_live_orders(venue *v, const char *client_order_id, venue_order_report *out
 				 client_order_id, k->order_id);
 	else
 	{
+		executions	ex;
+
+		/* an order of an earlier day is no longer listed: its executions are */
+		if (!executions_of(v, client_order_id, &ex, out->reason, sizeof(out->reason)))
+			return;
+		if (ex.found)
+		{
+			out->state = VENUE_ORDER_FILLED;
+			out->filled_qty = ex.qty;
+			out->avg_price = ex.avg_price;
+			out->fee = ex.commission;
+			strlcpy(out->exchange_status, "Filled", sizeof(out->exchange_status));
+			out->reason[0] = '\0';
+			return;
+		}
 		out->state = VENUE_ORDER_NOT_FOUND;
-		snprintf(out->reason, sizeof(out->reason), "GET " PATH_LIVE_ORDERS ": no order with cOID %s",
+		snprintf(out->reason, sizeof(out->reason),
+				 "GET " PATH_LIVE_ORDERS ": no order with cOID %s, and no execution of it in 7 days",
 				 client_order_id);
 	}
 }
@@ -419,7 +533,7 @@ ibkr_query(venue *v, const char *client_order_id, venue_order_report *out)
 	}
 	ibkr_keep_alive(v);
 	k = known_find(st, client_order_id);
-	if (k != NULL && k->order_id[0] && query_by_id(v, k->order_id, out))
-		return;
-	query_live_orders(v, client_order_id, out);
+	if (!(k != NULL && k->order_id[0] && query_by_id(v, k->order_id, out)))
+		query_live_orders(v, client_order_id, out);
+	add_commission(v, client_order_id, out);
 }

@@ -199,6 +199,30 @@ positions(const char *body, size_t size)
 	check_error(ibkr_parse_positions(body, size, p, 1, &n, &err), &err);
 }
 
+static void
+trades(const char *body, size_t size)
+{
+	static ibkr_trade t[ROW_CAP];
+	jsonu_error err;
+	jsonu_status st;
+	int			n,
+				i;
+
+	st = ibkr_parse_trades(body, size, t, ROW_CAP, &n, &err);
+	check_error(st, &err);
+	for (i = 0; st == JSONU_OK && i < n; i++)
+	{
+		TEXT("trade", t[i].execution_id);
+		TEXT("trade", t[i].order_ref);
+		DEC("trade", t[i].size, 0);
+		DEC("trade", t[i].price, 0);
+		DEC("trade", t[i].commission, 1);
+		if (t[i].side != 'B' && t[i].side != 'S')
+			fail("trade", "side");
+	}
+	check_error(ibkr_parse_trades(body, size, t, 1, &n, &err), &err);
+}
+
 int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
@@ -208,5 +232,6 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	market(body, size);
 	orders(body, size);
 	positions(body, size);
+	trades(body, size);
 	return 0;
 }

@@ -25,7 +25,9 @@
 #   POST /mock/config {"authenticated": bool, "connected": bool, "questions": n (for the next order),
 #                      "reject": "text" (the next order answers {"error": text}), "outcome": "fill|
 #                      inactive|cancel|partial" (of the next order), "price": mid, "last_prefix":
-#                      "C|H|", "page_size": n, "fill_ms": n, "by_hand": shares traded outside bifrost}
+#                      "C|H|", "page_size": n, "fill_ms": n, "by_hand": shares traded outside bifrost,
+#                      "new_day": bool (the live list and order status forget the orders placed so far;
+#                      GET /iserver/account/trades still lists their executions, with commissions)}
 #   GET /mock/orders  {"posts": {cOID: order POSTs carrying it}, "orders": [...], "replies": {...},
 #                      "violations": {...}, "counts": {endpoint: requests}, "position": n}
 # Every request is appended to --log as one JSON line.
@@ -53,7 +55,7 @@ print "ibkr_mock listening on 127.0.0.1:", $server->sockport, "\n";
 
 my %cfg = (authenticated => $opt{unauthenticated} ? 0 : 1, connected => 1, questions => $opt{questions},
 	reject => undef, outcome => 'fill', price => $opt{price}, last_prefix => '',
-	page_size => $opt{'page-size'}, fill_ms => $opt{'fill-ms'}, by_hand => 0);
+	page_size => $opt{'page-size'}, fill_ms => $opt{'fill-ms'}, by_hand => 0, new_day => 0);
 my %fault = (mode => 'none', count => 0, when => 'before', path => '', method => '');
 
 my %posts;             # cOID -> order POSTs that carried it
@@ -174,6 +176,21 @@ sub status_view {
 		average_price => $o->{avg}, order_time => order_time($o->{placed}) };
 }
 
+# One execution per filled order, with IBKR's commission of $0.005 a share, at least $1.
+sub trade_view {
+	my ($o) = @_;
+	return { execution_id => sprintf('0000e0d5.%08x.01.01', $o->{id} % 4294967296), symbol => $opt{symbol},
+		side => $o->{side} eq 'BUY' ? 'B' : 'S', size => $o->{filled} + 0, price => $o->{avg},
+		order_ref => $o->{coid}, commission => commission_of($o), conid => "$opt{conid}",
+		trade_time_r => $o->{done_ms} + 0, account => $opt{account}, sec_type => 'STK', exchange => 'ISLAND' };
+}
+
+sub commission_of {
+	my ($o) = @_;
+	my $c = 0.005 * $o->{filled};
+	return sprintf('%.2f', $c < 1 ? 1 : $c);
+}
+
 sub live_view {
 	my ($o) = @_;
 	advance($o);
@@ -277,14 +294,23 @@ sub route {
 	}
 	if ($method eq 'POST' && $path =~ m{^/iserver/reply/([^/]+)$}) { return reply($1, $body) }
 	if ($method eq 'GET' && $path =~ m{^/iserver/account/order/status/(\d+)$}) {
-		my $o = $orders{$1} or return error(503, "no cached status for order $1");
+		my $o = $orders{$1};
+		return error(503, "no cached status for order $1") if !$o || $cfg{new_day};
 		return ok(status_view($o));
 	}
 	if ($method eq 'GET' && $path eq '/iserver/account/orders') {
 		unless ($accounts_asked) { $violations{sequence}++; return error(400, 'call /iserver/accounts first') }
 		return error(429, 'Too many requests') if paced_out('orders');
 		return ok({ orders => [], snapshot => JSON::PP::false }) if $live_lists++ == 0;
+		# after a new day the live list holds none of the orders placed before
+		return ok({ orders => [], snapshot => JSON::PP::true }) if $cfg{new_day};
 		return ok({ orders => [ map { live_view($orders{$_}) } sort keys %orders ], snapshot => JSON::PP::true });
+	}
+	if ($method eq 'GET' && $path eq '/iserver/account/trades') {
+		unless ($accounts_asked) { $violations{sequence}++; return error(400, 'call /iserver/accounts first') }
+		return error(429, 'Too many requests') if paced_out('trades');
+		return ok([ map { trade_view($orders{$_}) } grep { advance($orders{$_}); $orders{$_}{filled} > 0 }
+			sort keys %orders ]);
 	}
 	if ($method eq 'GET' && $path eq '/portfolio/accounts') {
 		return error(429, 'Too many requests') if paced_out('portfolio');

@@ -9,8 +9,9 @@
 # order exists and ends FILLED), a confirm reply lost before or after, two chained questions, nine (the
 # ninth is declined: REJECTED, never placed), a business reject ({"error"}), an order that goes Inactive
 # and one cancelled after a partial fill.  For each: the cOID is POSTed exactly once and the order ends in
-# the state the gateway knows.  Then the hedger is SIGKILLed while an order's outcome is unknown: the
-# restarted worker asks, never resends.  Then an unauthenticated gateway keeps the worker waiting for the
+# the state the gateway knows.  Then the hedger is SIGKILLed while an order's outcome is unknown and the
+# day rolls: the restarted worker asks, finds the order among the executions (with its commission, as
+# every fill's fee), never resends.  Then an unauthenticated gateway keeps the worker waiting for the
 # broker until the session is back, and a halted stock (last price marked H) gives no quote until trading
 # resumes.  At the end the hedger's orders, trades and position agree with what the mock saw, share for
 # share.
@@ -65,6 +66,9 @@ my $node = hedging_node(
 	sql => "INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity) "
 	  . "VALUES ('NVDA', 'C', 100, '$expiry', 1)");
 my $q = sub { $node->safe_psql('postgres', shift) };
+
+# IBKR's commission as the mock books it: $0.005 a share, at least $1.
+sub commission { my $c = 0.005 * shift; return sprintf('%.2f', $c < 1 ? 1 : $c) + 0 }
 my $OPEN = $BifrostTAP::OPEN_STATUSES;
 
 # Waits until an order after $after_id has ended $want (FILLED unless told), nothing is open and the net
@@ -149,9 +153,9 @@ is( $q->(qq{SELECT status || ' ' || filled_amount || ' ' || exchange FROM bifros
 is( $q->(qq{SELECT t.price::text FROM bifrost.trades t JOIN bifrost.orders o ON o.id = t.order_id
              WHERE o.client_order_id = '$coid'}),
 	$mine->{avg}, "the trade at IBKR's average price");
-is( $q->(qq{SELECT count(*) FROM bifrost.trades t JOIN bifrost.orders o ON o.id = t.order_id
-             WHERE o.client_order_id = '$coid' AND t.fee IS NULL}),
-	'1', 'the fee NULL: the order status does not report it');
+is( $q->(qq{SELECT t.fee FROM bifrost.trades t JOIN bifrost.orders o ON o.id = t.order_id
+             WHERE o.client_order_id = '$coid'}),
+	commission($amount), "the fee: IBKR's commission on the execution (GET /iserver/account/trades)");
 is(lifecycle($coid), 'CREATED,NEW,FILLED', 'lifecycle CREATED, NEW, FILLED');
 
 # ---- lost answers to the order POST -----------------------------------------------------------------------
@@ -275,13 +279,19 @@ is(ibkr_mock_state($port)->{violations}{pacing}, 0, 'the live orders list was ne
 	($ok) = wait_until($node, 'postgres', "SELECT EXISTS (SELECT 1 FROM bifrost.orders WHERE id > $from AND status = 'UNKNOWN')", 30);
 	ok($ok, "$label: the order is UNKNOWN");
 	ibkr_mock_post($port, '/mock/fault', { mode => 'none' });
+	# and the day rolls while the hedger is down: the gateway lists the order no more, only its execution
+	ibkr_mock_post($port, '/mock/config', { new_day => JSON::PP::true });
 	my ($back) = crash_hedger($node, 60);
 	ok($back, "$label: the hedger is back");
 	settle($from, $label);
 	my $first = $q->("SELECT client_order_id FROM bifrost.orders WHERE id > $from ORDER BY id LIMIT 1");
-	is($q->("SELECT status FROM bifrost.orders WHERE client_order_id = '$first'"), 'FILLED',
-		"$label: the restarted worker found the order at the gateway: FILLED");
+	my ($status, $amount, $fee) = split /\|/, $q->(qq{
+		SELECT o.status, o.filled_amount, t.fee FROM bifrost.orders o JOIN bifrost.trades t ON t.order_id = o.id
+		 WHERE o.client_order_id = '$first'});
+	is($status, 'FILLED', "$label: the restarted worker found the order in the executions of the day before: FILLED");
+	is($fee, commission($amount), "$label: with its commission");
 	is(ibkr_mock_state($port)->{posts}{$first}, 1, "$label: and never sent it again");
+	ibkr_mock_post($port, '/mock/config', { new_day => JSON::PP::false });
 }
 posted_once('after the crash');
 

@@ -3,7 +3,8 @@
  * accounts, snapshots (pre-flight, string fields, C/H prefixes on the last
  * price), the order reply/confirm loop (question, chained question,
  * placed, rejected), order status, live orders, position pages with JSON
- * numbers and nulls, {"error"} bodies, and every truncation refused.
+ * numbers and nulls, executions with their commissions, {"error"} bodies,
+ * and every truncation refused.
  */
 #include "ibkr_parse.h"
 #include "unit.h"
@@ -242,6 +243,42 @@ test_positions(void)
 							   p, 2, &n, &err) == JSONU_EVALUE && strstr(err.msg, "mktPrice: negative"));
 }
 
+/* GET /iserver/account/trades: executions with our cOID in order_ref, numbers as text or JSON. */
+#define TRADES "[{\"execution_id\":\"0000e0d5.6576a1c8.01.01\",\"symbol\":\"NVDA\",\"side\":\"B\"," \
+	"\"order_description\":\"Bot 12 @ 131.42 on ISLAND\",\"trade_time\":\"20261123-15:31:02\"," \
+	"\"trade_time_r\":1795449062000,\"size\":12,\"price\":\"131.42\",\"order_ref\":\"bf20261123i7\"," \
+	"\"submitter\":\"user1\",\"exchange\":\"ISLAND\",\"commission\":\"1.02\",\"net_amount\":1577.04," \
+	"\"account\":\"DU1234567\",\"conid\":\"4815747\",\"sec_type\":\"STK\"}," \
+	"{\"execution_id\":\"0000e0d5.6576a1c9.01.01\",\"side\":\"S\",\"size\":\"3\",\"price\":131.5," \
+	"\"commission\":\"\",\"conid\":4815747}]"
+
+static void
+test_trades(void)
+{
+	ibkr_trade	t[2];
+	jsonu_error err;
+	int			n;
+
+	CHECK(ibkr_parse_trades(S(TRADES), t, 2, &n, &err) == JSONU_OK && n == 2);
+	CHECK(strcmp(t[0].execution_id, "0000e0d5.6576a1c8.01.01") == 0 &&
+		  strcmp(t[0].order_ref, "bf20261123i7") == 0 && t[0].conid == 4815747 && t[0].side == 'B' &&
+		  strcmp(t[0].size, "12") == 0 && strcmp(t[0].price, "131.42") == 0 &&
+		  strcmp(t[0].commission, "1.02") == 0 && t[0].trade_time == INT64_C(1795449062000));
+	/* no order_ref (a trade by hand), a commission not known yet, numbers as JSON numbers */
+	CHECK(t[1].order_ref[0] == '\0' && t[1].side == 'S' && strcmp(t[1].size, "3") == 0 &&
+		  strcmp(t[1].price, "131.5") == 0 && t[1].commission[0] == '\0' && t[1].trade_time == IBKR_TS_NONE);
+	CHECK(ibkr_parse_trades(S("[]"), t, 2, &n, &err) == JSONU_OK && n == 0);
+	CHECK(ibkr_parse_trades(S(TRADES), t, 1, &n, &err) == JSONU_ECAPACITY && n == 0);
+	CHECK(ibkr_parse_trades(S("[{\"execution_id\":\"x\",\"side\":\"B\",\"size\":\"-1\",\"price\":\"1\"}]"),
+							t, 2, &n, &err) == JSONU_EVALUE && strstr(err.msg, "size: negative"));
+	CHECK(ibkr_parse_trades(S("[{\"execution_id\":\"x\",\"side\":\"B\",\"size\":\"1\"}]"),
+							t, 2, &n, &err) != JSONU_OK && strstr(err.msg, "price"));
+	CHECK(ibkr_parse_trades(S("[{\"execution_id\":\"x\",\"side\":\"X\",\"size\":\"1\",\"price\":\"1\"}]"),
+							t, 2, &n, &err) == JSONU_EVALUE && strstr(err.msg, "unknown side"));
+	CHECK(ibkr_parse_trades(S("{\"error\":\"no account selected\"}"), t, 2, &n, &err) == JSONU_EVENUE &&
+		  strstr(err.msg, "no account selected"));
+}
+
 static jsonu_status
 run_parser(int which, const char *body, size_t len, jsonu_error *err)
 {
@@ -252,6 +289,7 @@ run_parser(int which, const char *body, size_t len, jsonu_error *err)
 	static ibkr_order_status st;
 	static ibkr_live_order lo[2];
 	static ibkr_position p[2];
+	static ibkr_trade tr[2];
 	int			n;
 
 	switch (which)
@@ -270,8 +308,10 @@ run_parser(int which, const char *body, size_t len, jsonu_error *err)
 			return ibkr_parse_order_status(body, len, &st, err);
 		case 7:
 			return ibkr_parse_live_orders(body, len, lo, 2, &n, err);
-		default:
+		case 8:
 			return ibkr_parse_positions(body, len, p, 2, &n, err);
+		default:
+			return ibkr_parse_trades(body, len, tr, 2, &n, err);
 	}
 }
 
@@ -279,7 +319,7 @@ static void
 test_truncations(void)
 {
 	static const char *const samples[] = {
-		AUTH, TICKLE, ACCOUNTS, SNAPSHOT, QUESTION, PLACED, STATUS, LIVE, POSITIONS
+		AUTH, TICKLE, ACCOUNTS, SNAPSHOT, QUESTION, PLACED, STATUS, LIVE, POSITIONS, TRADES
 	};
 	int			i;
 
@@ -305,6 +345,7 @@ main(void)
 	test_order_reply();
 	test_orders();
 	test_positions();
+	test_trades();
 	test_truncations();
 	return unit_summary("test_ibkr_parse");
 }
