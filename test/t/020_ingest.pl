@@ -106,7 +106,10 @@ for my $case (
 	[ "'okx', 'BTC-USDT-SWAP', 'ohlcv', '5m'", qr/invalid value "5m" for argument "timeframe"/ ],
 	[ "'okx', 'BTC-USDT-SWAP', 'ohlcv', NULL", qr/invalid value "NULL" for argument "timeframe"/ ],
 	[ "'okx', 'BTC-USDT-SWAP', 'trades', NULL", qr/invalid value "trades" for argument "data_type"/ ],
-	[ "'okx', 'BTC-USDT-SWAP', 'ohlcv', '15m', now() + interval '1 day'", qr/for argument "since"/ ])
+	[ "'okx', 'BTC-USDT-SWAP', 'ohlcv', '15m', now() + interval '1 day'", qr/for argument "since"/ ],
+	[ "'okx', 'BTC-USDT-SWAP&after=1', 'ohlcv', '15m'", qr/invalid value "BTC-USDT-SWAP&after=1" for argument "symbol"/ ],
+	# a huge value is named by its first 64 characters, not repeated whole
+	[ "'okx', repeat('A', 100000), 'ohlcv', '15m'", qr/invalid value "A{64}\.\.\." for argument "symbol"/ ])
 {
 	($rc, $out, $err) = $node->psql('postgres', "SELECT bifrost_ingest($case->[0])");
 	like($err, $case->[1], "bad argument ($case->[0]) refused");
