@@ -24,27 +24,12 @@ set -euo pipefail
 
 CANDLES=${CANDLES:-1000000}
 LIMITED=${LIMITED:-30000}
-PG_CONFIG=${PG_CONFIG:-pg_config}
-BINDIR=$("$PG_CONFIG" --bindir)
-OS_USER=postgres
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 NOW_MS=1795176000000     # the mock's fixed clock: 2026-11-20 12:00 UTC, on the 15m grid
 
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-as_pg() {
-    if [[ $(id -un) == "$OS_USER" ]]; then "$@"
-    elif [[ ${EUID:-$(id -u)} -eq 0 ]]; then setpriv --reuid="$OS_USER" --regid="$OS_USER" --init-groups env HOME=/tmp "$@"
-    else die "run as root or as the $OS_USER OS user"; fi
-}
-[[ -f $("$PG_CONFIG" --sharedir)/extension/bifrost.control ]] || die "run make install first"
-
-free_port() {
-    local port=$1 i
-    for ((i = 0; i < 100; i++, port++)); do
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-    done
-    return 1
-}
+require_installed
 
 TMP=$(mktemp -d /tmp/bifrost-bench-ingest.XXXXXX)
 chmod 755 "$TMP"; chown "$OS_USER:" "$TMP"

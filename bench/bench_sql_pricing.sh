@@ -13,37 +13,10 @@
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-7}
-PG_CONFIG=${PG_CONFIG:-pg_config}
-BINDIR=$("$PG_CONFIG" --bindir)
-OS_USER=postgres
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-
-# Runs a command as the postgres OS user (initdb and postgres refuse root).
-as_pg() {
-    if [[ $(id -un) == "$OS_USER" ]]; then
-        "$@"
-    elif [[ ${EUID:-$(id -u)} -eq 0 ]]; then
-        setpriv --reuid="$OS_USER" --regid="$OS_USER" --init-groups env HOME=/tmp "$@"
-    else
-        die "run as root or as the $OS_USER OS user"
-    fi
-}
-
-[[ -f $("$PG_CONFIG" --sharedir)/extension/bifrost.control ]] ||
-    die "bifrost is not installed for $("$PG_CONFIG" --version): run make install first"
-
-# First TCP port on 127.0.0.1 from $1 that nobody listens to.
-free_port() {
-    local port=$1 i
-    for ((i = 0; i < 100; i++, port++)); do
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            echo "$port"
-            return 0
-        fi
-    done
-    return 1
-}
+require_installed
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 TMP=$(mktemp -d /tmp/bifrost-bench-sql.XXXXXX)

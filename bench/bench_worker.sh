@@ -15,25 +15,10 @@ set -euo pipefail
 
 TICKS=${TICKS:-200000}
 HEDGES=${HEDGES:-3000}
-PG_CONFIG=${PG_CONFIG:-pg_config}
-BINDIR=$("$PG_CONFIG" --bindir)
-OS_USER=postgres
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-die() { printf 'error: %s\n' "$*" >&2; exit 1; }
-as_pg() {
-    if [[ $(id -un) == "$OS_USER" ]]; then "$@"
-    elif [[ ${EUID:-$(id -u)} -eq 0 ]]; then setpriv --reuid="$OS_USER" --regid="$OS_USER" --init-groups env HOME=/tmp "$@"
-    else die "run as root or as the $OS_USER OS user"; fi
-}
-[[ -f $("$PG_CONFIG" --sharedir)/extension/bifrost.control ]] || die "run make install first"
-
-free_port() {
-    local port=$1 i
-    for ((i = 0; i < 100; i++, port++)); do
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then echo "$port"; return 0; fi
-    done
-    return 1
-}
+require_installed
 
 TMP=$(mktemp -d /tmp/bifrost-bench-worker.XXXXXX)
 chmod 755 "$TMP"; chown "$OS_USER:" "$TMP"

@@ -70,12 +70,17 @@ venue_http(const venue_params *p, struct rate_limit *limit, http_request *req,
 	req->should_abort = p->should_abort;
 	req->abort_arg = p->abort_arg;
 	http_perform(req, resp);
-	if (limit != NULL && resp->outcome == HTTP_DONE)
-	{
-		if (resp->status == 429)
-			rate_limit_backoff(limit, venue_now());
-		else if (resp->status < 500)
-			rate_limit_success(limit);
-	}
+	venue_rate_feedback(limit, resp);
 	return true;
+}
+
+void
+venue_rate_feedback(struct rate_limit *limit, const http_response *resp)
+{
+	if (limit == NULL || resp->outcome != HTTP_DONE)
+		return;
+	if (resp->status == 429)
+		rate_limit_backoff(limit, venue_now());
+	else if (resp->status < 500)
+		rate_limit_success(limit);
 }

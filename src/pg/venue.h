@@ -160,6 +160,12 @@ extern bool venue_http(const venue_params *p, struct rate_limit *limit,
  */
 extern bool venue_wait_for_token(const venue_params *p, struct rate_limit *limit);
 
+/*
+ * What an answer tells limit: HTTP 429 opens (or doubles) its back-off, any
+ * other answer below 500 closes it.  NULL limit, or no answer: nothing.
+ */
+extern void venue_rate_feedback(struct rate_limit *limit, const http_response *resp);
+
 /* Epoch seconds of the wall clock. */
 extern double venue_now(void);
 

@@ -180,20 +180,8 @@ ibkr_request(venue *v, rate_limit *limit, const char *method, const char *path,
 		case HTTP_DONE:
 			break;
 	}
-	if (resp->status == 429)
-	{
-		double		now = venue_now();
-
-		if (limit)
-			rate_limit_backoff(limit, now);
-		rate_limit_backoff(&st->lim_global, now);
-	}
-	else if (resp->status < 500)
-	{
-		if (limit)
-			rate_limit_success(limit);
-		rate_limit_success(&st->lim_global);
-	}
+	venue_rate_feedback(limit, resp);
+	venue_rate_feedback(&st->lim_global, resp);
 	if (resp->status == 200)
 		return IBKR_OK;
 	body_note(resp, note, sizeof(note));

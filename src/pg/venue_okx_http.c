@@ -82,13 +82,7 @@ okx_perform(const venue_params *p, const okx_keys *keys, rate_limit *lim, const 
 	req.body = call->body;
 	/* the token is taken: venue_http only transfers */
 	(void) venue_http(p, NULL, &req, resp);
-	if (resp->outcome == HTTP_DONE)
-	{
-		if (resp->status == 429)
-			rate_limit_backoff(lim, venue_now());
-		else if (resp->status < 500)
-			rate_limit_success(lim);
-	}
+	venue_rate_feedback(lim, resp);
 	return true;
 }
 
