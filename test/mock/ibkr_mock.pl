@@ -37,6 +37,9 @@ use IO::Socket::INET;
 use IO::Select;
 use JSON::PP;
 use Getopt::Long;
+use FindBin;
+use lib $FindBin::RealBin;
+use MockHTTP qw(read_request send_response);
 use Time::HiRes qw(time);
 
 my %opt = (port => 0, account => 'DU1234567', symbol => 'NVDA', conid => 4815747, price => 100,
@@ -357,28 +360,6 @@ sub mock_route {
 	return error(404, "mock has no $method $path");
 }
 
-sub read_request {
-	my ($c) = @_;
-	my $sel = IO::Select->new($c);
-	my $buf = '';
-	while ($buf !~ /\r\n\r\n/) {
-		return undef unless $sel->can_read(5);
-		my $n = sysread($c, $buf, 65536, length $buf);
-		return undef unless $n;
-		return undef if length $buf > 1_048_576;
-	}
-	my ($head, $rest) = split /\r\n\r\n/, $buf, 2;
-	my ($line, @hl) = split /\r\n/, $head;
-	my ($method, $target) = split / /, $line;
-	my %h = map { my ($k, $v) = split /:\s*/, $_, 2; (lc $k => $v // '') } @hl;
-	my $len = $h{'content-length'} // 0;
-	while (length($rest) < $len) {
-		return undef unless $sel->can_read(5);
-		my $n = sysread($c, $rest, 65536, length $rest);
-		return undef unless $n;
-	}
-	return ($method, $target, substr($rest, 0, $len), \%h);
-}
 
 # The endpoint a request counts under: ids in the path replaced by their kind.
 sub template {
@@ -447,11 +428,6 @@ while (time < $deadline) {
 		$text = '[{"order_id":"1234567890","order_status":"PreSubmitted"}]' if $text eq '';
 		$text = substr($text, 0, int(length($text) / 2));
 	}
-	my %reason = (200 => 'OK', 400 => 'Bad Request', 401 => 'Unauthorized', 403 => 'Forbidden', 404 => 'Not Found',
-		415 => 'Unsupported Media Type', 429 => 'Too Many Requests', 500 => 'Internal Server Error',
-		503 => 'Service Unavailable');
-	print $c "HTTP/1.1 $status " . ($reason{$status} // 'Status') . "\r\nContent-Type: application/json\r\n"
-	  . "Content-Length: " . length($text) . "\r\nConnection: close\r\n\r\n" . $text;
-	close $c;
+	send_response($c, $status, $text);
 }
 exit 0;

@@ -33,6 +33,9 @@ use IO::Select;
 use JSON::PP;
 use Digest::SHA qw(hmac_sha256_base64);
 use Getopt::Long;
+use FindBin;
+use lib $FindBin::RealBin;
+use MockHTTP qw(read_request send_response);
 use Time::HiRes qw(time sleep);
 
 my %opt = (port => 0, key => 'test-key', secret => 'test-secret', passphrase => 'test-pass',
@@ -344,28 +347,6 @@ sub route {
 	return (404, { code => '50000', msg => "mock has no $method $path", data => [] });
 }
 
-sub read_request {
-	my ($c) = @_;
-	my $sel = IO::Select->new($c);
-	my $buf = '';
-	while ($buf !~ /\r\n\r\n/) {
-		return undef unless $sel->can_read(5);
-		my $n = sysread($c, $buf, 65536, length $buf);
-		return undef unless $n;
-		return undef if length $buf > 1_048_576;
-	}
-	my ($head, $rest) = split /\r\n\r\n/, $buf, 2;
-	my ($line, @hl) = split /\r\n/, $head;
-	my ($method, $target) = split / /, $line;
-	my %h = map { my ($k, $v) = split /:\s*/, $_, 2; (lc $k => $v) } @hl;
-	my $len = $h{'content-length'} // 0;
-	while (length($rest) < $len) {
-		return undef unless $sel->can_read(5);
-		my $n = sysread($c, $rest, 65536, length $rest);
-		return undef unless $n;
-	}
-	return ($method, $target, substr($rest, 0, $len), \%h);
-}
 
 my $log;
 if ($opt{log}) { open $log, '>>', $opt{log} or die "okx_mock: cannot open $opt{log}: $!\n"; $log->autoflush(1) }
@@ -412,10 +393,6 @@ while (time < $deadline) {
 		elsif ($mode eq 'truncated') { $text = substr($text, 0, int(length($text) / 2)) }
 		elsif ($mode eq 'code') { $text = $json->encode({ code => $fault{code}, msg => 'mock fault', data => [] }) }
 	}
-	my %reason = (200 => 'OK', 400 => 'Bad Request', 401 => 'Unauthorized', 404 => 'Not Found',
-		429 => 'Too Many Requests', 500 => 'Internal Server Error');
-	print $c "HTTP/1.1 $status " . ($reason{$status} // 'Status') . "\r\nContent-Type: application/json\r\n"
-	  . "Content-Length: " . length($text) . "\r\nConnection: close\r\n\r\n" . $text;
-	close $c;
+	send_response($c, $status, $text);
 }
 exit 0;
