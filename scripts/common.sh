@@ -6,7 +6,9 @@
 # as root), and `make install` is the only step that writes outside the scratch directory.
 
 BIFROST_PG_MAJOR=15
-BIFROST_PG_BINDIR=/usr/lib/postgresql/${BIFROST_PG_MAJOR}/bin
+# BIFROST_PG_BINDIR may name another PostgreSQL 15 installation (a private copy, so that two test runs
+# on one machine do not install over each other's library).
+BIFROST_PG_BINDIR=${BIFROST_PG_BINDIR:-/usr/lib/postgresql/${BIFROST_PG_MAJOR}/bin}
 BIFROST_PG_CONFIG=${BIFROST_PG_BINDIR}/pg_config
 BIFROST_OS_USER=postgres
 
@@ -103,10 +105,10 @@ build_and_install() {
 # Serializes build + make install of concurrent test and demo runs on one machine (released before any
 # server starts, so no server or mock inherits the lock). Waits at most $1 seconds (default 3600).
 take_install_lock() {
-    exec 9>/tmp/bifrost-install.lock
+    exec 9>"/tmp/bifrost-install$(printf %s "$BIFROST_PG_BINDIR" | md5sum | cut -c1-8).lock"
     if ! flock -n 9; then
         say "waiting for another bifrost test or demo run to finish with the installed library"
-        flock -w "${1:-3600}" 9 || die "gave up waiting for /tmp/bifrost-install.lock"
+        flock -w "${1:-3600}" 9 || die "gave up waiting for the install lock of $BIFROST_PG_BINDIR"
     fi
 }
 release_install_lock() { exec 9>&-; }

@@ -1,4 +1,4 @@
--- upgrade: bifrost 0.1 updated step by step (0.2, 0.3, 0.4, 0.5) with ALTER
+-- upgrade: bifrost 0.1 updated step by step (0.2, 0.3, 0.4, 0.5, 0.6) with ALTER
 -- EXTENSION ... UPDATE gets each version's objects, records each step in
 -- bifrost.schema_version, and passes its self-check; a fresh install at the
 -- default version has the same catalog.  Leaves the database without the
@@ -93,6 +93,11 @@ SELECT t AS market_table, has_table_privilege('bifrost_operator', t, 'INSERT') A
 SELECT obj_description('bifrost_ingest(text,text,text,text,timestamptz)'::regprocedure, 'pg_proc')
        LIKE '%funding_rate%long_short_ratio%' AS ingest_comment_updated;
 SELECT value FROM bifrost.config WHERE key = 'gates.state.delta.epsilon_band';
+SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
+
+-- 0.5 -> 0.6: security hardening
+ALTER EXTENSION bifrost UPDATE TO '0.6';
+SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
 SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
 
 -- a fresh install at the default version (0.1 then the update scripts) has
