@@ -43,6 +43,7 @@ PG_OBJS = \
 	src/pg/guc.o \
 	src/pg/launch.o \
 	src/pg/worker.o \
+	src/pg/worker_session.o \
 	src/pg/store.o \
 	src/pg/config_sql.o \
 	src/pg/engine_glue.o \

@@ -513,7 +513,7 @@ hstore_load_legs(const char *symbol, engine_leg **legs, char **snapshot)
 	Oid			types[2] = {TEXTOID, TEXTOID};
 	Datum		values[2] = {TEXT(symbol), TEXT(exchange)};
 
-	store_exec("SELECT coalesce(jsonb_agg(jsonb_build_object('option_right', option_right,"
+	store_exec("SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('option_right', option_right,"
 			   "   'strike', strike::float8, 'expiry', extract(epoch FROM expiry)::float8,"
 			   "   'quantity', quantity, 'multiplier', multiplier, 'implied_vol', implied_vol)"
 			   "   ORDER BY id), '[]')::text"

@@ -36,6 +36,7 @@
 #include "ingest.h"
 #include "store.h"
 #include "worker.h"
+#include "worker_session.h"
 
 #define INGEST_WORKER_TYPE "bifrost ingest"
 #define STANDBY_POLL_MS 1000
@@ -213,10 +214,7 @@ bifrost_ingest_worker_main(Datum main_arg)
 	while (schedule_empty())
 		(void) ingest_wait(-1);
 
-	BackgroundWorkerInitializeConnection(bifrost_database, bifrost_role[0] ? bifrost_role : NULL, 0);
-	pgstat_report_appname("bifrost");
-	/* market data can be fetched again: no need to wait for the WAL flush */
-	SetConfigOption("synchronous_commit", "off", PGC_USERSET, PGC_S_SESSION);
+	worker_session_connect(InvalidOid, InvalidOid);
 	if (!http_global_init(err, sizeof(err)))
 		ereport(ERROR, (errmsg("bifrost ingest: %s", err)));
 

@@ -184,7 +184,7 @@ store_write_status(const daemon_snapshot *snap, const char *history_reason)
 		"   coalesce($10, (SELECT count(*) FROM bifrost.legs l WHERE l.symbol = cfg.symbol AND l.quantity <> 0"
 		"      AND l.expiry > now())::integer),"
 		"   coalesce($11, 0), coalesce($12, 0), $13,"
-		"   format('cfg=%s broker=%s feed=%s paper=%s', cfg.hash, $3, $4,"
+		"   pg_catalog.format('cfg=%s broker=%s feed=%s paper=%s', cfg.hash, $3, $4,"
 		"          CASE WHEN coalesce(cfg.paper, true) THEN 'on' ELSE 'off' END),"
 		"   now(), coalesce($14, now())"
 		" FROM cfg"

@@ -31,6 +31,7 @@
 #include "hedger.h"
 #include "store.h"
 #include "worker.h"
+#include "worker_session.h"
 
 #define STANDBY_POLL_MS 1000
 
@@ -570,23 +571,6 @@ take_single_instance_lock(void)
 	return result != LOCKACQUIRE_NOT_AVAIL;
 }
 
-static void
-connect_database(Datum main_arg)
-{
-	Oid			dboid = DatumGetObjectId(main_arg);
-
-	if (OidIsValid(dboid))
-	{
-		Oid			roleoid;
-
-		memcpy(&roleoid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
-		BackgroundWorkerInitializeConnectionByOid(dboid, roleoid, 0);
-	}
-	else
-		BackgroundWorkerInitializeConnection(bifrost_database,
-											 bifrost_role[0] ? bifrost_role : NULL, 0);
-}
-
 static long
 ms_until(TimestampTz when)
 {
@@ -603,16 +587,13 @@ bifrost_worker_main(Datum main_arg)
 	pqsignal(SIGTERM, worker_sigterm);
 	pqsignal(SIGHUP, SignalHandlerForConfigReload);
 	BackgroundWorkerUnblockSignals();
-	connect_database(main_arg);
-	pgstat_report_appname("bifrost");
+	{
+		Oid			roleoid;
 
-	/*
-	 * Status, decision and fill rows commit asynchronously: after a crash the
-	 * worker reconciles orders with the broker, which re-delivers a fill.
-	 * The hedge intent, the one promise that must not vanish, commits
-	 * synchronously (hstore_sync_commit) before its order leaves.
-	 */
-	SetConfigOption("synchronous_commit", "off", PGC_USERSET, PGC_S_SESSION);
+		/* a hedger launched by bifrost_start() carries its database and role */
+		memcpy(&roleoid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
+		worker_session_connect(DatumGetObjectId(main_arg), roleoid);
+	}
 
 	memset(&run, 0, sizeof(run));
 	run.state = DAEMON_IDLE;
