@@ -23,6 +23,25 @@
 -- The workers: single-instance guard, least privilege.
 ------------------------------------------------------------------------------
 
+-- The hedger's single-instance guard was an advisory lock, which any login
+-- role could take first and so keep every hedger from starting.  It is now a
+-- lock of type userlock with the same keys, which no SQL function can take.
+CREATE OR REPLACE FUNCTION bifrost.worker_pid()
+RETURNS integer
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT l.pid
+      FROM pg_catalog.pg_locks l
+     WHERE l.locktype = 'userlock'
+       AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+       AND l.classid = 1111904084
+       AND l.objid = 1
+       AND l.objsubid = 2
+       AND l.granted
+     LIMIT 1
+$$;
+
 INSERT INTO bifrost.schema_version (version, name)
 VALUES ('0.6', 'security hardening: strict arguments, bounded legs, reader self-check, worker guard');
 

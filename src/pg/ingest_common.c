@@ -25,6 +25,7 @@
 #include "../net/rate_limit.h"
 #include "guc.h"
 #include "ingest.h"
+#include "private_lock.h"
 
 const char *const ingest_data_type_names[] = {
 	"ohlcv", "funding_rate", "price_snapshot", "open_interest", "long_short_ratio"
@@ -492,8 +493,8 @@ lock_series(const char *label)
 {
 	LOCKTAG		tag;
 
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, INGEST_LOCK_KEY1,
-						 (uint32) hash_bytes((const unsigned char *) label, (int) strlen(label)), 2);
+	set_private_locktag(&tag, MyDatabaseId, INGEST_LOCK_KEY1,
+						(uint32) hash_bytes((const unsigned char *) label, (int) strlen(label)));
 	return LockAcquire(&tag, ExclusiveLock, false, true) != LOCKACQUIRE_NOT_AVAIL;
 }
 

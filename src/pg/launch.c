@@ -80,8 +80,8 @@ bifrost_worker_launch(Oid dboid, Oid roleoid)
 
 /*
  * Pid of the process holding the hedger's lock in this database, 0 when
- * none; *is_hedger tells whether it is really a bifrost hedger (any session
- * can take an advisory lock).  Needs SPI.
+ * none; *is_hedger tells whether it is a bifrost hedger, as it always should
+ * be (no SQL function can take that lock).  Needs SPI.
  */
 static int
 lock_holder_pid(bool *is_hedger)
@@ -132,8 +132,8 @@ bifrost_start(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_LOCK_NOT_AVAILABLE),
 				 errmsg("cannot start the bifrost hedger: its lock in this database is held by pid %d, which is not a hedger", pid),
-				 errdetail("The hedger takes advisory lock (1111904084, 1) to stay single per database."),
-				 errhint("Release it in that session with pg_advisory_unlock(1111904084, 1), or end the session with pg_terminate_backend(%d).", pid)));
+				 errdetail("Only bifrost's own code takes that lock (pg_locks shows it as locktype userlock)."),
+				 errhint("pg_stat_activity says what pid %d is.", pid)));
 	if (pid != 0)
 	{
 		snprintf(result, sizeof(result), "already running as pid %d", pid);

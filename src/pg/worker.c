@@ -30,6 +30,7 @@
 #include "hedge_store.h"
 #include "hedger.h"
 #include "store.h"
+#include "private_lock.h"
 #include "worker.h"
 #include "worker_session.h"
 
@@ -562,7 +563,7 @@ take_single_instance_lock(void)
 	LOCKTAG		tag;
 	LockAcquireResult result;
 
-	SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, BIFROST_LOCK_KEY1, BIFROST_LOCK_KEY2, 2);
+	set_private_locktag(&tag, MyDatabaseId, BIFROST_LOCK_KEY1, BIFROST_LOCK_KEY2);
 	StartTransactionCommand();
 	result = LockAcquire(&tag, ExclusiveLock, true, true);
 	/* catalog lookups need a transaction: remember the name for log lines */

@@ -6,7 +6,7 @@
 
 #include "postgres.h"
 
-/* Session advisory lock that makes the hedger single per database. */
+/* Keys of the session lock (private_lock.h) that makes the hedger single per database. */
 #define BIFROST_LOCK_KEY1 1111904084	/* 'BFST' */
 #define BIFROST_LOCK_KEY2 1
 
