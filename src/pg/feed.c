@@ -200,6 +200,7 @@ venue_next(feed *f, double wall_now, feed_quote *q)
 	f->next_poll = wall_now + bifrost_feed_poll_ms / 1000.0;
 	if (!v->ops->quote(v, &vq, why, sizeof(why)))
 	{
+		venue_scrub_secrets(&v->params, why);
 		if (strcmp(why, f->last_error) != 0)
 			ereport(LOG, (errmsg("bifrost: %s feed: %s", v->ops->name, why)));
 		strlcpy(f->last_error, why, sizeof(f->last_error));

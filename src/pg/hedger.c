@@ -831,12 +831,15 @@ static void
 send_to_venue(pending_order *p, order_args *oa, venue_order_report *rep)
 {
 	venue	   *v = H.broker_venue;
+	venue_send_result send_result;
 
 	memset(rep, 0, sizeof(*rep));
 	p->live = true;
 	p->sent_wall = venue_now();
 	p->next_query = p->sent_wall + HEDGER_QUERY_FIRST_S;
-	switch (v->ops->send(v, p->order.side, p->order.qty, p->order.client_order_id, rep))
+	send_result = v->ops->send(v, p->order.side, p->order.qty, p->order.client_order_id, rep);
+	venue_scrub_secrets(&v->params, rep->reason);
+	switch (send_result)
 	{
 		case VENUE_SEND_ACCEPTED:
 			oa->answer = ORDER_ACCEPTED;
@@ -1118,6 +1121,7 @@ query_venue_orders(double wall_now, bool suspended, bool broker_connected)
 		}
 		memset(&rep, 0, sizeof(rep));
 		H.broker_venue->ops->query(H.broker_venue, p->order.client_order_id, &rep);
+		venue_scrub_secrets(&H.broker_venue->params, rep.reason);
 		p->queries++;
 		wall_now = venue_now();
 		/* the venue's time of the last change, if it is a sane one */
@@ -1341,6 +1345,7 @@ reconcile_position(double wall_now)
 	H.reconcile_after_orders = false;
 	if (!v->ops->position(v, &lots, reason, sizeof(reason)))
 	{
+		venue_scrub_secrets(&v->params, reason);
 		/* asked again, later and later: a fill we never heard of must still be found */
 		H.reconcile_wait = H.reconcile_wait > 0 ? Min(2 * H.reconcile_wait, RECONCILE_WAIT_MAX_S)
 			: RECONCILE_WAIT_MIN_S;

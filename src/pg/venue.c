@@ -19,6 +19,38 @@ venue_secret_get(const venue_params *p, const char *name)
 	return NULL;
 }
 
+/*
+ * Masks every secret value found in text.  Messages from a venue reach the
+ * server log and tables bifrost_reader can read (daemon_heartbeat.last_error,
+ * operations.state_reason); a path or a venue's answer may quote an account
+ * id or a key.  The mask is never longer than the value, so text is edited
+ * in place and stays within its buffer.  Values shorter than
+ * VENUE_SECRET_MIN_MASK are left alone: masking them would garble the text
+ * and hide nothing worth hiding.
+ */
+#define VENUE_SECRET_MIN_MASK 4
+
+void
+venue_scrub_secrets(const venue_params *p, char *text)
+{
+	if (text == NULL || p == NULL)
+		return;
+	for (int i = 0; i < p->n_secrets; i++)
+	{
+		const char *value = p->secrets[i].value;
+		size_t		len = strlen(value);
+		char	   *hit;
+
+		if (len < VENUE_SECRET_MIN_MASK)
+			continue;
+		while ((hit = strstr(text, value)) != NULL)
+		{
+			memcpy(hit, "***", 3);
+			memmove(hit + 3, hit + len, strlen(hit + len) + 1);
+		}
+	}
+}
+
 void
 venue_order_report_init(venue_order_report *out, venue_order_state state)
 {

@@ -142,6 +142,12 @@ extern void venue_order_report_init(venue_order_report *out, venue_order_state s
 extern const char *venue_secret_get(const venue_params *p, const char *name);
 
 /*
+ * Replaces each secret value in text with "***".  Every message of a venue
+ * (why, a report's reason) passes through it before it is logged or stored.
+ */
+extern void venue_scrub_secrets(const venue_params *p, char *text);
+
+/*
  * One transfer through an endpoint's rate limiter: waits for a token (via
  * params->sleep_ms), performs req with params->timeout_ms and the abort
  * predicate, and on HTTP 429 opens the limiter's back-off window.  It never

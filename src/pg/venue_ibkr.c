@@ -263,6 +263,7 @@ ibkr_keep_alive(venue *v)
 	{
 		/* the call that follows fails on its own if the session is gone; tickle again soon */
 		st->last_tickle = now - IBKR_TICKLE_EVERY_S + IBKR_TICKLE_RETRY_S;
+		venue_scrub_secrets(&v->params, why);
 		ereport(LOG, (errmsg("bifrost: ibkr: %s", why)));
 	}
 }
@@ -303,8 +304,8 @@ choose_account(venue *v, char *why, size_t whylen)
 	{
 		if (!account_listed(&a, wanted))
 		{
-			snprintf(why, whylen, "GET " PATH_ACCOUNTS ": the secret ibkr.account_id (%s) is not one of the gateway's %d accounts",
-					 wanted, a.n_accounts);
+			snprintf(why, whylen, "GET " PATH_ACCOUNTS ": the secret ibkr.account_id is not one of the gateway's %d accounts",
+					 a.n_accounts);
 			return false;
 		}
 		strlcpy(st->account, wanted, sizeof(st->account));
@@ -323,7 +324,7 @@ choose_account(venue *v, char *why, size_t whylen)
 	for (const char *c = st->account; *c; c++)
 		if (!((*c >= 'A' && *c <= 'Z') || (*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9')))
 		{
-			snprintf(why, whylen, "GET " PATH_ACCOUNTS ": unusable account id \"%s\"", st->account);
+			snprintf(why, whylen, "GET " PATH_ACCOUNTS ": unusable account id (only letters and digits can go into a path)");
 			st->account[0] = '\0';
 			return false;
 		}
@@ -494,8 +495,10 @@ venue_ibkr_open(venue *v, char *why, size_t whylen)
 		return false;
 	warm_up(v);
 	st->opened = true;
-	ereport(LOG, (errmsg("bifrost: ibkr: trading %s (conid " INT64_FORMAT ") in account %s",
-						 v->params.symbol, st->conid, st->account)));
+	/* the account id is secret: its last two characters tell accounts apart in the log */
+	ereport(LOG, (errmsg("bifrost: ibkr: trading %s (conid " INT64_FORMAT ") in account ...%s",
+						 v->params.symbol, st->conid,
+						 st->account + Max(0, (int) strlen(st->account) - 2))));
 	return true;
 }
 
@@ -681,7 +684,7 @@ venue_ibkr_position(venue *v, double *lots, char *why, size_t whylen)
 	free(rows);
 	if (done)
 		return true;
-	snprintf(why, whylen, "GET /portfolio/%s/positions: more than %d pages", st->account,
+	snprintf(why, whylen, "GET /portfolio/{account}/positions: more than %d pages",
 			 IBKR_MAX_POSITION_PAGES);
 	return false;
 }

@@ -198,6 +198,7 @@ confirm_loop(venue *v, const char *client_order_id, char *path, ibkr_outcome out
 					 r.message);
 			return rejected(out);
 		}
+		venue_scrub_secrets(&v->params, r.message);
 		ereport(LOG, (errmsg("bifrost: ibkr: order %s: confirming question %s%s%s: %s",
 							 client_order_id, r.reply_id, r.message_ids[0] ? " " : "",
 							 r.message_ids, r.message)));

@@ -131,6 +131,7 @@ venue_session_open(const char *kind, const char *symbol, char *why, size_t whyle
 	}
 	if (!s->v.ops->open(&s->v, why, whylen))
 	{
+		venue_scrub_secrets(&s->v.params, why);
 		venue_session_close(&s->v);
 		return NULL;
 	}
