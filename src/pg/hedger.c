@@ -39,11 +39,14 @@
 #include "store.h"
 #include "venue_session.h"
 
-/* Quotes taken per hedger_poll call, so the worker's latch is seen often. */
 /* Retries of a position read that failed at reconciliation. */
 #define RECONCILE_WAIT_MIN_S 1.0
 #define RECONCILE_WAIT_MAX_S 60.0
+/* Quotes taken per hedger_poll call, so the worker's latch is seen often. */
 #define HEDGER_QUOTES_PER_POLL 500
+/* A write that failed pauses taking quotes this long, doubling to the cap (s). */
+#define WRITE_PAUSE_MIN_S 1.0
+#define WRITE_PAUSE_MAX_S 60.0
 /* Blocked decisions buffered before one transaction writes them. */
 #define HEDGER_BLOCKED_BUFFER 512
 /* Asking a venue about an order: first after this, then backing off to the cap (s). */
@@ -146,6 +149,15 @@ typedef struct hedger_state
 
 	blocked_row *blocked;
 	int			n_blocked;
+
+	/*
+	 * Writes that fail (a damaged table, a full disk) would fail again on
+	 * every quote; the quote loop pauses instead, longer each time.
+	 */
+	bool		write_failed;	/* in this poll */
+	char		write_error[STORE_ERROR_MAX];
+	double		write_pause;	/* seconds of the current pause, 0 when none */
+	double		write_resume_at;	/* wall clock */
 } hedger_state;
 
 static hedger_state H;
@@ -231,12 +243,49 @@ option_value(double spot, double now)
 }
 
 static void
+note_write_failure(const char *err)
+{
+	ereport(WARNING, (errmsg("bifrost hedger: %s", err)));
+	if (!H.write_failed)
+		strlcpy(H.write_error, err, sizeof(H.write_error));
+	H.write_failed = true;
+}
+
+static void
 run_unit(const char *activity, store_work_fn fn, void *arg)
 {
 	char		err[STORE_ERROR_MAX];
 
 	if (!store_run(activity, fn, arg, err, sizeof(err)))
-		ereport(WARNING, (errmsg("bifrost hedger: %s", err)));
+		note_write_failure(err);
+}
+
+/*
+ * After a poll: a failed write starts or lengthens the pause of the quote
+ * loop and says so in daemon_heartbeat.last_error; a poll that took quotes
+ * and wrote everything ends the pause.
+ */
+static void
+settle_write_pause(double wall_now, bool took_quotes)
+{
+	char		message[STORE_ERROR_MAX + 64];
+
+	if (!H.write_failed)
+	{
+		if (!took_quotes)
+			return;
+		if (H.write_pause > 0)
+			ereport(LOG, (errmsg("bifrost hedger: writes succeed again; taking quotes")));
+		H.write_pause = 0;
+		return;
+	}
+	H.write_failed = false;
+	H.write_pause = H.write_pause > 0 ? Min(2 * H.write_pause, WRITE_PAUSE_MAX_S) : WRITE_PAUSE_MIN_S;
+	H.write_resume_at = wall_now + H.write_pause;
+	snprintf(message, sizeof(message), "hedging paused %.0f s after a failed write: %s",
+			 H.write_pause, H.write_error);
+	ereport(WARNING, (errmsg("bifrost hedger: %s", message)));
+	(void) store_note_error(message);
 }
 
 /* ---- configuration ----------------------------------------------------- */
@@ -889,7 +938,7 @@ place_hedge(double now, hedge_side side, int64 qty, const char *reason, double n
 	ia.rec.config_hash = H.config_hash;
 	if (!store_run("bifrost: hedge intent", intent_work, &ia, err, sizeof(err)))
 	{
-		ereport(WARNING, (errmsg("bifrost hedger: %s", err)));
+		note_write_failure(err);
 		return;
 	}
 	/* bench/bench_worker.sh reads this line for the quote-to-order latency */
@@ -1495,6 +1544,9 @@ hedger_next_wake(double wall_now)
 	if (!H.active)
 		return INFINITY;
 	wake = feed_next_due(H.feed);
+	/* quotes wait out a pause after a failed write */
+	if (wake < H.write_resume_at)
+		wake = H.write_resume_at;
 	if (wake < wall_now)
 		wake = wall_now;
 	/* sim fills are due on the wall clock; replay fills come with its ticks */
@@ -1559,10 +1611,12 @@ void
 hedger_poll(double wall_now, bool suspended, bool broker_connected)
 {
 	feed_quote	q;
+	bool		take_quotes = wall_now >= H.write_resume_at;
 
 	if (!H.active)
 		return;
-	for (int n = 0; n < HEDGER_QUOTES_PER_POLL; n++)
+	H.write_failed = false;
+	for (int n = 0; take_quotes && !H.write_failed && n < HEDGER_QUOTES_PER_POLL; n++)
 	{
 		if (feed_needs_rows(H.feed))
 		{
@@ -1588,6 +1642,7 @@ hedger_poll(double wall_now, bool suspended, bool broker_connected)
 			reconcile_position(venue_now());
 	}
 	flush_blocked();
+	settle_write_pause(wall_now, take_quotes);
 }
 
 void

@@ -325,6 +325,19 @@ store_record_error(const char *message)
 				 1, types, values, NULL, SPI_OK_UPDATE);
 }
 
+static void
+note_error_work(void *arg)
+{
+	if (store_extension_ready())
+		store_record_error((const char *) arg);
+}
+
+bool
+store_note_error(const char *message)
+{
+	return store_run("bifrost: record error", note_error_work, (void *) message, NULL, 0);
+}
+
 void
 store_config_hash(char *out, size_t len)
 {

@@ -62,6 +62,12 @@ extern bool store_read_suspended(void);
 extern int	store_claim_commands(TimestampTz worker_started, control_command *out, int max);
 extern void store_set_command_result(int64 id, const char *result);
 extern void store_record_error(const char *message);
+
+/*
+ * Outside store_run: records message in daemon_heartbeat.last_error in a
+ * transaction of its own.  Best effort: false when even that failed.
+ */
+extern bool store_note_error(const char *message);
 extern void store_config_hash(char *out, size_t len);
 
 #endif							/* BIFROST_STORE_H */

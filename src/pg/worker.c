@@ -107,19 +107,12 @@ remember_error(const char *message)
 	strlcpy(run.last_error, message, sizeof(run.last_error));
 }
 
-static void
-record_error_work(void *arg)
-{
-	if (store_extension_ready())
-		store_record_error((const char *) arg);
-}
-
 /* Logs a failed unit of work into daemon_heartbeat.last_error (best effort). */
 static void
 record_error(const char *message)
 {
 	remember_error(message);
-	(void) store_run("bifrost: record error", record_error_work, (void *) message, NULL, 0);
+	(void) store_note_error(message);
 }
 
 typedef struct beat_args
