@@ -42,6 +42,34 @@ AS $$
      LIMIT 1
 $$;
 
+-- A role for the workers to run as (bifrost.role) instead of the bootstrap
+-- superuser: reading every table of schema bifrost (secrets included),
+-- writing the ones the workers record into, its sequences, and what
+-- bifrost_reader may call; the configuration, the legs, the ticks and the
+-- secrets stay read-only; no DDL, no ownership, nothing outside the schema.
+-- NOLOGIN: the README's recipe makes a LOGIN role that is a member (a
+-- background worker needs LOGIN in PostgreSQL 15).
+DO $roles$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'bifrost_worker') THEN
+        CREATE ROLE bifrost_worker NOLOGIN;
+    END IF;
+    IF NOT pg_catalog.pg_has_role('bifrost_worker', 'bifrost_reader', 'MEMBER') THEN
+        GRANT bifrost_reader TO bifrost_worker;
+    END IF;
+END
+$roles$;
+GRANT SELECT ON ALL TABLES IN SCHEMA bifrost TO bifrost_worker;
+GRANT INSERT, UPDATE ON
+    bifrost.daemon_heartbeat, bifrost.status_current, bifrost.status_history,
+    bifrost.decisions, bifrost.operations, bifrost.orders, bifrost.order_lifecycle_events,
+    bifrost.trades, bifrost.positions, bifrost.risk_events, bifrost.hedger_days,
+    bifrost.replay_cursors, bifrost.market_data, bifrost.ingestion_runs, bifrost.funding_rates,
+    bifrost.price_snapshots, bifrost.open_interest, bifrost.long_short_ratio
+TO bifrost_worker;
+GRANT UPDATE ON bifrost.daemon_control TO bifrost_worker;
+GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA bifrost TO bifrost_worker;
+
 INSERT INTO bifrost.schema_version (version, name)
 VALUES ('0.6', 'security hardening: strict arguments, bounded legs, reader self-check, worker guard');
 

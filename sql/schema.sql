@@ -64,6 +64,21 @@ SELECT t.cfg::regclass AS dumped, nullif(t.cond, '') AS filter
 -- roles and privileges
 ------------------------------------------------------------------------------
 SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'bifrost\_%' ORDER BY 1;
+-- the workers' role reads every table of the schema and writes only what
+-- the workers record (a table added without a decision shows here), and is
+-- no superuser
+SELECT c.relname AS worker_role_table,
+       has_table_privilege('bifrost_worker', c.oid, 'SELECT') AS sel,
+       has_table_privilege('bifrost_worker', c.oid, 'INSERT') AS ins,
+       has_table_privilege('bifrost_worker', c.oid, 'UPDATE') AS upd,
+       has_table_privilege('bifrost_worker', c.oid, 'DELETE') AS del
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+ WHERE n.nspname = 'bifrost' AND c.relkind = 'r'
+ ORDER BY 1;
+SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls,
+       pg_has_role('bifrost_worker', 'bifrost_reader', 'MEMBER') AS worker_is_reader,
+       pg_has_role('bifrost_worker', 'bifrost_operator', 'MEMBER') AS worker_is_operator
+  FROM pg_roles WHERE rolname = 'bifrost_worker';
 SELECT pg_has_role('bifrost_operator', 'bifrost_reader', 'MEMBER') AS operator_is_reader;
 
 SELECT r.role, t.tab,
