@@ -42,6 +42,17 @@ AS $$
      LIMIT 1
 $$;
 
+-- Functions that run SQL of their own pin their search_path like the
+-- SECURITY DEFINER ones: called by an operator or a superuser whose
+-- search_path starts with a schema someone else can create in, they ran that
+-- someone's operators and functions with the caller's rights.  (The pure
+-- computations, pricing and signing, run no SQL and stay unpinned.)
+ALTER FUNCTION bifrost._config_defaults() SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION bifrost.config_problems() SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION bifrost._wake_worker() SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION bifrost_evaluate(jsonb) SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION bifrost_ingest(text, text, text, text, timestamptz) SET search_path = pg_catalog, pg_temp;
+
 -- A role for the workers to run as (bifrost.role) instead of the bootstrap
 -- superuser: reading every table of schema bifrost (secrets included),
 -- writing the ones the workers record into, its sequences, and what
@@ -81,7 +92,8 @@ VALUES ('0.6', 'security hardening: strict arguments, bounded legs, reader self-
 DO $expected$
 BEGIN
     EXECUTE pg_catalog.format(
-        'CREATE OR REPLACE FUNCTION bifrost.expected_schema() RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS %L',
+        'CREATE OR REPLACE FUNCTION bifrost.expected_schema() RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE'
+        ' SET search_path = pg_catalog, pg_temp AS %L',
         pg_catalog.format('SELECT %L::jsonb', bifrost._catalog_snapshot()::text));
 END
 $expected$;
