@@ -77,7 +77,7 @@ COMMENT ON FUNCTION bifrost._worker_processes() IS 'bifrost''s background worker
  */
 CREATE FUNCTION bifrost._leg_checks()
 RETURNS TABLE (name text, ok boolean, detail text)
-LANGUAGE plpgsql STABLE
+LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
