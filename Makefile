@@ -35,7 +35,8 @@ NET_OBJS = \
 	src/net/okx_parse.o \
 	src/net/okx_parse_trade.o \
 	src/net/okx_size.o \
-	src/net/rate_limit.o
+	src/net/rate_limit.o \
+	src/net/url_check.o
 
 # PostgreSQL glue.
 PG_OBJS = \

@@ -19,6 +19,411 @@
 -- Legs, venue URLs and the self-check.
 ------------------------------------------------------------------------------
 
+-- Bounds a trader finds generous and a typo cannot pass: a leg of
+-- 2,147,483,647 contracts or a strike of 1e300 moves the day's equity by
+-- orders of magnitude and trips the loss breaker.  Expiries are finite and
+-- from 2000 to the end of 2200 (a CHECK cannot say "within ten years of
+-- now"), written as epoch seconds (2000-01-01 and 2201-01-01 UTC): the
+-- catalog prints a timestamp literal in the session's TimeZone and DateStyle,
+-- and the self-check compares that text with the expected schema.  This
+-- update fails, naming the constraint, while a leg is out of bounds.
+ALTER TABLE bifrost.legs
+    DROP CONSTRAINT legs_strike_check,
+    ADD CONSTRAINT legs_strike_check CHECK (strike > 0 AND strike <= 1000000000),
+    DROP CONSTRAINT legs_multiplier_check,
+    ADD CONSTRAINT legs_multiplier_check CHECK (multiplier BETWEEN 1 AND 100000),
+    ADD CONSTRAINT legs_quantity_check CHECK (quantity BETWEEN -1000000 AND 1000000),
+    ADD CONSTRAINT legs_expiry_check CHECK (expiry >= to_timestamp(946684800) AND expiry < to_timestamp(7289654400));
+COMMENT ON COLUMN bifrost.legs.quantity IS 'Signed number of contracts: positive long, negative short; at most 1,000,000 either way';
+COMMENT ON COLUMN bifrost.legs.strike IS 'Strike price, above 0 and at most 1e9';
+COMMENT ON COLUMN bifrost.legs.expiry IS 'Expiry instant, from 2000-01-01 to the end of 2200 (UTC)';
+COMMENT ON COLUMN bifrost.legs.multiplier IS 'Units of the underlying per contract, 1 to 100,000';
+
+-- The self-check's two facts a monitoring role may not read itself.
+CREATE FUNCTION bifrost._is_preloaded()
+RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT EXISTS (
+        SELECT 1
+          FROM pg_catalog.unnest(pg_catalog.string_to_array(
+                   coalesce(pg_catalog.current_setting('shared_preload_libraries', true), ''), ',')) AS l(lib)
+         WHERE pg_catalog.regexp_replace(pg_catalog.btrim(l.lib, ' "'), '^.*/', '') IN ('bifrost', 'bifrost.so'))
+$$;
+COMMENT ON FUNCTION bifrost._is_preloaded() IS 'Whether bifrost is in shared_preload_libraries (readable by bifrost_reader through this function only)';
+
+-- Only bifrost's own workers and not their query column: the self-check
+-- needs no more, and a SECURITY DEFINER function shows no more than it must.
+CREATE FUNCTION bifrost._worker_processes()
+RETURNS TABLE (pid integer, backend_type text, state text, backend_start timestamptz)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT a.pid, a.backend_type, a.state, a.backend_start
+      FROM pg_catalog.pg_stat_activity a
+     WHERE a.backend_type IN ('bifrost hedger', 'bifrost ingest')
+       AND a.datname = pg_catalog.current_database()
+     ORDER BY a.pid
+$$;
+COMMENT ON FUNCTION bifrost._worker_processes() IS 'bifrost''s background workers connected to this database: pid, backend_type, state and start, nothing of other sessions';
+
+/*
+ * The advisory checks of the hedged symbol's legs: days to expiry within
+ * gates.strategy.structure.min_dte..max_dte, strike within atm_band_pct of
+ * the spot in status_current.  Legs are explicit and never filtered: a leg
+ * outside is still hedged, only flagged.  One row per flagged leg, or one
+ * summary row when none is.
+ */
+CREATE FUNCTION bifrost._leg_checks()
+RETURNS TABLE (name text, ok boolean, detail text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    now_ts    timestamptz := pg_catalog.clock_timestamp();
+    min_dte   double precision := bifrost._config_number('gates.strategy.structure.min_dte');
+    max_dte   double precision := bifrost._config_number('gates.strategy.structure.max_dte');
+    band      double precision := bifrost._config_number('gates.strategy.structure.atm_band_pct');
+    sym       text;
+    spot      double precision;
+    r         record;
+    dte       double precision;
+    away      double precision;
+    problems  text[];
+    n_legs    integer := 0;
+    n_flagged integer := 0;
+BEGIN
+    sym := coalesce((SELECT c.value FROM bifrost.config c WHERE c.key = 'symbol'),
+                    (SELECT d.value FROM bifrost._config_defaults() d WHERE d.key = 'symbol')) #>> '{}';
+    SELECT s.spot INTO spot FROM bifrost.status_current s WHERE s.id = 1 AND s.symbol = sym;
+
+    FOR r IN
+        SELECT l.id, l.option_right, l.strike, l.quantity, l.expiry
+          FROM bifrost.legs l WHERE l.symbol = sym ORDER BY l.id
+    LOOP
+        n_legs := n_legs + 1;
+        problems := '{}';
+        dte := pg_catalog.date_part('epoch', r.expiry - now_ts) / 86400;
+        IF dte <= 0 THEN
+            problems := pg_catalog.array_append(problems, pg_catalog.format(
+                'expired %s days ago: it counts nothing, delete it', pg_catalog.round(-dte)));
+        ELSIF dte < min_dte THEN
+            problems := pg_catalog.array_append(problems, pg_catalog.format(
+                'expires in %s days, sooner than gates.strategy.structure.min_dte (%s)', pg_catalog.round(dte), min_dte));
+        ELSIF dte > max_dte THEN
+            problems := pg_catalog.array_append(problems, pg_catalog.format(
+                'expires in %s days, later than gates.strategy.structure.max_dte (%s)', pg_catalog.round(dte), max_dte));
+        END IF;
+        away := pg_catalog.abs(r.strike::double precision - spot) / spot;
+        IF away > band THEN
+            problems := pg_catalog.array_append(problems, pg_catalog.format(
+                'strike %s is %s %% from spot %s, outside gates.strategy.structure.atm_band_pct (%s)',
+                r.strike, pg_catalog.round((100 * away)::numeric, 1), spot, band));
+        END IF;
+        IF problems <> '{}' THEN
+            n_flagged := n_flagged + 1;
+            name := pg_catalog.format('leg %s', r.id);
+            ok := false;
+            detail := pg_catalog.format('%s %s %s x %s: %s', sym, r.option_right, r.strike, r.quantity,
+                                        pg_catalog.array_to_string(problems, '; '));
+            RETURN NEXT;
+        END IF;
+    END LOOP;
+
+    IF n_flagged = 0 THEN
+        name := 'structure';
+        ok := true;
+        detail := CASE
+            WHEN n_legs = 0 THEN pg_catalog.format('no legs of %s', sym)
+            WHEN spot IS NULL THEN pg_catalog.format(
+                '%s %s of %s, all %s to %s days to expiry; ATM band not checked: no spot of %s in status_current',
+                n_legs, CASE WHEN n_legs = 1 THEN 'leg' ELSE 'legs' END, sym, min_dte, max_dte, sym)
+            ELSE pg_catalog.format(
+                '%s %s of %s, all %s to %s days to expiry and within %s of spot %s',
+                n_legs, CASE WHEN n_legs = 1 THEN 'leg' ELSE 'legs' END, sym, min_dte, max_dte, band, spot)
+        END;
+        RETURN NEXT;
+    END IF;
+END
+$$;
+COMMENT ON FUNCTION bifrost._leg_checks() IS 'Advisory checks of the hedged symbol''s legs (days to expiry within min_dte..max_dte, strike within the ATM band of spot): one row per flagged leg, else one summary row';
+
+-- The self-check as in 0.1, with the legs category and the worker facts
+-- taken through the helpers above.
+CREATE OR REPLACE FUNCTION bifrost_self_check()
+RETURNS TABLE (category text, name text, ok boolean, detail text)
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+#variable_conflict use_column
+DECLARE
+    r            record;
+    expected     jsonb;
+    live         jsonb;
+    n            integer;
+    now_ts       timestamptz := pg_catalog.clock_timestamp();
+    interval_s   integer := 10;
+    alive_win    interval;
+    hb           record;
+    have_hb      boolean := false;
+    stopped      boolean := false;
+    preloaded    boolean := false;
+    expect_proc  boolean := false;
+    n_workers    integer := 0;
+    lock_pid     integer;
+    hb_alive     boolean;
+    problems     text[];
+    status_ts    timestamptz;
+BEGIN
+    ---------------------------------------------------------------- schema
+    category := 'schema';
+    BEGIN
+        name := 'schema bifrost';
+        ok := EXISTS (SELECT 1 FROM pg_catalog.pg_namespace s WHERE s.nspname = 'bifrost');
+        detail := CASE WHEN ok THEN 'present' ELSE 'schema bifrost is missing: DROP EXTENSION bifrost and create it again' END;
+        RETURN NEXT;
+    END;
+
+    BEGIN
+        expected := bifrost.expected_schema();
+        live := bifrost._catalog_snapshot();
+        FOR r IN SELECT * FROM bifrost._schema_problems(expected, live) LOOP
+            name := r.name; ok := r.ok; detail := r.detail;
+            RETURN NEXT;
+        END LOOP;
+    EXCEPTION WHEN OTHERS THEN
+        name := 'expected schema'; ok := false;
+        detail := 'cannot compare the catalog with the expected schema: ' || SQLERRM;
+        RETURN NEXT;
+    END;
+
+    FOR r IN SELECT rn FROM pg_catalog.unnest(ARRAY['bifrost_reader', 'bifrost_operator']) AS u(rn) LOOP
+        name := 'role ' || r.rn;
+        ok := EXISTS (SELECT 1 FROM pg_catalog.pg_roles ro WHERE ro.rolname = r.rn);
+        detail := CASE WHEN ok THEN 'present' ELSE pg_catalog.format('role %s is missing', r.rn) END;
+        RETURN NEXT;
+    END LOOP;
+
+    ---------------------------------------------------------------- config
+    category := 'config';
+    BEGIN
+        n := 0;
+        FOR r IN SELECT p.key, p.problem FROM bifrost.config_problems() p ORDER BY p.key, p.problem LOOP
+            name := r.key; ok := false; detail := r.problem;
+            n := n + 1;
+            RETURN NEXT;
+        END LOOP;
+        IF n = 0 THEN
+            name := 'all keys valid'; ok := true;
+            detail := pg_catalog.format('%s keys checked', (SELECT pg_catalog.count(*) FROM bifrost.config));
+            RETURN NEXT;
+        END IF;
+    EXCEPTION WHEN OTHERS THEN
+        name := 'config_problems'; ok := false;
+        detail := 'cannot validate bifrost.config: ' || SQLERRM;
+        RETURN NEXT;
+    END;
+
+    ---------------------------------------------------------------- legs
+    category := 'legs';
+    BEGIN
+        FOR r IN SELECT * FROM bifrost._leg_checks() LOOP
+            name := r.name; ok := r.ok; detail := r.detail;
+            RETURN NEXT;
+        END LOOP;
+    EXCEPTION WHEN OTHERS THEN
+        name := 'legs'; ok := false;
+        detail := 'cannot check bifrost.legs: ' || SQLERRM;
+        RETURN NEXT;
+    END;
+
+    ---------------------------------------------------------------- worker
+    category := 'worker';
+    BEGIN
+        BEGIN
+            interval_s := bifrost.heartbeat_interval_sec();
+        EXCEPTION WHEN OTHERS THEN
+            interval_s := 10;
+        END;
+        alive_win := pg_catalog.make_interval(secs => 3 * interval_s);
+
+        BEGIN
+            SELECT h.last_ts, h.graceful_shutdown_at, h.worker_pid INTO hb
+              FROM bifrost.daemon_heartbeat h WHERE h.id = 1;
+            have_hb := FOUND;
+        EXCEPTION WHEN OTHERS THEN
+            have_hb := false;
+        END;
+        stopped := have_hb AND (hb.graceful_shutdown_at >= hb.last_ts
+                                OR (hb.last_ts IS NULL AND hb.graceful_shutdown_at IS NOT NULL));
+        stopped := coalesce(stopped, false);
+
+        -- both through SECURITY DEFINER helpers: bifrost_reader may read
+        -- neither shared_preload_libraries nor the backend_type of the
+        -- hedger's session, and must get the superuser's answer
+        preloaded := coalesce(bifrost._is_preloaded(), false);
+        -- bifrost.enabled = off still runs the worker (suspended), so it
+        -- does not change whether a process is expected.
+        expect_proc := (preloaded
+                        AND coalesce(pg_catalog.current_setting('bifrost.database', true), 'postgres')
+                            = pg_catalog.current_database())
+                       OR (have_hb AND NOT stopped);
+
+        SELECT pg_catalog.count(*) INTO n_workers
+          FROM bifrost._worker_processes() w
+         WHERE w.backend_type = 'bifrost hedger';
+        BEGIN
+            lock_pid := bifrost.worker_pid();
+        EXCEPTION WHEN OTHERS THEN
+            lock_pid := NULL;
+        END;
+
+        name := 'process';
+        IF n_workers = 1 AND lock_pid IS NOT NULL THEN
+            ok := true;
+            detail := pg_catalog.format('running as pid %s', lock_pid);
+        ELSIF n_workers >= 1 AND lock_pid IS NULL THEN
+            ok := false;
+            detail := 'a bifrost hedger process is connected but none holds the single-instance lock';
+        ELSIF n_workers > 1 THEN
+            ok := false;
+            detail := pg_catalog.format('%s bifrost hedger processes are connected to this database', n_workers);
+        ELSIF stopped THEN
+            ok := false;
+            detail := pg_catalog.format('stopped at %s; start it again with SELECT bifrost_start();', hb.graceful_shutdown_at);
+        ELSIF expect_proc THEN
+            ok := false;
+            detail := 'no bifrost hedger process is connected to this database; see the server log, '
+                      'SELECT bifrost_start(); launches one';
+        ELSE
+            ok := true;
+            detail := 'not running; start it with SELECT bifrost_start(); or add bifrost to shared_preload_libraries';
+        END IF;
+        RETURN NEXT;
+
+        name := 'single';
+        ok := n_workers <= 1;
+        detail := CASE n_workers
+                      WHEN 0 THEN 'no hedger process in this database'
+                      WHEN 1 THEN 'one hedger process in this database'
+                      ELSE pg_catalog.format('%s hedger processes in this database, expected at most one', n_workers)
+                  END;
+        RETURN NEXT;
+
+        name := 'heartbeat';
+        problems := '{}';
+        IF NOT have_hb THEN
+            ok := NOT expect_proc;
+            detail := 'no heartbeat row: the hedger has never run in this database';
+        ELSIF stopped THEN
+            ok := true;
+            detail := pg_catalog.format('stopped gracefully at %s', hb.graceful_shutdown_at);
+        ELSE
+            IF hb.last_ts IS NULL OR now_ts - hb.last_ts > alive_win THEN
+                problems := pg_catalog.array_append(problems, pg_catalog.format(
+                    'stale: last heartbeat at %s is older than %s s (3 x heartbeat interval)',
+                    coalesce(hb.last_ts::text, 'never'), 3 * interval_s));
+            END IF;
+            hb_alive := hb.worker_pid IS NOT NULL
+                        AND EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.pid = hb.worker_pid);
+            IF NOT hb_alive THEN
+                problems := pg_catalog.array_append(problems, pg_catalog.format(
+                    'dead: worker pid %s is gone and no graceful shutdown was recorded',
+                    coalesce(hb.worker_pid::text, '(unknown)')));
+            END IF;
+            ok := problems = '{}';
+            detail := CASE WHEN ok THEN 'fresh' ELSE pg_catalog.array_to_string(problems, '; ') END;
+        END IF;
+        RETURN NEXT;
+    EXCEPTION WHEN OTHERS THEN
+        name := 'worker'; ok := false;
+        detail := 'cannot check the worker: ' || SQLERRM;
+        RETURN NEXT;
+    END;
+
+    ---------------------------------------------------------------- freshness
+    category := 'freshness';
+    BEGIN
+        name := 'status_current';
+        SELECT s.ts INTO status_ts FROM bifrost.status_current s WHERE s.id = 1;
+        IF NOT expect_proc THEN
+            ok := true;
+            detail := 'no hedger expected; not checked';
+        ELSIF status_ts IS NULL THEN
+            ok := false;
+            detail := 'no status row although a hedger is expected';
+        ELSE
+            ok := now_ts - status_ts <= alive_win;
+            detail := CASE WHEN ok THEN 'fresh'
+                           ELSE pg_catalog.format('status row written at %s is older than %s s (3 x heartbeat interval)',
+                                                  status_ts, 3 * interval_s) END;
+        END IF;
+        RETURN NEXT;
+
+        name := 'daemon_heartbeat';
+        IF NOT expect_proc THEN
+            ok := true;
+            detail := 'no hedger expected; not checked';
+        ELSIF NOT have_hb OR hb.last_ts IS NULL THEN
+            ok := false;
+            detail := 'no heartbeat although a hedger is expected';
+        ELSE
+            ok := now_ts - hb.last_ts <= alive_win;
+            detail := CASE WHEN ok THEN 'fresh'
+                           ELSE pg_catalog.format('last heartbeat at %s is older than %s s (3 x heartbeat interval)',
+                                                  hb.last_ts, 3 * interval_s) END;
+        END IF;
+        RETURN NEXT;
+    EXCEPTION WHEN OTHERS THEN
+        name := 'freshness'; ok := false;
+        detail := 'cannot check freshness: ' || SQLERRM;
+        RETURN NEXT;
+    END;
+
+    ---------------------------------------------------------------- units
+    category := 'units';
+    BEGIN
+        n := 0;
+        problems := '{}';
+        FOR r IN
+            SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) AS typ
+              FROM pg_catalog.pg_attribute a
+              JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+              JOIN pg_catalog.pg_namespace s ON s.oid = c.relnamespace
+             WHERE s.nspname = 'bifrost' AND c.relkind IN ('r', 'p')
+               AND a.attnum > 0 AND NOT a.attisdropped
+               AND (a.attname = 'ts' OR a.attname ~ '_(ts|at|time|since)$')
+             ORDER BY c.relname, a.attnum
+        LOOP
+            n := n + 1;
+            IF r.typ <> 'timestamp with time zone' THEN
+                name := pg_catalog.format('bifrost.%s.%s', r.relname, r.attname);
+                ok := false;
+                detail := pg_catalog.format('time column bifrost.%s.%s has type %s, expected timestamp with time zone',
+                                            r.relname, r.attname, r.typ);
+                problems := pg_catalog.array_append(problems, name);
+                RETURN NEXT;
+            END IF;
+        END LOOP;
+        IF problems = '{}' THEN
+            name := 'time columns'; ok := true;
+            detail := pg_catalog.format('%s time columns, all timestamp with time zone', n);
+            RETURN NEXT;
+        END IF;
+    EXCEPTION WHEN OTHERS THEN
+        name := 'time columns'; ok := false;
+        detail := 'cannot check time columns: ' || SQLERRM;
+        RETURN NEXT;
+    END;
+END
+$$;
+COMMENT ON FUNCTION bifrost_self_check() IS 'Checks schema, configuration, legs, worker, data freshness and time units; one row per check, never raises';
+
+REVOKE ALL ON FUNCTION bifrost._is_preloaded(), bifrost._worker_processes(), bifrost._leg_checks() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION bifrost._is_preloaded(), bifrost._worker_processes(), bifrost._leg_checks() TO bifrost_reader;
+
 ------------------------------------------------------------------------------
 -- The workers: single-instance guard, least privilege.
 ------------------------------------------------------------------------------

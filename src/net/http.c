@@ -112,7 +112,10 @@ http_perform(const http_request *req, http_response *resp)
 	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, req->timeout_ms);
 	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, req->timeout_ms);
 	curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "https,http");
+	/* a redirect could take signed requests to a host the base URL check never saw */
 	curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 0L);
+	curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "https");
 	curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, curl_error);

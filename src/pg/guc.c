@@ -10,6 +10,7 @@
 #include "miscadmin.h"
 #include "utils/guc.h"
 
+#include "../net/url_check.h"
 #include "guc.h"
 #include "ingest.h"
 
@@ -63,26 +64,21 @@ bifrost_feed_name(int feed)
 }
 
 /*
- * Exchange endpoints must be https, except loopback addresses where the test
- * mocks listen: nothing else may receive signed requests in clear text.
+ * Signed requests go to these URLs: https to any host, plain http only to
+ * this machine's loopback names (the test mocks), and nothing that hides the
+ * real host (url_check_base).  '' leaves the venue unconfigured.
  */
 static bool
 check_base_url(char **newval, void **extra, GucSource source)
 {
-	static const char *const loopback_prefixes[] = {
-		"http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:",
-		"http://localhost/", "http://[::1]:", "http://[::1]/"
-	};
-	const char *url = *newval;
+	char		why[URL_CHECK_WHY_MAX];
 
-	if (url == NULL || url[0] == '\0')
+	if (*newval == NULL || (*newval)[0] == '\0')
 		return true;
-	if (pg_strncasecmp(url, "https://", 8) == 0 && url[8] != '\0')
+	if (url_check_base(*newval, why, sizeof(why)))
 		return true;
-	for (size_t i = 0; i < lengthof(loopback_prefixes); i++)
-		if (pg_strncasecmp(url, loopback_prefixes[i], strlen(loopback_prefixes[i])) == 0)
-			return true;
-	GUC_check_errdetail("Base URLs must start with https://, or http://127.0.0.1, http://localhost or http://[::1] for local test servers.");
+	GUC_check_errdetail("%s", why);
+	GUC_check_errhint("Write the URL as https://host[:port][/path], or http://127.0.0.1, http://localhost or http://[::1] for a local test server.");
 	return false;
 }
 
