@@ -43,11 +43,11 @@ static const char *const overlap_sql =
 
 static const char *const insert_candles_sql =
 "INSERT INTO bifrost.market_data (symbol, timeframe, ts, open, high, low, close, volume, confirmed)"
-" SELECT $1, $2, x.* FROM pg_catalog.unnest($3, $4, $5, $6, $7, $8, $9) AS x";
+" SELECT $1, $2, x.* FROM unnest($3, $4, $5, $6, $7, $8, $9) AS x";
 
 static const char *const upsert_candles_sql =
 "INSERT INTO bifrost.market_data AS m (symbol, timeframe, ts, open, high, low, close, volume, confirmed)"
-" SELECT $1, $2, x.* FROM pg_catalog.unnest($3, $4, $5, $6, $7, $8, $9) AS x"
+" SELECT $1, $2, x.* FROM unnest($3, $4, $5, $6, $7, $8, $9) AS x"
 " ON CONFLICT (symbol, timeframe, ts) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high,"
 "   low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume,"
 "   confirmed = EXCLUDED.confirmed, updated_at = now()"

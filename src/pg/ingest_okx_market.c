@@ -105,7 +105,7 @@ static const char *const latest_settled_sql =
  */
 static const char *const upsert_funding_sql =
 "INSERT INTO bifrost.funding_rates AS f (symbol, funding_time, funding_rate, next_funding_time)"
-" SELECT $1, x.t, x.r, x.n FROM pg_catalog.unnest($2, $3, $4) AS x(t, r, n)"
+" SELECT $1, x.t, x.r, x.n FROM unnest($2, $3, $4) AS x(t, r, n)"
 " ON CONFLICT (symbol, funding_time) DO UPDATE SET funding_rate = EXCLUDED.funding_rate,"
 "   next_funding_time = coalesce(EXCLUDED.next_funding_time, f.next_funding_time), fetched_at = now()"
 " WHERE (f.funding_rate, f.next_funding_time)"
@@ -433,7 +433,7 @@ static const char *const latest_ratio_sql =
 
 static const char *const upsert_ratio_sql =
 "INSERT INTO bifrost.long_short_ratio AS l (symbol, ts, ratio)"
-" SELECT $1, x.t, x.r FROM pg_catalog.unnest($2, $3) AS x(t, r)"
+" SELECT $1, x.t, x.r FROM unnest($2, $3) AS x(t, r)"
 " ON CONFLICT (symbol, ts) DO UPDATE SET ratio = EXCLUDED.ratio"
 " WHERE l.ratio IS DISTINCT FROM EXCLUDED.ratio";
 

@@ -51,7 +51,12 @@ is($q->(q{SELECT count(*) FROM bifrost.operations WHERE type = 'hedge_intent'}),
 $q->('ALTER TABLE bifrost.orders DROP CONSTRAINT refuse_all');
 ($ok) = wait_until($node, 'postgres', q{SELECT count(*) >= 2 FROM bifrost.operations WHERE type = 'fill'}, 40);
 ok($ok, 'hedging resumes once the write succeeds');
-ok($node->log_contains(qr/writes succeed again; taking quotes/, $offset), 'and says so in the log');
+ok( eval {
+		local $PostgreSQL::Test::Utils::timeout_default = 10;
+		$node->wait_for_log(qr/writes succeed again; taking quotes/, $offset);
+		1;
+	},
+	'and says so in the log');
 check_hedge_invariants($node, 'after the failed writes');
 
 $node->stop;
