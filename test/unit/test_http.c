@@ -1,5 +1,6 @@
 /*
- * test_http.c: the HTTP layer never follows a redirect.  A one-shot server
+ * test_http.c: the HTTP layer never follows a redirect, and never hands a
+ * plain-http loopback request to a proxy.  A one-shot server
  * on 127.0.0.1 answers 302 with a Location on a second listening socket;
  * the transfer must end with the 302 itself, and the second socket must
  * never see a connection (signed requests would otherwise go wherever an
@@ -17,6 +18,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -122,9 +124,70 @@ test_redirect_not_followed(void)
 	close(fd2);
 }
 
+/*
+ * A proxy named in the environment (http_proxy, all_proxy) never sees the
+ * plain-http requests to a loopback test server: those are the only ones
+ * in clear text, and they carry the same signed headers.
+ */
+static void
+test_loopback_bypasses_proxy(void)
+{
+	int			port_server = 0;
+	int			port_proxy = 0;
+	int			fd_server = listen_loopback(&port_server);
+	int			fd_proxy = listen_loopback(&port_proxy);
+	char		proxy[64];
+	char		url[64];
+	char		error[HTTP_ERROR_MAX];
+	struct pollfd pfd;
+	http_request req;
+	http_response resp;
+	pid_t		child;
+	int			status = 0;
+
+	if (!CHECK(fd_server >= 0 && fd_proxy >= 0))
+		return;
+	child = fork();
+	if (!CHECK(child >= 0))
+		return;
+	if (child == 0)
+		serve_once(fd_server, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+
+	snprintf(proxy, sizeof(proxy), "http://127.0.0.1:%d", port_proxy);
+	setenv("http_proxy", proxy, 1);
+	setenv("HTTPS_PROXY", proxy, 1);
+	setenv("all_proxy", proxy, 1);
+	unsetenv("no_proxy");
+	unsetenv("NO_PROXY");
+	CHECK(http_global_init(error, sizeof(error)));
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/api", port_server);
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.url = url;
+	req.timeout_ms = 2000;
+	http_perform(&req, &resp);
+	if (!CHECK(resp.outcome == HTTP_DONE && resp.status == 200))
+		unit_note("outcome %d status %ld error %s", (int) resp.outcome, resp.status, resp.error);
+	http_response_free(&resp);
+	unsetenv("http_proxy");
+	unsetenv("HTTPS_PROXY");
+	unsetenv("all_proxy");
+
+	pfd.fd = fd_proxy;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	CHECK(poll(&pfd, 1, 200) == 0);
+
+	waitpid(child, &status, 0);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(fd_server);
+	close(fd_proxy);
+}
+
 int
 main(void)
 {
 	test_redirect_not_followed();
+	test_loopback_bypasses_proxy();
 	return unit_summary("http");
 }
