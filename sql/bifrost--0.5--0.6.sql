@@ -15,6 +15,20 @@
 -- Arguments and errors: NULLs, extremes, one configuration validator.
 ------------------------------------------------------------------------------
 
+-- A C function reads its arguments without asking: a NULL one is a NULL
+-- pointer.  Every C function is STRICT or checks each argument itself
+-- (bifrost_config_set and bifrost_ingest check; sql/arguments.sql calls
+-- every function with NULLs and extremes).
+ALTER FUNCTION bifrost._okx_sign(text, text, text, text, text) STRICT;
+
+-- The one cut of a user-supplied value repeated in a message (src/pg/echo.c).
+CREATE FUNCTION bifrost._echo(value text)
+RETURNS text
+AS 'MODULE_PATHNAME', 'bifrost_echo'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION bifrost._echo(text) IS 'A user-supplied value as messages repeat it: its first 64 characters, "..." when cut';
+GRANT EXECUTE ON FUNCTION bifrost._echo(text) TO PUBLIC;
+
 ------------------------------------------------------------------------------
 -- Legs, venue URLs and the self-check.
 ------------------------------------------------------------------------------
