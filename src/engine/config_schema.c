@@ -198,13 +198,6 @@ enum_has(const char *choices, const char *s)
 	return false;
 }
 
-/* A string as a message repeats it: a long one is described, not copied. */
-static const char *
-shown(const char *s)
-{
-	return strlen(s) <= CONFIG_MAX_STRING_BYTES ? s : "(a string too long to repeat)";
-}
-
 static bool
 check_range(const config_key_spec *spec, double x, char *msg, size_t msglen)
 {
@@ -288,7 +281,11 @@ config_check_value(const config_key_spec *spec, const config_value *v,
 			{
 				if (enum_has(spec->choices, v->string))
 					return true;
-				snprintf(msg, msglen, "\"%s\" is not one of %s", shown(v->string), spec->choices);
+				if (strlen(v->string) > CONFIG_MAX_STRING_BYTES)
+					snprintf(msg, msglen, "a string of %zu bytes is not one of %s",
+							 strlen(v->string), spec->choices);
+				else
+					snprintf(msg, msglen, "\"%s\" is not one of %s", v->string, spec->choices);
 				return false;
 			}
 			want = "a string";
@@ -310,8 +307,11 @@ config_check_value(const config_key_spec *spec, const config_value *v,
 					}
 					if (!is_iso_date(v->items[i]))
 					{
-						snprintf(msg, msglen, "item %d \"%s\" is not a date written YYYY-MM-DD",
-								 i + 1, shown(v->items[i]));
+						if (strlen(v->items[i]) > CONFIG_MAX_STRING_BYTES)
+							snprintf(msg, msglen, "item %d is not a date written YYYY-MM-DD", i + 1);
+						else
+							snprintf(msg, msglen, "item %d \"%s\" is not a date written YYYY-MM-DD",
+									 i + 1, v->items[i]);
 						return false;
 					}
 				}
@@ -407,7 +407,7 @@ config_check_all(const config_value *const *values, const char *const *unknown, 
 				 values[i]->kind == CONFIG_VALUE_STRING && !zone_known(values[i]->string))
 		{
 			snprintf(msg, sizeof(msg), "\"%s\" is not a time zone of the tz database"
-					 " (SELECT name FROM pg_timezone_names lists them)", shown(values[i]->string));
+					 " (SELECT name FROM pg_timezone_names lists them)", values[i]->string);
 			report(config_keys[i].key, NULL, msg, arg);
 			n++;
 		}

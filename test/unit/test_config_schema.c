@@ -261,7 +261,7 @@ main(void)
 		memset(huge, 'z', sizeof(huge) - 1);
 		v = str(huge);
 		config_check_value(config_find_key("hedge_to"), &v, msg, sizeof(msg));
-		CHECK(strstr(msg, "zzzz") == NULL && strstr(msg, "too long") != NULL);
+		CHECK(strstr(msg, "zzzz") == NULL && strstr(msg, "99999 bytes") != NULL);
 		v = array(1, items);
 		config_check_value(config_find_key("gates.strategy.earnings.dates"), &v, msg, sizeof(msg));
 		CHECK(strstr(msg, "zzzz") == NULL && strstr(msg, "item 1") != NULL);
