@@ -25,8 +25,8 @@ bad_argument(const char *arg, const char *value, const char *hint)
 {
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid value %s%s%s for argument \"%s\" of bifrost_ingest",
-					value ? "\"" : "", echo_cstring(value), value ? "\"" : "", arg),
+			 errmsg("invalid value \"%s\" for argument \"%s\" of bifrost_ingest",
+					echo_cstring(value), arg),
 			 hint ? errhint("%s", hint) : 0));
 }
 
