@@ -47,6 +47,7 @@ PG_OBJS = \
 	src/pg/worker_session.o \
 	src/pg/store.o \
 	src/pg/config_sql.o \
+	src/pg/echo.o \
 	src/pg/engine_glue.o \
 	src/pg/evaluate_sql.o \
 	src/pg/feed.o \

@@ -82,6 +82,48 @@ SELECT key, value FROM bifrost.config
 SELECT count(*) AS rows_for_unknown_key FROM bifrost.config WHERE key = 'gates.state.delta.epsilon';
 
 ------------------------------------------------------------------------------
+-- what the hedger would refuse is refused here: the same judgement
+------------------------------------------------------------------------------
+-- 64 earnings dates fit the engine, 65 do not
+SELECT jsonb_array_length(bifrost_config_set('gates.strategy.earnings.dates',
+         (SELECT jsonb_agg(to_char(date '2010-01-15' + make_interval(months => 3 * i), 'YYYY-MM-DD'))
+            FROM generate_series(0, 63) i))) AS dates_stored;
+SELECT bifrost_config_set('gates.strategy.earnings.dates',
+         (SELECT jsonb_agg(to_char(date '2010-01-15' + make_interval(months => 3 * i), 'YYYY-MM-DD'))
+            FROM generate_series(0, 64) i));
+SELECT bifrost_config_set('gates.strategy.earnings.dates', '[]');
+-- a POSIX zone specification is no zone of the tz database (bifrost_history_stats refuses it too)
+SELECT bifrost_config_set('day_roll_tz', '"<+99>-99"');
+SELECT bifrost_config_set('day_roll_tz', '"utc"');
+SELECT bifrost_config_set('day_roll_tz', '"EST5EDT"');
+SELECT bifrost_config_set('day_roll_tz', '"America/New_York"');
+-- strings fit the worker's buffers: 63 bytes, not 64
+SELECT length(bifrost_config_set('symbol', to_jsonb(repeat('S', 63))) #>> '{}') AS symbol_length;
+SELECT bifrost_config_set('symbol', to_jsonb(repeat('S', 64)));
+SELECT bifrost_config_set('symbol', '"NVDA"');
+-- NULL is no value: an error, not a silent no-op
+SELECT bifrost_config_set(NULL, '1');
+SELECT bifrost_config_set('feed.sim.spot', NULL);
+SELECT bifrost_config_set(NULL, NULL);
+-- a huge key or value is repeated by its first 64 characters only
+SELECT bifrost_config_set(repeat('k', 1048576), '1');
+SELECT bifrost_config_set('symbol', to_jsonb(repeat('v', 1048576)));
+SELECT bifrost_config_set('hedge_to', to_jsonb(repeat('v', 1048576)));
+SELECT bifrost_config_set(repeat('k', 1048576), NULL);
+
+-- a row damaged behind the validator's back (a superuser UPDATE) is a
+-- problem for the self-check and a red lamp in bifrost_status()
+BEGIN;
+UPDATE bifrost.config SET value = (SELECT jsonb_agg('2030-01-0' || (1 + i % 9)) FROM generate_series(0, 64) i)
+ WHERE key = 'gates.strategy.earnings.dates';
+UPDATE bifrost.config SET value = '"<+99>-99"' WHERE key = 'day_roll_tz';
+SELECT * FROM bifrost.config_problems();
+SELECT bifrost_status()->'block_reasons' ? 'config_invalid' AS config_invalid;
+SELECT name, ok, detail FROM bifrost_self_check() WHERE category = 'config' ORDER BY name;
+ROLLBACK;
+SELECT bifrost_status()->'block_reasons' ? 'config_invalid' AS config_invalid;
+
+------------------------------------------------------------------------------
 -- roles: operators set, readers only read
 ------------------------------------------------------------------------------
 BEGIN;

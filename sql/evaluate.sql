@@ -154,6 +154,18 @@ SELECT bifrost_evaluate('{"config": {"no.such.key": 5}}');
 SELECT bifrost_evaluate('{"config": {"greeks.volatility": "high"}}');
 SELECT bifrost_evaluate('{"config": []}');
 SELECT bifrost_evaluate(NULL) IS NULL AS strict;
+-- instants outside timestamptz's range are refused naming their key (22023)
+SELECT bifrost_evaluate('{"now": 1e300}');
+SELECT bifrost_evaluate('{"now": -1e300}');
+SELECT bifrost_evaluate('{"now": 9224318016000}');
+SELECT bifrost_evaluate('{"now": "2026-01-05 15:00+00", "last_hedge": {"price": 100, "ts": 1e300}}');
+SELECT bifrost_evaluate('{"now": "2026-01-05 15:00+00", "faults_clear_since": "infinity"}');
+-- a huge key or value is repeated by its first 64 characters only
+SELECT bifrost_evaluate(jsonb_build_object(repeat('k', 1048576), 1));
+SELECT bifrost_evaluate(jsonb_build_object('now', repeat('n', 1048576)));
+SELECT bifrost_evaluate(jsonb_build_object('config', jsonb_build_object(repeat('c', 1048576), 1)));
+SELECT bifrost_evaluate(jsonb_build_object('config', jsonb_build_object('hedge_to', repeat('z', 1048576))));
+SELECT bifrost_evaluate(jsonb_build_object('greeks', jsonb_build_object(repeat('g', 1048576), 1)));
 
 ------------------------------------------------------------------------------
 -- the market calendar

@@ -270,3 +270,28 @@ SELECT args, pg_temp.error_of('SELECT bifrost_implied_vol(' || args || ')') AS b
     '''C'', 10, 100, 100, 1, ''NaN'', 0', '''C'', 10, 100, 100, 1, 0.05, ''-Infinity''',
     '''C'', ''NaN'', ''NaN'', 100, 1, 0.05, 0'   -- price is checked first
   ]) AS args;
+
+-- finite but extreme arguments: a finite answer or 22023 naming the argument,
+-- never NaN (the domain is in bs.h: s and k 1e-12..1e12, t 0..100 years,
+-- r and q -1..1, sigma 0 or 1e-12..10)
+SELECT args, pg_temp.error_of('SELECT bifrost_bs_price(' || args || ')') AS bifrost_bs_price
+  FROM unnest(ARRAY[
+    '''C'', 100, 100, 0.25, 1e300, 0, 0.25', '''C'', 100, 100, 0.25, -1e300, 0, 0.25',
+    '''C'', 100, 100, 0.25, 0.05, 1e300, 0.25', '''P'', 100, 100, 0.25, 0.05, -1e308, 0.25',
+    '''C'', 1e300, 100, 0.25, 0.05, 0, 0.25', '''C'', 100, 1e-300, 0.25, 0.05, 0, 0.25',
+    '''C'', 100, 100, 1e300, 0.05, 0, 0.25', '''C'', 100, 100, 0.25, 0.05, 0, 1e300',
+    '''C'', 100, 100, 0.25, 0.05, 0, 1e-300',
+    '''C'', 1e12, 1e-12, 100, -1, 1, 10', '''P'', 1e-12, 1e12, 100, 1, -1, 1e-12'
+  ]) AS args;
+SELECT bifrost_bs_price('C', 100, 100, 0.25, 1e300, 0, 0.25);
+SELECT args, pg_temp.error_of('SELECT bifrost_bs_greeks(' || args || ')') AS bifrost_bs_greeks
+  FROM unnest(ARRAY[
+    '''C'', 100, 100, 0.25, 0.05, -1e308, 0.25', '''C'', 1e-12, 1e-12, 1e-12, -1, -1, 1e-12',
+    '''P'', 1e12, 1e12, 100, 1, 1, 10'
+  ]) AS args;
+SELECT args, pg_temp.error_of('SELECT bifrost_implied_vol(' || args || ')') AS bifrost_implied_vol
+  FROM unnest(ARRAY[
+    '''C'', 1e308, 100, 100, 1, 0.05, 0', '''C'', 10, 100, 100, 1, 1e300, 0', '''C'', 10, 100, 100, 1e300, 0.05, 0'
+  ]) AS args;
+-- a huge option right is repeated by its first 64 characters only
+SELECT bifrost_bs_price(repeat('C', 1048576), 100, 100, 1, 0.05, 0, 0.2);

@@ -691,17 +691,18 @@ const char *
 bs_check_inputs(double s, double k, double t, double r, double q,
 				double sigma)
 {
-	if (!isfinite(s) || !(s > 0.0))
+	/* written so that NaN fails every test */
+	if (!(s >= BS_MIN_PRICE && s <= BS_MAX_PRICE))
 		return "s";
-	if (!isfinite(k) || !(k > 0.0))
+	if (!(k >= BS_MIN_PRICE && k <= BS_MAX_PRICE))
 		return "k";
-	if (!isfinite(t) || !(t >= 0.0))
+	if (!(t >= 0.0 && t <= BS_MAX_T))
 		return "t";
-	if (!isfinite(r))
+	if (!(fabs(r) <= BS_MAX_RATE))
 		return "r";
-	if (!isfinite(q))
+	if (!(fabs(q) <= BS_MAX_RATE))
 		return "q";
-	if (!isfinite(sigma) || !(sigma >= 0.0))
+	if (!(sigma == 0.0 || (sigma >= BS_MIN_SIGMA && sigma <= BS_MAX_SIGMA)))
 		return "sigma";
 	return NULL;
 }

@@ -108,9 +108,24 @@ extern double bs_implied_vol_iter(bs_right right, double price, double s,
 								  int *iterations);
 
 /*
- * NULL when all arguments are valid (s > 0, k > 0, t >= 0, sigma >= 0, all
- * finite), else the name of the first bad one: "s", "k", "t", "r", "q" or
- * "sigma".  For bs_implied_vol pass sigma = 0.
+ * The domain of user input: every price, greek and implied vol of arguments
+ * inside it is finite (test_bs checks the corners).  Prices and strikes span
+ * 24 orders of magnitude; rates, yields and vols are the configuration's own
+ * ranges (greeks.risk_free_rate, greeks.dividend_yield, greeks.volatility);
+ * a century of expiry keeps |r t| and |q t| far from exp()'s overflow.
+ */
+#define BS_MIN_PRICE 1e-12
+#define BS_MAX_PRICE 1e12
+#define BS_MAX_T 100.0
+#define BS_MAX_RATE 1.0
+#define BS_MIN_SIGMA 1e-12		/* or exactly 0: below it gamma and theta overflow */
+#define BS_MAX_SIGMA 10.0
+
+/*
+ * NULL when all arguments are valid (s and k in [BS_MIN_PRICE,
+ * BS_MAX_PRICE], t in [0, BS_MAX_T], r and q in [-BS_MAX_RATE, BS_MAX_RATE],
+ * sigma 0 or in [BS_MIN_SIGMA, BS_MAX_SIGMA]), else the name of the first bad one: "s", "k",
+ * "t", "r", "q" or "sigma".  For bs_implied_vol pass sigma = 0.
  */
 extern const char *bs_check_inputs(double s, double k, double t, double r,
 								   double q, double sigma);

@@ -267,9 +267,9 @@ config_check_value(const config_key_spec *spec, const config_value *v,
 					snprintf(msg, msglen, "the string is empty");
 					return false;
 				}
-				if (strlen(v->string) > 64)
+				if (strlen(v->string) > CONFIG_MAX_STRING_BYTES)
 				{
-					snprintf(msg, msglen, "the string is longer than 64 characters");
+					snprintf(msg, msglen, "the string is longer than %d bytes", CONFIG_MAX_STRING_BYTES);
 					return false;
 				}
 				return true;
@@ -281,7 +281,11 @@ config_check_value(const config_key_spec *spec, const config_value *v,
 			{
 				if (enum_has(spec->choices, v->string))
 					return true;
-				snprintf(msg, msglen, "\"%s\" is not one of %s", v->string, spec->choices);
+				if (strlen(v->string) > CONFIG_MAX_STRING_BYTES)
+					snprintf(msg, msglen, "a string of %zu bytes is not one of %s",
+							 strlen(v->string), spec->choices);
+				else
+					snprintf(msg, msglen, "\"%s\" is not one of %s", v->string, spec->choices);
 				return false;
 			}
 			want = "a string";
@@ -289,6 +293,11 @@ config_check_value(const config_key_spec *spec, const config_value *v,
 		case CONFIG_DATE_LIST:
 			if (v->kind == CONFIG_VALUE_ARRAY)
 			{
+				if (v->n_items > CONFIG_MAX_DATES)
+				{
+					snprintf(msg, msglen, "the list holds %d dates, more than %d", v->n_items, CONFIG_MAX_DATES);
+					return false;
+				}
 				for (int i = 0; i < v->n_items; i++)
 				{
 					if (v->items[i] == NULL)
@@ -298,8 +307,11 @@ config_check_value(const config_key_spec *spec, const config_value *v,
 					}
 					if (!is_iso_date(v->items[i]))
 					{
-						snprintf(msg, msglen, "item %d \"%s\" is not a date written YYYY-MM-DD",
-								 i + 1, v->items[i]);
+						if (strlen(v->items[i]) > CONFIG_MAX_STRING_BYTES)
+							snprintf(msg, msglen, "item %d is not a date written YYYY-MM-DD", i + 1);
+						else
+							snprintf(msg, msglen, "item %d \"%s\" is not a date written YYYY-MM-DD",
+									 i + 1, v->items[i]);
 						return false;
 					}
 				}
@@ -365,4 +377,42 @@ config_check_cross(const config_value *const *values, config_problem_fn report, 
 		n++;
 	}
 	return n;
+}
+
+int
+config_check_all(const config_value *const *values, const char *const *unknown, int n_unknown,
+				 config_zone_fn zone_known, config_problem_fn report, void *arg)
+{
+	const config_value *valid[CONFIG_MAX_KEYS];
+	int			n = 0;
+
+	for (int i = 0; i < n_unknown; i++, n++)
+		report(unknown[i], NULL, "unknown key: bifrost does not read it", arg);
+	for (int i = 0; i < config_key_count; i++)
+	{
+		char		msg[CONFIG_MESSAGE_MAX];
+
+		valid[i] = NULL;
+		if (values[i] == NULL)
+		{
+			report(config_keys[i].key, NULL, "missing: the key has no row in bifrost.config", arg);
+			n++;
+		}
+		else if (!config_check_value(&config_keys[i], values[i], msg, sizeof(msg)))
+		{
+			report(config_keys[i].key, NULL, msg, arg);
+			n++;
+		}
+		else if (config_keys[i].type == CONFIG_TIMEZONE && zone_known &&
+				 values[i]->kind == CONFIG_VALUE_STRING && !zone_known(values[i]->string))
+		{
+			snprintf(msg, sizeof(msg), "\"%s\" is not a time zone of the tz database"
+					 " (SELECT name FROM pg_timezone_names lists them)", values[i]->string);
+			report(config_keys[i].key, NULL, msg, arg);
+			n++;
+		}
+		else
+			valid[i] = values[i];
+	}
+	return n + config_check_cross(valid, report, arg);
 }

@@ -115,8 +115,7 @@ engine_config_apply(engine_config *cfg, const char *key, const config_value *v)
 				strcmp(v->string, "band_edge") == 0 ? HEDGE_TO_BAND_EDGE : HEDGE_TO_ZERO;
 			break;
 		case FIELD_DATES:
-			if (v->n_items > ENGINE_MAX_EARNINGS_DATES)
-				return false;
+			/* config_check_value() has bounded n_items by CONFIG_MAX_DATES */
 			for (int i = 0; i < v->n_items; i++)
 				cfg->earnings_dates[i] = parse_date(v->items[i]);
 			cfg->n_earnings_dates = v->n_items;

@@ -18,14 +18,13 @@
 #include "config_schema.h"
 
 /*
- * Earnings dates kept per config.  More dates in
- * gates.strategy.earnings.dates make engine_config_apply() fail; 64 covers
- * sixteen years of quarterly reports.
+ * Earnings dates kept per config: as many as the schema accepts (64 covers
+ * sixteen years of quarterly reports).
  */
-#define ENGINE_MAX_EARNINGS_DATES 64
+#define ENGINE_MAX_EARNINGS_DATES CONFIG_MAX_DATES
 
 /* Keys of config_schema engine_config_check() has room for (no allocation). */
-#define ENGINE_CONFIG_KEY_CAPACITY 256
+#define ENGINE_CONFIG_KEY_CAPACITY CONFIG_MAX_KEYS
 
 typedef enum hedge_to
 {
@@ -81,9 +80,9 @@ extern void engine_config_defaults(engine_config *cfg);
 
 /*
  * Sets the field of one bifrost.config key.  Returns false, leaving cfg
- * unchanged, when the key is unknown to config_schema, when the value fails
- * config_check_value(), or when a date list holds more than
- * ENGINE_MAX_EARNINGS_DATES dates.  Known keys without a field: true.
+ * unchanged, when the key is unknown to config_schema or the value fails
+ * config_check_value(): the schema's checks are the only ones made here.
+ * Known keys without a field: true.
  */
 extern bool engine_config_apply(engine_config *cfg, const char *key,
 								const config_value *value);

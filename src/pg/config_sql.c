@@ -3,7 +3,9 @@
  *
  * bifrost._config_defaults() seeds the table, bifrost.config_problems()
  * judges its rows for the self-check, bifrost_config_set() changes one key.
- * All three use the key table of src/engine/config_schema.c.
+ * All three use the key table of src/engine/config_schema.c, and the last
+ * two, like the hedger's loader (engine_glue.c), its one judgement of a
+ * whole configuration, config_check_all(), through config_rows_check().
  */
 #include "postgres.h"
 
@@ -13,6 +15,7 @@
 #include "executor/spi.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "nodes/pg_list.h"
 #include "pgtime.h"
 #include "utils/builtins.h"
 #include "utils/fmgrprotos.h"
@@ -21,6 +24,7 @@
 
 #include "../engine/config_schema.h"
 #include "config_sql.h"
+#include "echo.h"
 #include "worker.h"
 
 PG_FUNCTION_INFO_V1(bifrost_config_defaults);
@@ -108,15 +112,72 @@ config_jsonb_to_value(Jsonb *jb, config_value *out)
 	}
 }
 
-/* The schema's checks plus the ones only PostgreSQL can make (time zones). */
+/*
+ * A POSIX zone specification such as "<+99>-99" also passes pg_tzset(),
+ * but bifrost_history_stats() and every reader of pg_timezone_names know
+ * only the zones of the tz database.  pg_tzset() gives a database zone the
+ * spelling of its file and a specification its input in upper case, so a
+ * canonical name with a lower-case letter is a database zone; the few
+ * upper-case names (UTC, EST5EDT, ...) are looked up in the database's
+ * list, read once per process.
+ */
+static bool
+upper_case_zone_listed(const char *canon)
+{
+	static List *upper_names = NIL;
+	static bool loaded = false;
+	ListCell   *lc;
+
+	if (!loaded)
+	{
+		MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+		pg_tzenum  *e = pg_tzenumerate_start();
+		pg_tz	   *tz;
+
+		while ((tz = pg_tzenumerate_next(e)) != NULL)
+		{
+			const char *name = pg_get_timezone_name(tz);
+			bool		has_lower = false;
+
+			for (const char *p = name; *p; p++)
+				has_lower |= (*p >= 'a' && *p <= 'z');
+			if (!has_lower)
+				upper_names = lappend(upper_names, pstrdup(name));
+		}
+		pg_tzenumerate_end(e);
+		MemoryContextSwitchTo(old);
+		loaded = true;
+	}
+	foreach(lc, upper_names)
+		if (strcmp((const char *) lfirst(lc), canon) == 0)
+			return true;
+	return false;
+}
+
+bool
+config_zone_known(const char *name)
+{
+	pg_tz	   *tz = pg_tzset(name);
+	const char *canon;
+
+	if (tz == NULL || !pg_tz_acceptable(tz))
+		return false;
+	canon = pg_get_timezone_name(tz);
+	for (const char *p = canon; *p; p++)
+		if (*p >= 'a' && *p <= 'z')
+			return true;
+	return upper_case_zone_listed(canon);
+}
+
 bool
 config_value_valid(const config_key_spec *spec, const config_value *v, char *msg, size_t msglen)
 {
 	if (!config_check_value(spec, v, msg, msglen))
 		return false;
-	if (spec->type == CONFIG_TIMEZONE && v->kind == CONFIG_VALUE_STRING && pg_tzset(v->string) == NULL)
+	if (spec->type == CONFIG_TIMEZONE && v->kind == CONFIG_VALUE_STRING && !config_zone_known(v->string))
 	{
-		snprintf(msg, msglen, "\"%s\" is not a time zone PostgreSQL knows", v->string);
+		snprintf(msg, msglen, "\"%s\" is not a time zone of the tz database"
+				 " (SELECT name FROM pg_timezone_names lists them)", v->string);
 		return false;
 	}
 	return true;
@@ -140,22 +201,15 @@ bifrost_config_defaults(PG_FUNCTION_ARGS)
 	return (Datum) 0;
 }
 
-/* The rows of bifrost.config, decoded and indexed like config_keys[]. */
-typedef struct config_rows
-{
-	config_value *by_key[256];	/* NULL when the key has no row */
-	int			n_unknown;
-	char	   *unknown_keys[64];
-} config_rows;
-
-
-static void
-load_config_rows(config_rows *rows)
+void
+config_rows_load(config_rows *rows)
 {
 	memset(rows, 0, sizeof(*rows));
-	Assert(config_key_count <= (int) lengthof(rows->by_key));
+	if (config_key_count > CONFIG_MAX_KEYS)
+		elog(ERROR, "bifrost: %d configuration keys, room for %d", config_key_count, CONFIG_MAX_KEYS);
 	if (SPI_execute("SELECT key, value FROM bifrost.config ORDER BY key", true, 0) != SPI_OK_SELECT)
 		elog(ERROR, "could not read bifrost.config");
+	rows->unknown_keys = palloc0(sizeof(char *) * Max(SPI_processed, 1));
 	for (uint64 r = 0; r < SPI_processed; r++)
 	{
 		HeapTuple	tup = SPI_tuptable->vals[r];
@@ -167,133 +221,135 @@ load_config_rows(config_rows *rows)
 
 		if (idx < 0)
 		{
-			if (rows->n_unknown < (int) lengthof(rows->unknown_keys))
-				rows->unknown_keys[rows->n_unknown++] = key ? key : pstrdup("(null)");
+			rows->unknown_keys[rows->n_unknown++] = key ? key : "(null)";
 			continue;
 		}
 		rows->by_key[idx] = palloc(sizeof(config_value));
 		if (isnull)
 			rows->by_key[idx]->kind = CONFIG_VALUE_NULL;
 		else
-			config_jsonb_to_value(DatumGetJsonbP(d), rows->by_key[idx]);
+		{
+			rows->jsonb_by_key[idx] = DatumGetJsonbPCopy(d);
+			config_jsonb_to_value(rows->jsonb_by_key[idx], rows->by_key[idx]);
+		}
 	}
 }
 
-typedef struct problem_sink
+int
+config_rows_check(const config_rows *rows, config_problem_fn report, void *arg)
 {
-	ReturnSetInfo *rsinfo;
-} problem_sink;
-
-static void
-emit_problem(problem_sink *sink, const char *key, const char *problem)
-{
-	Datum		values[2] = {CStringGetTextDatum(key), CStringGetTextDatum(problem)};
-	bool		nulls[2] = {false, false};
-
-	tuplestore_putvalues(sink->rsinfo->setResult, sink->rsinfo->setDesc, values, nulls);
+	return config_check_all((const config_value *const *) rows->by_key,
+							rows->unknown_keys, rows->n_unknown,
+							config_zone_known, report, arg);
 }
 
 static void
-emit_cross_problem(const char *key, const char *other_key, const char *message, void *arg)
+emit_problem(const char *key, const char *other_key, const char *problem, void *arg)
 {
-	emit_problem((problem_sink *) arg, key, message);
+	ReturnSetInfo *rsinfo = arg;
+	Datum		values[2] = {CStringGetTextDatum(key), CStringGetTextDatum(problem)};
+	bool		nulls[2] = {false, false};
+
+	tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 }
 
 Datum
 bifrost_config_problems(PG_FUNCTION_ARGS)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	problem_sink sink;
 	config_rows rows;
-	config_value *checked[256] = {0};
 
 	InitMaterializedSRF(fcinfo, 0);
-	sink.rsinfo = rsinfo;
 	SPI_connect();
-	load_config_rows(&rows);
-	for (int i = 0; i < rows.n_unknown; i++)
-		emit_problem(&sink, rows.unknown_keys[i], "unknown key: bifrost does not read it");
-	for (int i = 0; i < config_key_count; i++)
-	{
-		char		msg[CONFIG_MESSAGE_MAX];
-
-		if (rows.by_key[i] == NULL)
-			emit_problem(&sink, config_keys[i].key, "missing: the key has no row in bifrost.config");
-		else if (!config_value_valid(&config_keys[i], rows.by_key[i], msg, sizeof(msg)))
-			emit_problem(&sink, config_keys[i].key, msg);
-		else
-			checked[i] = rows.by_key[i];
-	}
-	config_check_cross((const config_value *const *) checked, emit_cross_problem, &sink);
+	config_rows_load(&rows);
+	(void) config_rows_check(&rows, emit_problem, rsinfo);
 	SPI_finish();
 	return (Datum) 0;
 }
 
-/* Collects the first cross-key violation that involves the key being set. */
-typedef struct cross_hit
+/* The first problem of the judgement that involves the key being set. */
+typedef struct key_problem
 {
 	const char *key;
-	char		other[128];
+	char		other[128];		/* empty: the value itself is invalid */
 	char		message[CONFIG_MESSAGE_MAX];
 	bool		found;
-} cross_hit;
+} key_problem;
 
 static void
-find_cross_problem(const char *key, const char *other_key, const char *message, void *arg)
+find_key_problem(const char *key, const char *other_key, const char *message, void *arg)
 {
-	cross_hit  *hit = arg;
+	key_problem *hit = arg;
 
-	if (hit->found || (strcmp(key, hit->key) != 0 && strcmp(other_key, hit->key) != 0))
+	if (hit->found)
 		return;
-	hit->found = true;
-	strlcpy(hit->other, strcmp(key, hit->key) == 0 ? other_key : key, sizeof(hit->other));
+	if (strcmp(key, hit->key) == 0)
+		strlcpy(hit->other, other_key ? other_key : "", sizeof(hit->other));
+	else if (other_key && strcmp(other_key, hit->key) == 0)
+		strlcpy(hit->other, key, sizeof(hit->other));
+	else
+		return;					/* another key's problem: not this call's to refuse */
 	strlcpy(hit->message, message, sizeof(hit->message));
+	hit->found = true;
 }
 
+/*
+ * bifrost_config_set(key, value): neither may be NULL (a NULL would silently
+ * change nothing); a nullable key is switched off with the JSON null.
+ */
 Datum
 bifrost_config_set(PG_FUNCTION_ARGS)
 {
-	text	   *key_text = PG_GETARG_TEXT_PP(0);
-	Jsonb	   *value = PG_GETARG_JSONB_P(1);
-	char	   *key = text_to_cstring(key_text);
-	char	   *value_text = JsonbToCString(NULL, &value->root, VARSIZE(value));
-	const config_key_spec *spec = config_find_key(key);
-	int			idx = config_key_index(key);
+	text	   *key_text;
+	Jsonb	   *value;
+	char	   *key;
+	const config_key_spec *spec;
 	config_value decoded;
 	config_rows rows;
-	config_value *checked[256] = {0};
-	cross_hit	hit = {0};
-	char		msg[CONFIG_MESSAGE_MAX];
+	key_problem hit = {0};
 	Oid			types[2] = {TEXTOID, JSONBOID};
 	Datum		values[2];
 
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the configuration key of bifrost_config_set must not be NULL"),
+				 errhint("SELECT key FROM bifrost.config lists the keys.")));
+	if (PG_ARGISNULL(1))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the value for configuration key \"%s\" must not be NULL",
+						echo_text(PG_GETARG_TEXT_PP(0))),
+				 errhint("Pass a jsonb value; 'null'::jsonb switches off a key that can be off.")));
+	key_text = PG_GETARG_TEXT_PP(0);
+	value = PG_GETARG_JSONB_P(1);
+	key = text_to_cstring(key_text);
+	spec = config_find_key(key);
 	if (spec == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown configuration key \"%s\"", key),
+				 errmsg("unknown configuration key \"%s\"", echo_cstring(key)),
 				 errhint("SELECT key FROM bifrost.config lists the keys; the README explains each.")));
+
+	/* the whole configuration as it would be, judged as the hedger will judge it */
 	config_jsonb_to_value(value, &decoded);
-	if (!config_value_valid(spec, &decoded, msg, sizeof(msg)))
+	SPI_connect();
+	config_rows_load(&rows);
+	rows.by_key[config_key_index(key)] = &decoded;
+	hit.key = key;
+	(void) config_rows_check(&rows, find_key_problem, &hit);
+	if (hit.found && hit.other[0] == '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid value %s for configuration key \"%s\"", value_text, key),
-				 errdetail("%s.", msg),
+				 errmsg("invalid value %s for configuration key \"%s\"", echo_jsonb(value), key),
+				 errdetail("%s.", hit.message),
 				 spec->unit ? errhint("The key is in %s: %s.", spec->unit, spec->meaning)
 				 : errhint("The key means: %s.", spec->meaning)));
-
-	SPI_connect();
-	load_config_rows(&rows);
-	rows.by_key[idx] = &decoded;
-	for (int i = 0; i < config_key_count; i++)
-		if (rows.by_key[i] && config_value_valid(&config_keys[i], rows.by_key[i], msg, sizeof(msg)))
-			checked[i] = rows.by_key[i];
-	hit.key = key;
-	config_check_cross((const config_value *const *) checked, find_cross_problem, &hit);
 	if (hit.found)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid value %s for configuration key \"%s\": it conflicts with \"%s\"",
-						value_text, key, hit.other),
+						echo_jsonb(value), key, hit.other),
 				 errdetail("%s.", hit.message),
 				 errhint("Change \"%s\" first, or choose a value that keeps both consistent.", hit.other)));
 

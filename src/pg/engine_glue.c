@@ -13,6 +13,7 @@
 
 #include "../engine/calendar.h"
 #include "config_sql.h"
+#include "echo.h"
 #include "engine_glue.h"
 
 #define NY_TIME_ZONE "America/New_York"
@@ -39,20 +40,17 @@ engine_glue_apply_key(engine_config *cfg, const char *key, Jsonb *value, const c
 	if (spec == NULL)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("unknown configuration key \"%s\" in %s", key, context),
+				 errmsg("unknown configuration key \"%s\" in %s", echo_cstring(key), context),
 				 errhint("SELECT key FROM bifrost.config lists the keys.")));
 	config_jsonb_to_value(value, &v);
 	if (!config_value_valid(spec, &v, msg, sizeof(msg)))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid value %s for configuration key \"%s\" in %s",
-						JsonbToCString(NULL, &value->root, VARSIZE(value)), key, context),
+						echo_jsonb(value), key, context),
 				 errdetail("%s.", msg)));
 	if (!engine_config_apply(cfg, key, &v))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("configuration key \"%s\" in %s holds more than %d dates",
-						key, context, ENGINE_MAX_EARNINGS_DATES)));
+		elog(ERROR, "bifrost: configuration key \"%s\" passed the schema but not the engine", key);
 }
 
 void
@@ -67,24 +65,46 @@ engine_glue_check_config(const engine_config *cfg, const char *context)
 				 errhint("bifrost.config_problems() explains the rule; e.g. the hedge threshold may not lie inside the no-trade band.")));
 }
 
+/* The first problem the judgement of bifrost.config reports. */
+typedef struct first_problem
+{
+	char		key[128];
+	char		message[CONFIG_MESSAGE_MAX];
+	int			count;
+} first_problem;
+
+static void
+note_problem(const char *key, const char *other_key, const char *message, void *arg)
+{
+	first_problem *p = arg;
+
+	if (p->count++ == 0)
+	{
+		strlcpy(p->key, key, sizeof(p->key));
+		strlcpy(p->message, message, sizeof(p->message));
+	}
+}
+
 void
 engine_glue_load_config(engine_config *cfg)
 {
-	engine_config_defaults(cfg);
-	if (SPI_execute("SELECT key, value FROM bifrost.config", true, 0) != SPI_OK_SELECT)
-		elog(ERROR, "could not read bifrost.config");
-	for (uint64 r = 0; r < SPI_processed; r++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[r];
-		char	   *key = SPI_getvalue(tup, SPI_tuptable->tupdesc, 1);
-		bool		isnull;
-		Datum		d = SPI_getbinval(tup, SPI_tuptable->tupdesc, 2, &isnull);
+	config_rows rows;
+	first_problem problem = {0};
+	engine_config loaded;
 
-		/* unknown keys and NULLs are the self-check's to report, not ours */
-		if (key == NULL || isnull || config_find_key(key) == NULL)
-			continue;
-		engine_glue_apply_key(cfg, key, DatumGetJsonbP(d), "bifrost.config");
-	}
+	config_rows_load(&rows);
+	if (config_rows_check(&rows, note_problem, &problem) > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("bifrost.config is invalid: key \"%s\": %s", echo_cstring(problem.key), problem.message),
+				 errdetail("%d problem(s) in all; decisions keep the last valid configuration.", problem.count),
+				 errhint("SELECT * FROM bifrost.config_problems() lists them; bifrost_config_set() repairs a key.")));
+	engine_config_defaults(&loaded);
+	for (int i = 0; i < config_key_count; i++)
+		if (rows.by_key[i] && !engine_config_apply(&loaded, config_keys[i].key, rows.by_key[i]))
+			elog(ERROR, "bifrost: configuration key \"%s\" passed the schema but not the engine",
+				 config_keys[i].key);
+	*cfg = loaded;
 }
 
 void

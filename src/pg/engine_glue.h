@@ -20,9 +20,11 @@ extern double timestamptz_to_epoch(TimestampTz t);
 extern TimestampTz epoch_to_timestamptz(double epoch);
 
 /*
- * Loads bifrost.config into cfg (SPI connected).  A stored value that is
- * invalid raises 22023 naming the key: decisions never run on a config the
- * self-check would flag.
+ * Loads bifrost.config into cfg (SPI connected).  A configuration that
+ * config_rows_check() faults (the judgement behind bifrost_config_set() and
+ * bifrost.config_problems()) raises 22023 naming its first problem and
+ * leaves cfg as it was: decisions never run on a config the self-check
+ * would flag.
  */
 extern void engine_glue_load_config(engine_config *cfg);
 

@@ -22,6 +22,7 @@
 #include "utils/timestamp.h"
 
 #include "../engine/engine.h"
+#include "echo.h"
 #include "engine_glue.h"
 
 PG_FUNCTION_INFO_V1(bifrost_evaluate);
@@ -105,12 +106,7 @@ only_keys(JsonbContainer *obj, const char *const *allowed, const char *where)
 			if (strcmp(*a, key) == 0)
 				known = true;
 		if (!known)
-		{
-			char		path[256];
-
-			snprintf(path, sizeof(path), "%s%s%s", where, where[0] ? "." : "", key);
-			bad_input(path, "unknown key");
-		}
+			bad_input(psprintf("%s%s%s", where, where[0] ? "." : "", echo_cstring(key)), "unknown key");
 	}
 }
 
@@ -143,12 +139,39 @@ string_of(const JsonbValue *v, const char *key)
 	return pnstrdup(v->val.string.val, v->val.string.len);
 }
 
+/*
+ * Instants PostgreSQL can place on a calendar in any time zone: a day inside
+ * either end of timestamptz's range, so local wall clocks exist too.
+ */
+#define EVALUATE_MIN_TS (MIN_TIMESTAMP + USECS_PER_DAY)
+#define EVALUATE_END_TS (END_TIMESTAMP - USECS_PER_DAY)
+
+static void
+check_instant(double epoch, const char *key)
+{
+	double		usec = (epoch - BIFROST_UNIX_EPOCH_OFFSET_SEC) * USECS_PER_SEC;
+
+	if (!(usec >= (double) EVALUATE_MIN_TS && usec < (double) EVALUATE_END_TS))
+	{
+		char		what[128];
+
+		snprintf(what, sizeof(what), "%s epoch seconds is outside the range of timestamptz",
+				 float8out_internal(epoch));
+		bad_input(key, what);
+	}
+}
+
 /* An instant: an ISO-8601 string, or epoch seconds. */
 static double
 time_of(const JsonbValue *v, const char *key)
 {
 	if (v->type == jbvNumeric)
-		return number_of(v, key);
+	{
+		double		epoch = number_of(v, key);
+
+		check_instant(epoch, key);
+		return epoch;
+	}
 	if (v->type == jbvString)
 	{
 		char	   *text = string_of(v, key);
@@ -171,12 +194,8 @@ time_of(const JsonbValue *v, const char *key)
 		}
 		PG_END_TRY();
 		if (!ok || TIMESTAMP_NOT_FINITE(ts))
-		{
-			char		what[256];
-
-			snprintf(what, sizeof(what), "\"%.100s\" is not a timestamp", text);
-			bad_input(key, what);
-		}
+			bad_input(key, psprintf("\"%s\" is not a timestamp", echo_cstring(text)));
+		check_instant(timestamptz_to_epoch(ts), key);
 		return timestamptz_to_epoch(ts);
 	}
 	wrong_type(key, "a timestamp string or epoch seconds", v);

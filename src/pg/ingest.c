@@ -13,26 +13,20 @@
 #include "postgres.h"
 
 #include "fmgr.h"
-#include "mb/pg_wchar.h"
 #include "utils/timestamp.h"
 
+#include "echo.h"
 #include "ingest.h"
 
 PG_FUNCTION_INFO_V1(bifrost_ingest);
 
-/* Longest part of a bad value the message repeats: a megabyte of it helps nobody. */
-#define BAD_VALUE_SHOWN 64
-
 static void
 bad_argument(const char *arg, const char *value, const char *hint)
 {
-	int			shown = value ? pg_mbcliplen(value, strlen(value), BAD_VALUE_SHOWN) : 0;
-
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid value \"%.*s%s\" for argument \"%s\" of bifrost_ingest",
-					value ? shown : 4, value ? value : "NULL",
-					value && value[shown] ? "..." : "", arg),
+			 errmsg("invalid value \"%s\" for argument \"%s\" of bifrost_ingest",
+					echo_cstring(value), arg),
 			 hint ? errhint("%s", hint) : 0));
 }
 

@@ -25,6 +25,7 @@
 #include "utils/float.h"
 
 #include "../engine/bs.h"
+#include "echo.h"
 
 PG_FUNCTION_INFO_V1(bifrost_bs_price);
 PG_FUNCTION_INFO_V1(bifrost_bs_greeks);
@@ -36,22 +37,22 @@ PG_FUNCTION_INFO_V1(bifrost_implied_vol);
 /* Number of columns of bifrost_bs_greeks: price, delta, gamma, vega, theta, rho. */
 #define GREEKS_NATTS 6
 
-/* The rule each numeric argument breaks, for errdetail. */
+/* The rule each numeric argument breaks, for errdetail: bs_check_inputs()'s domain. */
 static const char *
 argument_rule(const char *arg)
 {
 	if (strcmp(arg, "s") == 0)
-		return "The spot price s must be a finite number greater than 0.";
+		return psprintf("The spot price s must be a number from %g to %g.", BS_MIN_PRICE, BS_MAX_PRICE);
 	if (strcmp(arg, "k") == 0)
-		return "The strike k must be a finite number greater than 0.";
+		return psprintf("The strike k must be a number from %g to %g.", BS_MIN_PRICE, BS_MAX_PRICE);
 	if (strcmp(arg, "t") == 0)
-		return "The time to expiry t must be a finite number of years, 0 or more.";
+		return psprintf("The time to expiry t must be a number of years from 0 to %g.", BS_MAX_T);
 	if (strcmp(arg, "r") == 0)
-		return "The rate r must be a finite number.";
+		return psprintf("The rate r must be a number from %g to %g.", -BS_MAX_RATE, BS_MAX_RATE);
 	if (strcmp(arg, "q") == 0)
-		return "The yield q must be a finite number.";
+		return psprintf("The yield q must be a number from %g to %g.", -BS_MAX_RATE, BS_MAX_RATE);
 	if (strcmp(arg, "sigma") == 0)
-		return "The volatility sigma must be a finite number, 0 or more.";
+		return psprintf("The volatility sigma must be 0 or a number from %g to %g.", BS_MIN_SIGMA, BS_MAX_SIGMA);
 	if (strcmp(arg, "price") == 0)
 		return "The option price must be a finite number, 0 or more.";
 	return "The argument must be a finite number.";
@@ -64,6 +65,8 @@ argument_hint(const char *arg)
 		return "Pass years to expiry as a fraction, e.g. 30/365.0 for 30 days.";
 	if (strcmp(arg, "sigma") == 0)
 		return "Pass the annual volatility as a fraction, e.g. 0.25 for 25%.";
+	if (strcmp(arg, "r") == 0 || strcmp(arg, "q") == 0)
+		return "Pass annual continuous rates as fractions, e.g. 0.05 for 5%.";
 	return NULL;
 }
 
@@ -111,7 +114,7 @@ get_right_arg(FunctionCallInfo fcinfo, const char *fname)
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("invalid value \"%s\" for argument \"option_right\" of %s",
-					text_to_cstring(arg), fname),
+					echo_text(arg), fname),
 			 errhint("Use C, P, call or put, in any case.")));
 	pg_unreachable();
 }
@@ -127,9 +130,9 @@ check_inputs(const char *fname, double s, double k, double t, double r,
 {
 	const char *bad;
 
-	if (likely(s > 0.0 && s < HUGE_VAL && k > 0.0 && k < HUGE_VAL &&
-			   t >= 0.0 && t < HUGE_VAL && isfinite(r) && isfinite(q) &&
-			   sigma >= 0.0 && sigma < HUGE_VAL))
+	if (likely(s >= BS_MIN_PRICE && s <= BS_MAX_PRICE && k >= BS_MIN_PRICE && k <= BS_MAX_PRICE &&
+			   t >= 0.0 && t <= BS_MAX_T && fabs(r) <= BS_MAX_RATE && fabs(q) <= BS_MAX_RATE &&
+			   (sigma == 0.0 || (sigma >= BS_MIN_SIGMA && sigma <= BS_MAX_SIGMA))))
 		return;
 	bad = bs_check_inputs(s, k, t, r, q, sigma);
 	if (bad == NULL)
@@ -146,6 +149,24 @@ check_inputs(const char *fname, double s, double k, double t, double r,
 		report_bad_number(fname, bad, q);
 	else
 		report_bad_number(fname, bad, sigma);
+}
+
+/*
+ * The last word on an answer: inside bs_check_inputs()'s domain every answer
+ * is finite, and should a corner prove otherwise the caller gets 22023
+ * naming the arguments, never a NaN.
+ */
+static void
+check_finite(const char *fname, double x, double s, double k, double t, double r,
+			 double q, double sigma)
+{
+	if (likely(isfinite(x)))
+		return;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("%s has no finite value for s = %s, k = %s, t = %s, r = %s, q = %s, sigma = %s",
+					fname, float8out_internal(s), float8out_internal(k), float8out_internal(t),
+					float8out_internal(r), float8out_internal(q), float8out_internal(sigma))));
 }
 
 /* bifrost_bs_price(option_right, s, k, t, r, q, sigma) */
@@ -176,7 +197,12 @@ bifrost_bs_price(PG_FUNCTION_ARGS)
 	}
 	else if (term->t != t || term->r != r || term->q != q || term->sigma != sigma)
 		bs_term_init(term, t, r, q, sigma);
-	PG_RETURN_FLOAT8(bs_price_term(term, right, s, k));
+	{
+		double		price = bs_price_term(term, right, s, k);
+
+		check_finite("bifrost_bs_price", price, s, k, t, r, q, sigma);
+		PG_RETURN_FLOAT8(price);
+	}
 }
 
 /*
@@ -266,6 +292,10 @@ bifrost_bs_greeks(PG_FUNCTION_ARGS)
 
 	check_inputs("bifrost_bs_greeks", s, k, t, r, q, sigma);
 	bs_greeks_all(right, s, k, t, r, q, sigma, &g);
+	check_finite("bifrost_bs_greeks",
+				 isfinite(g.price) && isfinite(g.delta) && isfinite(g.gamma) &&
+				 isfinite(g.vega) && isfinite(g.theta) && isfinite(g.rho) ? 0.0 : NAN,
+				 s, k, t, r, q, sigma);
 
 	td = (HeapTupleHeader) palloc(row->len);
 	memcpy(td, row->tmpl, row->len);

@@ -1,6 +1,7 @@
 # Reload and errors: pg_reload_conf() and a SIGHUP to the worker alone change the heartbeat interval;
 # bad GUC values are refused; bifrost.enabled and bifrost.history_sample_every apply on reload; a failing write is rolled back and recorded in daemon_heartbeat.last_error
-# while the same process goes on; bifrost_config_set() wakes the worker at once.
+# while the same process goes on; bifrost_config_set() wakes the worker at once; a config row damaged
+# behind the validator's back is refused by the worker and shown by bifrost_status() and the self-check.
 use strict;
 use warnings;
 
@@ -134,5 +135,33 @@ ok($ok, 'config_summary reflects the new config');
 $node->safe_psql('postgres', q{
 	SELECT bifrost_config_set('gates.state.delta.epsilon_band', '10');
 	ALTER SYSTEM RESET bifrost.heartbeat_interval;});
+# A configuration row damaged behind bifrost_config_set()'s back (a superuser
+# UPDATE): the hedger refuses to load it, says why, keeps its last valid
+# configuration, and the refusal shows in bifrost_status() and the self-check,
+# judged by the same validator.
+my $log_offset = -s $node->logfile;
+$node->safe_psql('postgres', q{
+	UPDATE bifrost.config
+	   SET value = (SELECT jsonb_agg(to_char(date '2010-01-15' + make_interval(months => 3 * i), 'YYYY-MM-DD'))
+	                  FROM generate_series(0, 64) i)
+	 WHERE key = 'gates.strategy.earnings.dates';
+	SELECT bifrost._wake_worker();});
+$node->wait_for_log(qr/bifrost\.config is invalid: key "gates\.strategy\.earnings\.dates": the list holds 65 dates/,
+	$log_offset);
+pass('the hedger refuses the damaged row and names it in the log');
+is($node->safe_psql('postgres',
+		q{SELECT bifrost_status()->'block_reasons' ? 'config_invalid'}), 't',
+	'bifrost_status(): config_invalid');
+is($node->safe_psql('postgres',
+		q{SELECT ok || ' ' || detail FROM bifrost_self_check() WHERE category = 'config'}),
+	'false the list holds 65 dates, more than 64',
+	'bifrost_self_check(): the same problem');
+is(hedger_pid($node), $pid, 'the hedger goes on (same process) on its last valid configuration');
+$node->safe_psql('postgres',
+	q{SELECT bifrost_config_set('gates.strategy.earnings.dates', '[]')});
+is($node->safe_psql('postgres',
+		q{SELECT bifrost_status()->'block_reasons' ? 'config_invalid'}), 'f',
+	'repaired with bifrost_config_set(): config_invalid is gone');
+
 $node->stop;
 done_testing();

@@ -891,7 +891,7 @@ test_check_inputs(void)
 	CHECK(bs_check_inputs(100, 100, 0, 0.05, 0.01, 0.2) == NULL);	/* t = 0 ok */
 	CHECK(bs_check_inputs(100, 100, 1, 0.05, 0.01, 0.0) == NULL);	/* sigma = 0 ok */
 	CHECK(bs_check_inputs(100, 100, 1, -0.05, -0.01, 0.2) == NULL);	/* negative rates ok */
-	CHECK(bs_check_inputs(1e-300, 1e300, 30, 0, 0, 5) == NULL);
+	CHECK(bs_check_inputs(BS_MIN_PRICE, BS_MAX_PRICE, BS_MAX_T, -BS_MAX_RATE, BS_MAX_RATE, BS_MAX_SIGMA) == NULL);
 
 	CHECK(names(bs_check_inputs(0, 100, 1, 0.05, 0, 0.2), "s"));
 	CHECK(names(bs_check_inputs(-1, 100, 1, 0.05, 0, 0.2), "s"));
@@ -910,10 +910,77 @@ test_check_inputs(void)
 	CHECK(names(bs_check_inputs(100, 100, 1, 0.05, 0, -0.2), "sigma"));
 	CHECK(names(bs_check_inputs(100, 100, 1, 0.05, 0, NAN), "sigma"));
 	CHECK(names(bs_check_inputs(100, 100, 1, 0.05, 0, INFINITY), "sigma"));
+	/* the domain's edges: on them is in, one step beyond is out */
+	CHECK(names(bs_check_inputs(BS_MIN_PRICE * 0.999, 100, 1, 0.05, 0, 0.2), "s"));
+	CHECK(names(bs_check_inputs(BS_MAX_PRICE * 1.001, 100, 1, 0.05, 0, 0.2), "s"));
+	CHECK(names(bs_check_inputs(100, BS_MIN_PRICE * 0.999, 1, 0.05, 0, 0.2), "k"));
+	CHECK(names(bs_check_inputs(100, 1e300, 1, 0.05, 0, 0.2), "k"));
+	CHECK(names(bs_check_inputs(100, 100, BS_MAX_T * 1.001, 0.05, 0, 0.2), "t"));
+	CHECK(names(bs_check_inputs(100, 100, 0.25, 1e300, 0, 0.25), "r"));
+	CHECK(names(bs_check_inputs(100, 100, 0.25, -BS_MAX_RATE * 1.001, 0, 0.25), "r"));
+	CHECK(names(bs_check_inputs(100, 100, 0.25, 0.05, -1e308, 0.25), "q"));
+	CHECK(names(bs_check_inputs(100, 100, 0.25, 0.05, BS_MAX_RATE * 1.001, 0.25), "q"));
+	CHECK(names(bs_check_inputs(100, 100, 0.25, 0.05, 0, BS_MAX_SIGMA * 1.001), "sigma"));
+	CHECK(names(bs_check_inputs(100, 100, 0.25, 0.05, 0, BS_MIN_SIGMA * 0.999), "sigma"));
+	CHECK(names(bs_check_inputs(100, 100, 0.25, 0.05, 0, 5e-324), "sigma"));
 	/* the first bad argument wins */
 	CHECK(names(bs_check_inputs(-1, -1, -1, NAN, NAN, -1), "s"));
 	CHECK(names(bs_check_inputs(1, -1, -1, NAN, NAN, -1), "k"));
 	CHECK(names(bs_check_inputs(1, 1, 1, NAN, NAN, -1), "r"));
+}
+
+/*
+ * Every answer inside bs_check_inputs()'s domain is finite: its corners and
+ * the smallest positive t, both rights, price, greeks and implied
+ * vol (which may be NAN only by its contract: t = 0 or a price outside the
+ * no-arbitrage range, never for a price this function computed).
+ */
+static void
+test_domain_is_finite(void)
+{
+	const double prices[] = {BS_MIN_PRICE, 1, 100, BS_MAX_PRICE};
+	const double times[] = {0, 5e-324, 1e-300, 1e-12, 1, BS_MAX_T};
+	const double rates[] = {-BS_MAX_RATE, 0, BS_MAX_RATE};
+	const double sigmas[] = {0, BS_MIN_SIGMA, 1e-6, 0.3, BS_MAX_SIGMA};
+	int			cases = 0,
+				bad = 0;
+
+	for (int a = 0; a < ARRAY_LEN(prices); a++)
+		for (int b = 0; b < ARRAY_LEN(prices); b++)
+			for (int c = 0; c < ARRAY_LEN(times); c++)
+				for (int d = 0; d < ARRAY_LEN(rates); d++)
+					for (int e = 0; e < ARRAY_LEN(rates); e++)
+						for (int f = 0; f < ARRAY_LEN(sigmas); f++)
+							for (int right = 0; right < 2; right++)
+							{
+								double		s = prices[a],
+											k = prices[b],
+											t = times[c],
+											r = rates[d],
+											q = rates[e],
+											sigma = sigmas[f];
+								bs_greeks	g;
+								int			finite;
+
+								CHECK(bs_check_inputs(s, k, t, r, q, sigma) == NULL);
+								bs_greeks_all((bs_right) right, s, k, t, r, q, sigma, &g);
+								finite = isfinite(g.price) && isfinite(g.delta) && isfinite(g.gamma) &&
+									isfinite(g.vega) && isfinite(g.theta) && isfinite(g.rho) &&
+									isfinite(bs_price((bs_right) right, s, k, t, r, q, sigma));
+								if (finite)
+								{
+									double		iv = bs_implied_vol((bs_right) right, g.price, s, k, t, r, q);
+
+									finite = isnan(iv) || isfinite(iv);
+								}
+								cases++;
+								if (!finite && bad++ < 5)
+									unit_note("not finite: %s s=%g k=%g t=%g r=%g q=%g sigma=%g: %g %g %g %g %g %g",
+											  right ? "P" : "C", s, k, t, r, q, sigma,
+											  g.price, g.delta, g.gamma, g.vega, g.theta, g.rho);
+							}
+	CHECK(bad == 0);
+	unit_note("domain corners: %d cases, %d not finite", cases, bad);
 }
 
 int
@@ -931,5 +998,6 @@ main(void)
 	test_extremes();
 	test_parse_right();
 	test_check_inputs();
+	test_domain_is_finite();
 	return unit_summary("test_bs");
 }

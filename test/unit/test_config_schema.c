@@ -109,8 +109,15 @@ collect(const char *key, const char *other_key, const char *message, void *arg)
 
 	(void) message;
 	if (h->n < 8)
-		snprintf(h->keys[h->n], sizeof(h->keys[0]), "%s<%s", key, other_key);
+		snprintf(h->keys[h->n], sizeof(h->keys[0]), "%s<%s", key, other_key ? other_key : "(null)");
 	h->n++;
+}
+
+/* A host that knows no zone but UTC and America/New_York. */
+static bool
+no_zone(const char *name)
+{
+	return strcmp(name, "UTC") == 0 || strcmp(name, "America/New_York") == 0;
 }
 
 int
@@ -155,7 +162,19 @@ main(void)
 	CHECK(ok("strategy_enabled", null_value()) == 0);
 	CHECK(ok("symbol", str("BTC-USDT-SWAP")) == 1);
 	CHECK(ok("symbol", str("")) == 0);
-	CHECK(ok("symbol", str("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")) == 0);
+	{
+		/* strings: CONFIG_MAX_STRING_BYTES fit the worker's 64-byte buffers, one more does not */
+		char		longest[CONFIG_MAX_STRING_BYTES + 2];
+
+		CHECK(CONFIG_MAX_STRING_BYTES < 64);
+		memset(longest, 'A', sizeof(longest));
+		longest[CONFIG_MAX_STRING_BYTES] = '\0';
+		CHECK(ok("symbol", str(longest)) == 1);
+		longest[CONFIG_MAX_STRING_BYTES] = 'A';
+		longest[CONFIG_MAX_STRING_BYTES + 1] = '\0';
+		CHECK(ok("symbol", str(longest)) == 0);
+		CHECK(ok("day_roll_tz", str(longest)) == 0);
+	}
 	CHECK(ok("symbol", num(5)) == 0);
 	CHECK(ok("hedge_to", str("band_edge")) == 1);
 	CHECK(ok("hedge_to", str("zero")) == 1);
@@ -213,6 +232,41 @@ main(void)
 		CHECK(ok("gates.strategy.earnings.dates", str("2026-02-25")) == 0);
 	}
 
+	/* date lists: CONFIG_MAX_DATES dates, not one more (the engine keeps no more) */
+	{
+		static char buf[CONFIG_MAX_DATES + 1][24];
+		const char *many[CONFIG_MAX_DATES + 1];
+		char		msg[CONFIG_MESSAGE_MAX];
+		config_value v;
+
+		for (int i = 0; i <= CONFIG_MAX_DATES; i++)
+		{
+			snprintf(buf[i], sizeof(buf[i]), "%04d-%02d-15", 2000 + i / 12, 1 + i % 12);
+			many[i] = buf[i];
+		}
+		CHECK(ok("gates.strategy.earnings.dates", array(CONFIG_MAX_DATES, many)) == 1);
+		CHECK(ok("gates.strategy.earnings.dates", array(CONFIG_MAX_DATES + 1, many)) == 0);
+		v = array(CONFIG_MAX_DATES + 1, many);
+		config_check_value(config_find_key("gates.strategy.earnings.dates"), &v, msg, sizeof(msg));
+		CHECK(strstr(msg, "65 dates") != NULL && strstr(msg, "64") != NULL);
+	}
+
+	/* a long string is described, never copied whole into a message */
+	{
+		static char huge[100000];
+		const char *items[1] = {huge};
+		char		msg[CONFIG_MESSAGE_MAX];
+		config_value v;
+
+		memset(huge, 'z', sizeof(huge) - 1);
+		v = str(huge);
+		config_check_value(config_find_key("hedge_to"), &v, msg, sizeof(msg));
+		CHECK(strstr(msg, "zzzz") == NULL && strstr(msg, "99999 bytes") != NULL);
+		v = array(1, items);
+		config_check_value(config_find_key("gates.strategy.earnings.dates"), &v, msg, sizeof(msg));
+		CHECK(strstr(msg, "zzzz") == NULL && strstr(msg, "item 1") != NULL);
+	}
+
 	/* messages say what is wrong */
 	{
 		char		msg[CONFIG_MESSAGE_MAX];
@@ -266,6 +320,45 @@ main(void)
 		memset(&h, 0, sizeof(h));
 		CHECK(config_check_cross(by_key, collect, &h) == 1);
 		by_key[limit] = &defaults[limit];
+	}
+
+	/* the whole judgement: unknown, missing, invalid, zones and rules, each reported */
+	{
+		const char *unknown[] = {"gates.typo"};
+		int			tz = config_key_index("day_roll_tz");
+		int			vol = config_key_index("greeks.volatility");
+		int			threshold = config_key_index("gates.state.delta.threshold_hedge_shares");
+		config_value posix = str("<+99>-99"),
+					bad_vol = num(-1),
+					low = num(1);
+		const config_value *saved_vol = by_key[vol];
+
+		CHECK(config_key_count <= CONFIG_MAX_KEYS);
+		memset(&h, 0, sizeof(h));
+		CHECK(config_check_all(by_key, NULL, 0, no_zone, collect, &h) == 0);
+		CHECK(config_check_all(by_key, NULL, 0, NULL, collect, &h) == 0);
+
+		by_key[tz] = &posix;
+		by_key[vol] = NULL;
+		memset(&h, 0, sizeof(h));
+		CHECK(config_check_all(by_key, unknown, 1, no_zone, collect, &h) == 3);
+		CHECK(strcmp(h.keys[0], "gates.typo<(null)") == 0);
+		CHECK(strcmp(h.keys[1], "day_roll_tz<(null)") == 0);
+		CHECK(strcmp(h.keys[2], "greeks.volatility<(null)") == 0);
+		/* without a host to ask, any zone name passes */
+		memset(&h, 0, sizeof(h));
+		CHECK(config_check_all(by_key, NULL, 0, NULL, collect, &h) == 1);
+		by_key[tz] = &defaults[tz];
+
+		/* an invalid value is reported once, and not judged by the rules between keys */
+		by_key[vol] = &bad_vol;
+		by_key[threshold] = &low;
+		memset(&h, 0, sizeof(h));
+		CHECK(config_check_all(by_key, NULL, 0, no_zone, collect, &h) == 2);
+		CHECK(strcmp(h.keys[0], "greeks.volatility<(null)") == 0);
+		CHECK(strcmp(h.keys[1], "gates.state.delta.threshold_hedge_shares<gates.state.delta.epsilon_band") == 0);
+		by_key[vol] = saved_vol;
+		by_key[threshold] = &defaults[threshold];
 	}
 
 	return unit_summary("test_config_schema");

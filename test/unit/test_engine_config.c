@@ -245,9 +245,15 @@ test_earnings_dates(void)
 	CHECK(engine_config_apply(&c, "gates.strategy.earnings.dates", &v));
 	CHECK(c.n_earnings_dates == ENGINE_MAX_EARNINGS_DATES);
 	CHECK(c.earnings_dates[ENGINE_MAX_EARNINGS_DATES - 1] == calendar_days_from_civil(2005, 4, 15));
+	/* one more is refused by the schema itself, so every caller refuses it alike */
 	v = dates(ENGINE_MAX_EARNINGS_DATES + 1, many);
 	CHECK(!engine_config_apply(&c, "gates.strategy.earnings.dates", &v));
 	CHECK(c.n_earnings_dates == ENGINE_MAX_EARNINGS_DATES);
+	{
+		char		msg[CONFIG_MESSAGE_MAX];
+
+		CHECK(!config_check_value(config_find_key("gates.strategy.earnings.dates"), &v, msg, sizeof(msg)));
+	}
 
 	v = dates(0, NULL);
 	CHECK(engine_config_apply(&c, "gates.strategy.earnings.dates", &v));
