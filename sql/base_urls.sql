@@ -39,7 +39,7 @@ ALTER SYSTEM SET bifrost.okx_base_url = :'long_url';
 SET bifrost.okx_base_url = 'http://localhost:@192.0.2.2:18778';
 SELECT set_config('bifrost.ibkr_base_url', 'http://localhost:@192.0.2.2:18778', false);
 -- postgresql.auto.conf holds the last values accepted, nothing refused
-SELECT name, setting FROM pg_file_settings WHERE name LIKE 'bifrost.%' ORDER BY name;
+SELECT name, setting FROM pg_file_settings WHERE name LIKE 'bifrost.%' AND sourcefile LIKE '%postgresql.auto.conf' ORDER BY name;
 ALTER SYSTEM RESET bifrost.okx_base_url;
 ALTER SYSTEM RESET bifrost.ibkr_base_url;
 SELECT pg_reload_conf();
