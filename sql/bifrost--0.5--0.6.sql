@@ -373,7 +373,11 @@ END
 $$;
 
 -- A configuration the hedger refuses turns the lamp red (config_invalid):
--- the hedger keeps deciding on the last configuration it could load.
+-- the hedger keeps deciding on the last configuration it could load.  So
+-- does a hedger that paused taking quotes because its writes fail
+-- (hedge_writes_failing): it records each pause in daemon_heartbeat.last_error,
+-- at least once a minute while the failures go on, and says when writes
+-- succeed again.
 CREATE OR REPLACE FUNCTION bifrost_status()
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
@@ -409,6 +413,10 @@ BEGIN
     -- bifrost.config_problems() faults, the judgement both share
     IF EXISTS (SELECT FROM bifrost.config_problems()) THEN
         red := pg_catalog.array_append(red, 'config_invalid');
+    END IF;
+    IF have_hb AND hb.last_error LIKE 'hedging paused %'
+       AND hb.last_error_at > now_ts - pg_catalog.make_interval(secs => 120) THEN
+        red := pg_catalog.array_append(red, 'hedge_writes_failing');
     END IF;
     IF NOT have_status THEN
         red := pg_catalog.array_append(red, 'no_status');

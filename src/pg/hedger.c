@@ -275,7 +275,10 @@ settle_write_pause(double wall_now, bool took_quotes)
 		if (!took_quotes)
 			return;
 		if (H.write_pause > 0)
+		{
 			ereport(LOG, (errmsg("bifrost hedger: writes succeed again; taking quotes")));
+			(void) store_note_error("hedging resumed: writes succeed again");
+		}
 		H.write_pause = 0;
 		return;
 	}

@@ -44,6 +44,9 @@ cmp_ok($failures, '>=', 2, 'and tried again after a pause');
 like($q->(q{SELECT last_error FROM bifrost.daemon_heartbeat}), qr/^hedging paused (4|8|16) s/, 'the pause doubles');
 like($q->(q{SELECT bifrost_status() -> 'heartbeat' ->> 'last_error'}), qr/refuse_all/,
 	'bifrost_status() shows the failure');
+like($q->(q{SELECT bifrost_status() ->> 'block_reasons'}), qr/hedge_writes_failing/,
+	'bifrost_status(): block reason hedge_writes_failing');
+is($q->(q{SELECT bifrost_status() ->> 'status_lamp'}), 'red', 'bifrost_status(): red lamp');
 is($q->(q{SELECT count(*) FROM bifrost.operations WHERE type = 'hedge_intent'}),
 	$q->(q{SELECT count(*) FROM bifrost.orders}), 'no intent without its order: the failed ones left no row');
 
@@ -57,6 +60,11 @@ ok( eval {
 		1;
 	},
 	'and says so in the log');
+($ok) = wait_until($node, 'postgres',
+	q{SELECT bifrost_status() ->> 'block_reasons' NOT LIKE '%hedge_writes_failing%'}, 10);
+ok($ok, 'bifrost_status() no longer says hedge_writes_failing');
+is($q->(q{SELECT last_error FROM bifrost.daemon_heartbeat}), 'hedging resumed: writes succeed again',
+	'last_error says hedging resumed');
 check_hedge_invariants($node, 'after the failed writes');
 
 $node->stop;
