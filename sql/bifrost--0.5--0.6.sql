@@ -516,7 +516,9 @@ ALTER TABLE bifrost.legs
     DROP CONSTRAINT legs_multiplier_check,
     ADD CONSTRAINT legs_multiplier_check CHECK (multiplier BETWEEN 1 AND 100000),
     ADD CONSTRAINT legs_quantity_check CHECK (quantity BETWEEN -1000000 AND 1000000),
-    ADD CONSTRAINT legs_expiry_check CHECK (expiry >= to_timestamp(946684800) AND expiry < to_timestamp(7289654400));
+    ADD CONSTRAINT legs_expiry_check CHECK (expiry >= to_timestamp(946684800) AND expiry < to_timestamp(4102444800)),
+    DROP CONSTRAINT legs_implied_vol_check,
+    ADD CONSTRAINT legs_implied_vol_check CHECK (implied_vol IS NULL OR implied_vol BETWEEN 0.0001 AND 10);
 COMMENT ON COLUMN bifrost.legs.quantity IS 'Signed number of contracts: positive long, negative short; at most 1,000,000 either way';
 COMMENT ON COLUMN bifrost.legs.strike IS 'Strike price, above 0 and at most 1e9';
 COMMENT ON COLUMN bifrost.legs.expiry IS 'Expiry instant, from 2000-01-01 to the end of 2200 (UTC)';

@@ -160,6 +160,27 @@ SELECT bifrost_evaluate('{"now": -1e300}');
 SELECT bifrost_evaluate('{"now": 9224318016000}');
 SELECT bifrost_evaluate('{"now": "2026-01-05 15:00+00", "last_hedge": {"price": 100, "ts": 1e300}}');
 SELECT bifrost_evaluate('{"now": "2026-01-05 15:00+00", "faults_clear_since": "infinity"}');
+-- finite values beyond the domain of a step are refused naming their key,
+-- never answered with null figures
+SELECT bifrost_evaluate('{"spot": 1e300}');
+SELECT bifrost_evaluate('{"quote": {"bid": 1e-300, "ask": 1}}');
+SELECT bifrost_evaluate('{"stock_position": -1e300}');
+SELECT bifrost_evaluate('{"pending_hedge_qty": 1000000001}');
+SELECT bifrost_evaluate('{"daily_pnl": 1e300}');
+SELECT bifrost_evaluate('{"greeks": {"net_delta": 1e300}}');
+SELECT bifrost_evaluate('{"prices": [100, 1e300]}');
+SELECT bifrost_evaluate('{"now": "2026-01-05 15:00+00", "spot": 100, "legs": [{"option_right": "C", "strike": 1e300, "expiry": "2026-02-20 16:00+00", "quantity": 1}]}');
+SELECT bifrost_evaluate('{"now": "2026-01-05 15:00+00", "spot": 100, "legs": [{"option_right": "C", "strike": 100, "expiry": "2026-02-20 16:00+00", "quantity": 1e300}]}');
+SELECT bifrost_evaluate('{"now": "2026-01-05 15:00+00", "spot": 100, "legs": [{"option_right": "C", "strike": 100, "expiry": "2026-02-20 16:00+00", "quantity": 1, "multiplier": 1e300}]}');
+SELECT bifrost_evaluate('{"now": "2026-01-05 15:00+00", "spot": 100, "legs": [{"option_right": "C", "strike": 100, "expiry": "2026-02-20 16:00+00", "quantity": 1, "implied_vol": 1e-300}]}');
+SELECT bifrost_evaluate('{"now": "2026-01-05 15:00+00", "spot": 100, "legs": [{"option_right": "C", "strike": 100, "expiry": "2200-02-20 16:00+00", "quantity": 1}]}');
+-- at the edges of the domain every figure is finite
+SELECT (r->>'net_delta')::float8 IS NOT NULL AS net_delta_finite, (r->>'gamma')::float8 IS NOT NULL AS gamma_finite,
+       r->>'greeks_valid' AS greeks_valid
+  FROM bifrost_evaluate('{"now": "2026-01-05 15:00+00", "spot": 1e12, "stock_position": -1e9,
+       "legs": [{"option_right": "P", "strike": 1e-12, "expiry": "2125-12-01 15:00+00", "quantity": -1e9, "multiplier": 1e9, "implied_vol": 1e-12},
+                {"option_right": "C", "strike": 1e12, "expiry": "2026-01-05 15:00:01+00", "quantity": 1e9, "multiplier": 1e9, "implied_vol": 10}]}') r;
+SELECT bifrost_evaluate('{"config": {"greeks.volatility": 1e-300}}');
 -- a huge key or value is repeated by its first 64 characters only
 SELECT bifrost_evaluate(jsonb_build_object(repeat('k', 1048576), 1));
 SELECT bifrost_evaluate(jsonb_build_object('now', repeat('n', 1048576)));

@@ -22,7 +22,7 @@ BEGIN;
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity, multiplier, implied_vol) VALUES
     ('NVDA', 'C', 100,        '2026-12-18 21:00+00',        1000000, 100,    0.35),
     ('NVDA', 'P', 0.0001,     '2000-01-01 00:00+00',       -1000000, 1,      10),
-    ('NVDA', 'C', 1000000000, '2200-12-31 23:59:59.999999+00', 0,    100000, NULL);
+    ('NVDA', 'C', 1000000000, '2099-12-31 23:59:59.999999+00', 0,    100000, 0.0001);
 SELECT option_right, strike, expiry, quantity, multiplier, implied_vol FROM bifrost.legs ORDER BY id;
 ROLLBACK;
 
@@ -38,17 +38,20 @@ INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity) VALUES
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity) VALUES ('NVDA', 'C', 1e300, '2026-12-18', 1);
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity) VALUES ('NVDA', 'C', 'Infinity', '2026-12-18', 1);
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity) VALUES ('NVDA', 'C', 'NaN', '2026-12-18', 1);
--- expiry: finite, from 2000 to the end of 2200
+-- expiry: finite, from 2000 to the end of 2099 (a decision step prices at
+-- most 100 years ahead)
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity) VALUES ('NVDA', 'C', 100, 'infinity', 1);
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity) VALUES ('NVDA', 'C', 100, '-infinity', 1);
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity) VALUES ('NVDA', 'C', 100, '1999-12-31 23:59:59.999999+00', 1);
-INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity) VALUES ('NVDA', 'C', 100, '2201-01-01 00:00+00', 1);
+INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity) VALUES ('NVDA', 'C', 100, '2100-01-01 00:00+00', 1);
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity) VALUES ('NVDA', 'C', 100, '294276-12-31', 1);
 -- multiplier: 1 to 100,000
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity, multiplier) VALUES ('NVDA', 'C', 100, '2026-12-18', 1, 0);
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity, multiplier) VALUES ('NVDA', 'C', 100, '2026-12-18', 1, 100001);
--- implied vol: above 0, at most 10 (1000 %)
+-- implied vol: 0.0001 (0.01 %) to 10 (1000 %)
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity, implied_vol) VALUES ('NVDA', 'C', 100, '2026-12-18', 1, 0);
+INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity, implied_vol) VALUES ('NVDA', 'C', 100, '2026-12-18', 1, 0.000099);
+INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity, implied_vol) VALUES ('NVDA', 'C', 100, '2026-12-18', 1, 1e-300);
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity, implied_vol) VALUES ('NVDA', 'C', 100, '2026-12-18', 1, 10.01);
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity, implied_vol) VALUES ('NVDA', 'C', 100, '2026-12-18', 1, 'NaN');
 -- an update is held to the same bounds

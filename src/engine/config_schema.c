@@ -25,7 +25,7 @@ const config_key_spec config_keys[] = {
 	"hedge the net delta to zero or only back to the no-trade band edge"},
 	{"day_roll_tz", CONFIG_TIMEZONE, "\"America/New_York\"", false, 0, false, 0, NULL, NULL,
 	"time zone whose calendar date rolls daily counters, P&L and the loss breaker"},
-	{"greeks.volatility", CONFIG_NUMBER, "0.35", false, 0, true, 10, NULL, "annualized fraction",
+	{"greeks.volatility", CONFIG_NUMBER, "0.35", false, 0.0001, false, 10, NULL, "annualized fraction",
 	"flat volatility for legs without their own implied_vol"},
 	{"greeks.risk_free_rate", CONFIG_NUMBER, "0.05", false, -1, false, 1, NULL, "annual, continuous",
 	"risk-free rate r"},

@@ -33,25 +33,39 @@ engine_input_init(engine_input *in)
 
 /* NAN (absent) or finite. */
 static bool
+price_in_domain(double x)
+{
+	return x >= BS_MIN_PRICE && x <= BS_MAX_PRICE;
+}
+
+static bool
+amount_in_domain(double x, double limit)
+{
+	return fabs(x) <= limit;
+}
+
+static bool
 absent_or_finite(double x)
 {
 	return isnan(x) || isfinite(x);
 }
 
 static const char *
-check_leg(const engine_leg *leg)
+check_leg(const engine_leg *leg, double now)
 {
+	/* written so that NaN fails every test */
 	if (leg->right != BS_CALL && leg->right != BS_PUT)
 		return "legs.option_right";
-	if (!isfinite(leg->strike) || !(leg->strike > 0.0))
+	if (!price_in_domain(leg->strike))
 		return "legs.strike";
-	if (!isfinite(leg->expiry))
+	if (!(isfinite(leg->expiry) && leg->expiry - now <= BS_MAX_T * PORTFOLIO_SECONDS_PER_YEAR))
 		return "legs.expiry";
-	if (!isfinite(leg->quantity))
+	if (!(fabs(leg->quantity) <= ENGINE_MAX_QUANTITY))
 		return "legs.quantity";
-	if (!isfinite(leg->multiplier) || !(leg->multiplier > 0.0))
+	if (!(leg->multiplier > 0.0 && leg->multiplier <= ENGINE_MAX_MULTIPLIER))
 		return "legs.multiplier";
-	if (!isnan(leg->implied_vol) && !(isfinite(leg->implied_vol) && leg->implied_vol >= 0.0))
+	if (!isnan(leg->implied_vol) &&
+		!(leg->implied_vol == 0.0 || (leg->implied_vol >= BS_MIN_SIGMA && leg->implied_vol <= BS_MAX_SIGMA)))
 		return "legs.implied_vol";
 	return NULL;
 }
@@ -75,22 +89,22 @@ engine_input_check(const engine_input *in, int *bad_leg)
 		return "clock";
 	if (in->has_quote)
 	{
-		if (!isfinite(in->bid) || in->bid < 0.0)
+		if (!(in->bid == 0.0 || price_in_domain(in->bid)))
 			return "quote.bid";
-		if (!isfinite(in->ask) || in->ask < 0.0)
+		if (!(in->ask == 0.0 || price_in_domain(in->ask)))
 			return "quote.ask";
 		if (!isfinite(in->quote_ts))
 			return "quote.ts";
 		if (in->bid > in->ask)
 			return "quote";		/* crossed */
 	}
-	if (!isnan(in->spot) && !(isfinite(in->spot) && in->spot > 0.0))
+	if (!isnan(in->spot) && !price_in_domain(in->spot))
 		return "spot";
 	if (in->n_legs < 0 || (in->n_legs > 0 && in->legs == NULL))
 		return "legs";
 	for (int i = 0; i < in->n_legs; i++)
 	{
-		const char *bad = check_leg(&in->legs[i]);
+		const char *bad = check_leg(&in->legs[i], in->now);
 
 		if (bad)
 		{
@@ -101,22 +115,22 @@ engine_input_check(const engine_input *in, int *bad_leg)
 	}
 	if (in->has_greeks && in->greeks_valid)
 	{
-		if (!isfinite(in->greeks_net_delta))
+		if (!amount_in_domain(in->greeks_net_delta, ENGINE_MAX_AMOUNT))
 			return "greeks.net_delta";
-		if (!isfinite(in->greeks_gamma))
+		if (!amount_in_domain(in->greeks_gamma, ENGINE_MAX_AMOUNT))
 			return "greeks.gamma";
 	}
-	if (!isfinite(in->stock_position))
+	if (!amount_in_domain(in->stock_position, ENGINE_MAX_QUANTITY))
 		return "stock_position";
-	if (!isfinite(in->pending_hedge_qty))
+	if (!amount_in_domain(in->pending_hedge_qty, ENGINE_MAX_QUANTITY))
 		return "pending_hedge_qty";
-	if (!isnan(in->last_hedge_price) && !(isfinite(in->last_hedge_price) && in->last_hedge_price > 0.0))
+	if (!isnan(in->last_hedge_price) && !price_in_domain(in->last_hedge_price))
 		return "last_hedge.price";
 	if (!absent_or_finite(in->last_hedge_ts))
 		return "last_hedge.ts";
 	if (in->daily_hedge_count < 0)
 		return "daily_hedge_count";
-	if (!isfinite(in->daily_pnl))
+	if (!amount_in_domain(in->daily_pnl, ENGINE_MAX_AMOUNT))
 		return "daily_pnl";
 	if ((unsigned) in->execution_state > DIM_E4_BROKER_ERROR)
 		return "execution_state";
@@ -125,7 +139,7 @@ engine_input_check(const engine_input *in, int *bad_leg)
 	if (in->n_prices < 0 || (in->n_prices > 0 && in->prices == NULL))
 		return "prices";
 	for (int i = 0; i < in->n_prices; i++)
-		if (!isfinite(in->prices[i]) || !(in->prices[i] > 0.0))
+		if (!price_in_domain(in->prices[i]))
 			return "prices";
 	return NULL;
 }

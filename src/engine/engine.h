@@ -98,9 +98,22 @@ typedef struct engine_output
 extern void engine_input_init(engine_input *in);
 
 /*
- * NULL when the input is well formed, else the bifrost_evaluate key of the
- * first malformed value ("now", "quote.bid", "quote", "legs.strike", ...).
- * *bad_leg (may be NULL) receives the index of a malformed leg, else -1.
+ * The domain of a step.  Prices (bid, ask, spot, strikes, last hedge price,
+ * sampled prices) lie in bs_check_inputs()'s [BS_MIN_PRICE, BS_MAX_PRICE]
+ * (a bid or ask may be 0), leg volatilities in its sigma range, expiries
+ * at most BS_MAX_T years ahead; quantities and multipliers are bounded so
+ * that their products with prices and greeks stay far inside a double.
+ * Inside it every figure of the output is finite.
+ */
+#define ENGINE_MAX_QUANTITY 1e9		/* leg contracts; shares of a position or pending hedge */
+#define ENGINE_MAX_MULTIPLIER 1e9	/* underlying per contract, in lots at a venue */
+#define ENGINE_MAX_AMOUNT 1e15		/* |daily_pnl|, |given net delta|, |given gamma| */
+
+/*
+ * NULL when the input is well formed and inside the domain above, else the
+ * bifrost_evaluate key of the first bad value ("now", "quote.bid", "quote",
+ * "legs.strike", ...).  *bad_leg (may be NULL) receives the index of a bad
+ * leg, else -1.
  */
 extern const char *engine_input_check(const engine_input *in, int *bad_leg);
 

@@ -439,7 +439,7 @@ decode_input(Jsonb *input, engine_config *cfg, engine_input *in)
 			else
 				strlcpy(key, bad, sizeof(key));
 			bad_input(key, strcmp(bad, "quote") == 0 ? "the quote is crossed (bid above ask)"
-					  : "the value is out of range (negative, zero or not finite)");
+					  : "the value is outside the domain of a step (the README gives it)");
 		}
 	}
 }

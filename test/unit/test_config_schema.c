@@ -193,8 +193,13 @@ main(void)
 	CHECK(ok("gates.guard.risk.max_daily_hedge_count", num(NAN)) == 0);
 
 	/* inclusive and exclusive bounds, at the edge and one step either side */
-	CHECK(ok("greeks.volatility", num(0)) == 0);	/* exclusive 0 */
-	CHECK(ok("greeks.volatility", num(1e-12)) == 1);
+	CHECK(ok("gates.guard.risk.max_spread_pct", num(0)) == 0);	/* exclusive 0 */
+	CHECK(ok("gates.guard.risk.max_spread_pct", num(1e-12)) == 1);
+	/* volatility: within the pricing's domain, never so small that gamma overflows */
+	CHECK(ok("greeks.volatility", num(0)) == 0);
+	CHECK(ok("greeks.volatility", num(0.0000999)) == 0);
+	CHECK(ok("greeks.volatility", num(1e-300)) == 0);
+	CHECK(ok("greeks.volatility", num(0.0001)) == 1);
 	CHECK(ok("greeks.volatility", num(10)) == 1);
 	CHECK(ok("greeks.volatility", num(10.000001)) == 0);
 	CHECK(ok("gates.state.delta.epsilon_band", num(0)) == 1);	/* inclusive 0 */

@@ -562,6 +562,31 @@ test_input_check(void)
 	BAD((in.prices = prices, in.n_prices = 3, prices[1] = 0), "prices");
 	prices[1] = 101;
 
+	/* the domain: finite but beyond it, refused at the first step past each bound */
+	BAD(in.spot = nextafter(BS_MAX_PRICE, INFINITY), "spot");
+	BAD(in.spot = nextafter(BS_MIN_PRICE, 0), "spot");
+	BAD(in.spot = 1e300, "spot");
+	BAD(in.ask = nextafter(BS_MAX_PRICE, INFINITY), "quote.ask");
+	BAD((in.bid = 1e-300, in.ask = 1), "quote.bid");
+	BAD(in.stock_position = nextafter(ENGINE_MAX_QUANTITY, INFINITY), "stock_position");
+	BAD(in.stock_position = -1e300, "stock_position");
+	BAD(in.pending_hedge_qty = -nextafter(ENGINE_MAX_QUANTITY, INFINITY), "pending_hedge_qty");
+	BAD(in.last_hedge_price = 1e13, "last_hedge.price");
+	BAD(in.daily_pnl = -nextafter(ENGINE_MAX_AMOUNT, INFINITY), "daily_pnl");
+	BAD((greeks(&in, 1e300, 0)), "greeks.net_delta");
+	BAD((greeks(&in, 1, -1e16)), "greeks.gamma");
+	BAD((in.prices = prices, in.n_prices = 3, prices[2] = 1e300), "prices");
+	prices[2] = 102;
+	in = base();
+	CHECK(engine_input_check(&in, NULL) == NULL);
+	in.spot = BS_MAX_PRICE;
+	in.bid = 0;
+	in.ask = BS_MAX_PRICE;
+	in.stock_position = -ENGINE_MAX_QUANTITY;
+	in.pending_hedge_qty = ENGINE_MAX_QUANTITY;
+	in.daily_pnl = -ENGINE_MAX_AMOUNT;
+	CHECK(engine_input_check(&in, NULL) == NULL);
+
 	/* allowed: no quote at all with NaN prices, a zero bid, invalid given greeks with NaN */
 	in = base();
 	in.has_quote = false;
@@ -590,10 +615,11 @@ test_input_check(void)
 		engine_leg	legs[3];
 		static const char *const keys[] = {
 			"legs.option_right", "legs.strike", "legs.expiry", "legs.quantity",
-			"legs.multiplier", "legs.implied_vol"
+			"legs.multiplier", "legs.implied_vol",
+			"legs.strike", "legs.expiry", "legs.quantity", "legs.multiplier", "legs.implied_vol"
 		};
 
-		for (int k = 0; k < 6; k++)
+		for (int k = 0; k < 11; k++)
 		{
 			const char *got;
 
@@ -618,6 +644,22 @@ test_input_check(void)
 				case 5:
 					legs[2].implied_vol = -0.1;
 					break;
+					/* finite but beyond the domain */
+				case 6:
+					legs[2].strike = 1e300;
+					break;
+				case 7:
+					legs[2].expiry = T0 + BS_MAX_T * PORTFOLIO_SECONDS_PER_YEAR + 1;
+					break;
+				case 8:
+					legs[2].quantity = -nextafter(ENGINE_MAX_QUANTITY, INFINITY);
+					break;
+				case 9:
+					legs[2].multiplier = 1e300;
+					break;
+				case 10:
+					legs[2].implied_vol = 1e-300;
+					break;
 			}
 			in = base();
 			in.legs = legs;
@@ -629,6 +671,10 @@ test_input_check(void)
 		legs[2] = leg;
 		legs[2].implied_vol = 0.0;	/* zero vol is allowed */
 		legs[1].expiry = T0 - DAY;	/* expired legs are allowed */
+		legs[0].expiry = T0 + BS_MAX_T * PORTFOLIO_SECONDS_PER_YEAR;	/* the bounds themselves */
+		legs[0].quantity = ENGINE_MAX_QUANTITY;
+		legs[0].multiplier = ENGINE_MAX_MULTIPLIER;
+		legs[0].strike = BS_MAX_PRICE;
 		in = base();
 		in.legs = legs;
 		in.n_legs = 3;
