@@ -772,6 +772,11 @@ BEGIN
         ELSIF n_workers >= 1 AND lock_pid IS NULL THEN
             ok := false;
             detail := 'a bifrost hedger process is connected but none holds the single-instance lock';
+        ELSIF n_workers = 0 AND lock_pid IS NOT NULL THEN
+            -- no SQL function can take that lock; if anything else ever does, name it
+            ok := false;
+            detail := pg_catalog.format('the single-instance lock is held by pid %s, which is not a bifrost hedger',
+                                        lock_pid);
         ELSIF n_workers > 1 THEN
             ok := false;
             detail := pg_catalog.format('%s bifrost hedger processes are connected to this database', n_workers);
