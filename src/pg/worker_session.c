@@ -29,6 +29,21 @@ worker_session_connect(Oid dboid, Oid roleoid)
 	 */
 	SetConfigOption("search_path", WORKER_SEARCH_PATH, PGC_SUSET, PGC_S_SESSION);
 
+	/*
+	 * The database owner may also ALTER DATABASE ... SET how transactions
+	 * behave: read-only by default, serializable, cut after a millisecond.
+	 * Any of them would make the worker's writes fail, so they too are the
+	 * session's.  A lock is waited for a bounded time: a role that may lock
+	 * a table the worker reads or writes (LOCK TABLE in an open transaction)
+	 * must not stop its heartbeat and order queries; the unit of work fails,
+	 * is recorded, and is tried again.
+	 */
+	SetConfigOption("default_transaction_read_only", "off", PGC_SUSET, PGC_S_SESSION);
+	SetConfigOption("default_transaction_isolation", "read committed", PGC_SUSET, PGC_S_SESSION);
+	SetConfigOption("statement_timeout", "0", PGC_SUSET, PGC_S_SESSION);
+	SetConfigOption("idle_in_transaction_session_timeout", "0", PGC_SUSET, PGC_S_SESSION);
+	SetConfigOption("lock_timeout", WORKER_LOCK_TIMEOUT, PGC_SUSET, PGC_S_SESSION);
+
 	pgstat_report_appname("bifrost");
 
 	/*
