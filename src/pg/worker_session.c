@@ -14,11 +14,16 @@
 void
 worker_session_connect(Oid dboid, Oid roleoid)
 {
+	/*
+	 * The database owner may ALTER DATABASE ... ALLOW_CONNECTIONS false: that
+	 * keeps people out, not the workers the superuser configured.
+	 */
 	if (OidIsValid(dboid))
-		BackgroundWorkerInitializeConnectionByOid(dboid, roleoid, 0);
+		BackgroundWorkerInitializeConnectionByOid(dboid, roleoid, BGWORKER_BYPASS_ALLOWCONN);
 	else
 		BackgroundWorkerInitializeConnection(bifrost_database,
-											 bifrost_role[0] ? bifrost_role : NULL, 0);
+											 bifrost_role[0] ? bifrost_role : NULL,
+											 BGWORKER_BYPASS_ALLOWCONN);
 
 	/*
 	 * The connection applied the database's and the role's search_path

@@ -1,7 +1,8 @@
 # The workers' sessions are not the database owner's to shape, nor the operator's to freeze.
 #
 # A database owner who is not superuser runs ALTER DATABASE ... SET default_transaction_read_only = on:
-# every write of the hedger fails from its next connection on (it stops hedging). An operator holds
+# every write of the hedger fails from its next connection on (it stops hedging); or ALTER DATABASE ...
+# ALLOW_CONNECTIONS false: the workers cannot connect after a restart. An operator holds
 # LOCK TABLE bifrost.legs IN ACCESS EXCLUSIVE MODE in an open transaction (her role may lock a table
 # it can write): the hedger waits for the lock without end, heartbeat and order queries included. The
 # workers pin their transaction settings for the session and wait for a lock a bounded time.
@@ -63,6 +64,23 @@ $since = $q->('SELECT now()');
 ok($ok, 'and heartbeats on while the operator holds the lock');
 $holder->query_safe('ROLLBACK');
 $holder->quit;
+
+# The owner closes the database to connections: people stay out, the workers come in.
+$node->safe_psql('postgres', 'ALTER DATABASE app ALLOW_CONNECTIONS false', extra_params => [ '-U', 'owner' ]);
+$offset = -s $node->logfile;
+$node->restart;
+ok( eval {
+		local $PostgreSQL::Test::Utils::timeout_default = 30;
+		$node->wait_for_log(qr/bifrost hedger started for database "app"/, $offset);
+		1;
+	},
+	'the hedger starts in a database that accepts no connections');
+is(count_log($node, qr/database "app" is not currently accepting connections/, $offset), 0,
+	'no worker was turned away');
+$node->safe_psql('postgres', 'ALTER DATABASE app ALLOW_CONNECTIONS true');
+$since = $q->('SELECT now()');
+($ok) = wait_until($node, 'app', qq{SELECT daemon_state = 'RUNNING' AND last_ts > '$since' FROM bifrost.daemon_heartbeat}, 30);
+ok($ok, 'and heartbeats');
 
 $node->stop;
 done_testing();
