@@ -4,6 +4,8 @@
  */
 #include "postgres.h"
 
+#include "access/xact.h"
+#include "miscadmin.h"
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
 #include "utils/guc.h"
@@ -24,6 +26,18 @@ worker_session_connect(Oid dboid, Oid roleoid)
 		BackgroundWorkerInitializeConnection(bifrost_database,
 											 bifrost_role[0] ? bifrost_role : NULL,
 											 BGWORKER_BYPASS_ALLOWCONN);
+
+	/*
+	 * ALTER DATABASE ... SET session_authorization or role, which the
+	 * database owner may run, made this session another role: the worker
+	 * would record nothing, or act as someone it was not configured to be.
+	 * It is the role it connected as, for the life of the process.
+	 */
+	StartTransactionCommand();
+	SetConfigOption("session_authorization", GetUserNameFromId(GetAuthenticatedUserId(), false),
+					PGC_SUSET, PGC_S_SESSION);
+	SetConfigOption("role", "none", PGC_SUSET, PGC_S_SESSION);
+	CommitTransactionCommand();
 
 	/*
 	 * The connection applied the database's and the role's search_path

@@ -5,7 +5,9 @@
 # ALLOW_CONNECTIONS false: the workers cannot connect after a restart. An operator holds
 # LOCK TABLE bifrost.legs IN ACCESS EXCLUSIVE MODE in an open transaction (her role may lock a table
 # it can write): the hedger waits for the lock without end, heartbeat and order queries included. The
-# workers pin their transaction settings for the session and wait for a lock a bounded time.
+# owner runs ALTER DATABASE ... SET session_authorization (or role) = 'owner': the workers run as her.
+# The workers pin their identity and transaction settings for the session and wait for a lock a
+# bounded time.
 use strict;
 use warnings;
 
@@ -26,7 +28,9 @@ ok($ok, 'the hedger runs in database app');
 
 # The owner's settings reach every new session of app, the superuser's included: ours say otherwise.
 my $q = sub {
-	$node->safe_psql('app', 'SET default_transaction_read_only = off; SET statement_timeout = 0; ' . shift);
+	$node->safe_psql('app',
+		'SET SESSION AUTHORIZATION DEFAULT; SET ROLE NONE; '
+		  . 'SET default_transaction_read_only = off; SET statement_timeout = 0; ' . shift);
 };
 $node->safe_psql('app', q{
 	ALTER DATABASE app SET default_transaction_read_only = on;
@@ -64,6 +68,21 @@ $since = $q->('SELECT now()');
 ok($ok, 'and heartbeats on while the operator holds the lock');
 $holder->query_safe('ROLLBACK');
 $holder->quit;
+
+# The owner makes every session of app another role, her own: the workers stay who they are.
+$node->safe_psql('postgres', q{
+	ALTER DATABASE app SET session_authorization = 'owner';
+	ALTER DATABASE app SET role = 'owner'},
+	extra_params => [ '-U', 'owner' ]);
+$offset = -s $node->logfile;
+$node->restart;
+$since = $q->('SELECT now()');
+# (pg_stat_activity names the role a session connected as; psql prints the tags of the two SETs)
+($ok) = wait_until($node, 'app', qq{SET SESSION AUTHORIZATION DEFAULT; SET ROLE NONE;
+	SELECT last_ts > '$since' FROM bifrost.daemon_heartbeat}, 30, "SET\nSET\nt");
+ok($ok, 'the hedger heartbeats: it is not the owner, who may not write its tables');
+is(count_log($node, qr/permission denied/, $offset), 0, 'no permission denied');
+$node->safe_psql('postgres', 'ALTER DATABASE app RESET session_authorization; ALTER DATABASE app RESET role');
 
 # The owner closes the database to connections: people stay out, the workers come in.
 $node->safe_psql('postgres', 'ALTER DATABASE app ALLOW_CONNECTIONS false', extra_params => [ '-U', 'owner' ]);
