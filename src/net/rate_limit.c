@@ -28,11 +28,18 @@ rate_limit_init(rate_limit *r, double requests, double window_s)
 double
 rate_limit_wait(rate_limit *r, double now)
 {
+	/*
+	 * A back-off longer than its cap, or a refill time after now, can only
+	 * come from a wall clock that stepped back: count from the new now, or
+	 * no request would go for as long as the step.
+	 */
+	if (r->blocked_until - now > RATE_LIMIT_BACKOFF_MAX_S)
+		r->blocked_until = now + RATE_LIMIT_BACKOFF_MAX_S;
 	if (now < r->blocked_until)
 		return r->blocked_until - now;
 	if (isinf(r->capacity))
 		return 0;
-	if (isnan(r->refilled_at))
+	if (isnan(r->refilled_at) || now < r->refilled_at)
 		r->refilled_at = now;
 	else if (now > r->refilled_at)
 	{

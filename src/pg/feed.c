@@ -11,6 +11,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "../engine/wall_clock.h"
 #include "engine_glue.h"
 #include "feed.h"
 #include "guc.h"
@@ -106,12 +107,16 @@ replay_due(const feed *f, const feed_quote *q)
 }
 
 double
-feed_next_due(feed *f)
+feed_next_due(feed *f, double wall_now)
 {
 	if (f->p.kind == BIFROST_FEED_SIM)
 		return sim_feed_next_ts(&f->sim);
 	if (feed_is_venue(f))
+	{
+		/* a poll further ahead than its interval: the clock stepped back */
+		f->next_poll = wall_clock_due(f->next_poll, wall_now, bifrost_feed_poll_ms / 1000.0);
 		return f->next_poll;
+	}
 	if (f->next_row < f->n_rows)
 		return replay_due(f, &f->rows[f->next_row]);
 	return f->drained ? INFINITY : -INFINITY;
@@ -194,7 +199,8 @@ venue_next(feed *f, double wall_now, feed_quote *q)
 	venue_quote vq;
 	char		why[VENUE_WHY_MAX];
 
-	if (!(f->next_poll <= wall_now))
+	/* wall_now is when the poll of the hedger began: the clock now is later */
+	if (!(feed_next_due(f, venue_now()) <= wall_now))
 		return false;
 	/* paced from now, not from the due time: a slow answer never causes a burst */
 	f->next_poll = wall_now + bifrost_feed_poll_ms / 1000.0;

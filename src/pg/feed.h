@@ -48,8 +48,12 @@ typedef struct feed feed;
 extern feed *feed_open(const feed_params *p, double wall_now, const char **why);
 extern void feed_close(feed *f);
 
-/* Wall-clock epoch when the next quote is due; INFINITY when none is known (replay drained). */
-extern double feed_next_due(feed *f);
+/*
+ * Wall-clock epoch when the next quote is due; INFINITY when none is known
+ * (replay drained).  A venue poll is due at once when the clock stepped back
+ * (wall_now: the clock as just read).
+ */
+extern double feed_next_due(feed *f, double wall_now);
 
 /* The next quote due at wall_now, if any.  A replay that needs rows reads them (SPI connected). */
 extern bool feed_next(feed *f, double wall_now, feed_quote *q);

@@ -31,6 +31,7 @@
 
 #include "../engine/paper_fill.h"
 #include "../engine/pnl.h"
+#include "../engine/wall_clock.h"
 #include "engine_glue.h"
 #include "feed.h"
 #include "guc.h"
@@ -1539,6 +1540,21 @@ hedger_stop(void)
 
 /* ---- the loop's entry points ----------------------------------------------------- */
 
+/*
+ * Every due time of the hedger is set at most its cap ahead of the wall
+ * clock; one further ahead means the clock stepped back, and waiting for it
+ * would stop the quotes, the order queries or the position read for as long
+ * as the step.  It is due now instead.
+ */
+static void
+rebase_due_times(double wall_now)
+{
+	H.write_resume_at = wall_clock_due(H.write_resume_at, wall_now, WRITE_PAUSE_MAX_S);
+	H.reconcile_at = wall_clock_due(H.reconcile_at, wall_now, RECONCILE_WAIT_MAX_S);
+	for (int i = 0; i < H.n_pending; i++)
+		H.pending[i].next_query = wall_clock_due(H.pending[i].next_query, wall_now, HEDGER_QUERY_MAX_S);
+}
+
 double
 hedger_next_wake(double wall_now)
 {
@@ -1546,7 +1562,8 @@ hedger_next_wake(double wall_now)
 
 	if (!H.active)
 		return INFINITY;
-	wake = feed_next_due(H.feed);
+	rebase_due_times(wall_now);
+	wake = feed_next_due(H.feed, wall_now);
 	/* quotes wait out a pause after a failed write */
 	if (wake < H.write_resume_at)
 		wake = H.write_resume_at;
@@ -1614,10 +1631,12 @@ void
 hedger_poll(double wall_now, bool suspended, bool broker_connected)
 {
 	feed_quote	q;
-	bool		take_quotes = wall_now >= H.write_resume_at;
+	bool		take_quotes;
 
 	if (!H.active)
 		return;
+	rebase_due_times(wall_now);
+	take_quotes = wall_now >= H.write_resume_at;
 	H.write_failed = false;
 	for (int n = 0; take_quotes && !H.write_failed && n < HEDGER_QUOTES_PER_POLL; n++)
 	{

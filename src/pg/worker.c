@@ -565,6 +565,19 @@ take_single_instance_lock(void)
 	return result != LOCKACQUIRE_NOT_AVAIL;
 }
 
+/*
+ * when, or now if when lies more than span_ms ahead: a heartbeat or a retry
+ * is set at most an interval ahead, so only a wall clock that stepped back
+ * (or an interval made shorter) puts it further, and it is then due.
+ */
+static TimestampTz
+due_on_wall_clock(TimestampTz when, long span_ms)
+{
+	TimestampTz now = GetCurrentTimestamp();
+
+	return when > TimestampTzPlusMilliseconds(now, span_ms) ? now : when;
+}
+
 static long
 ms_until(TimestampTz when)
 {
@@ -630,8 +643,12 @@ bifrost_worker_main(Datum main_arg)
 
 	for (;;)
 	{
-		TimestampTz wake = run.next_heartbeat;
+		TimestampTz wake;
 		bool		woken;
+
+		run.next_heartbeat = due_on_wall_clock(run.next_heartbeat, bifrost_heartbeat_interval * 1000L);
+		run.next_retry = due_on_wall_clock(run.next_retry, bifrost_heartbeat_interval * 1000L);
+		wake = run.next_heartbeat;
 
 		if (run.state == DAEMON_WAITING_BROKER && run.next_retry < wake)
 			wake = run.next_retry;

@@ -14,10 +14,18 @@
 #define WORKER_SEARCH_PATH "pg_catalog, pg_temp"
 
 /*
+ * The longest a worker waits for a lock before the unit of work fails (and
+ * is tried again): well under a heartbeat, long enough for any lock the
+ * extension's own functions hold.
+ */
+#define WORKER_LOCK_TIMEOUT "5s"
+
+/*
  * Connects this background worker to its database (dboid and roleoid, or,
  * when dboid is invalid, bifrost.database as bifrost.role) and sets up the
- * session every worker needs: the pinned search_path, application_name
- * "bifrost" and asynchronous commit.
+ * session every worker needs: the pinned search_path and transaction
+ * settings, a bounded lock wait, application_name "bifrost" and
+ * asynchronous commit.
  */
 extern void worker_session_connect(Oid dboid, Oid roleoid);
 

@@ -105,6 +105,41 @@ test_unlimited(void)
 	CHECK(rate_limit_wait(&r, 1.0) == 0);
 }
 
+/*
+ * The wall clock steps back an hour (an NTP step, an operator's date -s):
+ * the bucket refills from the new now and a back-off never lasts longer
+ * than its cap.  Before, no token came back for the hour and every
+ * request to the venue (orders included) waited or failed that long.
+ */
+static void
+test_clock_steps_back(void)
+{
+	rate_limit	r;
+	double		t = 100000.0;
+	double		wait;
+	int			sent = 0;
+
+	rate_limit_init(&r, 10, 1);	/* 8 per second */
+	while (rate_limit_wait(&r, t) == 0 && sent < 100)
+		sent++;
+	CHECK(sent == 8);
+	t -= 3600;
+	wait = rate_limit_wait(&r, t);
+	CHECK(wait > 0 && wait <= 1.0 / 8 + 1e-9);
+	CHECK(rate_limit_wait(&r, t + 1.0 / 8 + 1e-9) == 0);
+
+	/* a back-off that began before the step */
+	t = 200000.0;
+	rate_limit_backoff(&r, t);
+	t -= 3600;
+	wait = rate_limit_wait(&r, t);
+	CHECK(wait > 0 && wait <= RATE_LIMIT_BACKOFF_MAX_S);
+	/* after the cap the bucket refills from then on */
+	t += RATE_LIMIT_BACKOFF_MAX_S + 1e-9;
+	(void) rate_limit_wait(&r, t);
+	CHECK(rate_limit_wait(&r, t + 1) == 0);
+}
+
 int
 main(void)
 {
@@ -113,5 +148,6 @@ main(void)
 	test_small_limits();
 	test_backoff();
 	test_unlimited();
+	test_clock_steps_back();
 	return unit_summary("test_rate_limit");
 }
