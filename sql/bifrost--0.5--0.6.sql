@@ -510,6 +510,29 @@ $$;
 -- catalog prints a timestamp literal in the session's TimeZone and DateStyle,
 -- and the self-check compares that text with the expected schema.  This
 -- update fails, naming the constraint, while a leg is out of bounds.
+-- A stored leg outside the new bounds stops the update; say which and why
+-- rather than leave the bare name of a violated constraint.
+DO $legs$
+DECLARE
+    bad text;
+BEGIN
+    SELECT pg_catalog.string_agg(l.id::text, ', ' ORDER BY l.id) INTO bad
+      FROM bifrost.legs l
+     WHERE NOT (l.quantity BETWEEN -1000000 AND 1000000
+                AND l.strike > 0 AND l.strike <= 1000000000
+                AND l.multiplier BETWEEN 1 AND 100000
+                AND l.expiry >= pg_catalog.to_timestamp(946684800) AND l.expiry < pg_catalog.to_timestamp(4102444800)
+                AND (l.implied_vol IS NULL OR l.implied_vol BETWEEN 0.0001 AND 10));
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'bifrost 0.6 bounds legs, and the legs with id % are outside the bounds', pg_catalog.left(bad, 200)
+            USING ERRCODE = 'check_violation',
+                  DETAIL = 'quantity -1,000,000 to 1,000,000; strike above 0 and at most 1e9; multiplier 1 to 100,000; '
+                           'expiry from 2000-01-01 to the end of 2099 UTC; implied_vol NULL or 0.0001 to 10',
+                  HINT = 'Correct or delete those rows of bifrost.legs, then run ALTER EXTENSION bifrost UPDATE again.';
+    END IF;
+END
+$legs$;
+
 ALTER TABLE bifrost.legs
     DROP CONSTRAINT legs_strike_check,
     ADD CONSTRAINT legs_strike_check CHECK (strike > 0 AND strike <= 1000000000),

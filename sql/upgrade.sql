@@ -95,8 +95,16 @@ SELECT obj_description('bifrost_ingest(text,text,text,text,timestamptz)'::regpro
 SELECT value FROM bifrost.config WHERE key = 'gates.state.delta.epsilon_band';
 SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
 
--- 0.5 -> 0.6: security hardening
+-- 0.5 -> 0.6: security hardening; a stored leg outside the new bounds stops
+-- the update, naming it, and nothing of the update is left behind
+INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity)
+VALUES ('NVDA', 'C', 100, '2026-12-18 21:00+00', 10), ('NVDA', 'C', 100, 'infinity', 2147483647);
 ALTER EXTENSION bifrost UPDATE TO '0.6';
+SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
+DELETE FROM bifrost.legs WHERE quantity = 2147483647;
+ALTER EXTENSION bifrost UPDATE TO '0.6';
+SELECT count(*) AS legs_kept FROM bifrost.legs;
+DELETE FROM bifrost.legs;
 SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
 SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
 

@@ -414,7 +414,10 @@ venue_okx_send(venue *v, hedge_side side, int64 qty, const char *client_order_id
 	else if (r == VENUE_SEND_REJECTED)
 		out->state = VENUE_ORDER_REJECTED;
 	else
+	{
+		venue_scrub_secrets(&v->params, out->reason);
 		elog(DEBUG1, "bifrost: okx order %s: outcome unknown: %s", client_order_id, out->reason);
+	}
 	return r;
 }
 
