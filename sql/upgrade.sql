@@ -1,4 +1,4 @@
--- upgrade: bifrost 0.1 updated step by step (0.2, 0.3, 0.4, 0.5, 0.6) with ALTER
+-- upgrade: bifrost 0.1 updated step by step (0.2, 0.3, 0.4, 0.5, 0.6, 0.7) with ALTER
 -- EXTENSION ... UPDATE gets each version's objects, records each step in
 -- bifrost.schema_version, and passes its self-check; a fresh install at the
 -- default version has the same catalog.  Leaves the database without the
@@ -105,6 +105,11 @@ DELETE FROM bifrost.legs WHERE quantity = 2147483647;
 ALTER EXTENSION bifrost UPDATE TO '0.6';
 SELECT count(*) AS legs_kept FROM bifrost.legs;
 DELETE FROM bifrost.legs;
+SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
+SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
+
+-- 0.6 -> 0.7: money safety
+ALTER EXTENSION bifrost UPDATE TO '0.7';
 SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
 SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
 
