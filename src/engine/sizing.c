@@ -6,6 +6,25 @@
 #include <math.h>
 #include <string.h>
 
+/*
+ * x rounded to the nearest integer, halves to the even neighbour, as the
+ * reference's Python round() does.  Written with floor(), an exact
+ * subtraction and fmod(), so neither the caller's rounding mode nor x's
+ * size changes the answer (rint() would follow the rounding mode).
+ */
+double
+sizing_round_half_even(double x)
+{
+	double		below = floor(x);
+	double		frac = x - below;	/* exact: below and x share the scale */
+
+	if (frac > 0.5)
+		return below + 1.0;
+	if (frac < 0.5)
+		return below;
+	return fmod(below, 2.0) == 0.0 ? below : below + 1.0;
+}
+
 void
 sizing_intent(const engine_config *cfg, double net_delta, dim_d d, hedge_intent *out)
 {
@@ -27,7 +46,7 @@ sizing_intent(const engine_config *cfg, double net_delta, dim_d d, hedge_intent 
 	}
 	else
 	{
-		shares = round(a);
+		shares = sizing_round_half_even(a);
 		out->need = -net_delta;
 	}
 	if (shares > cfg->max_hedge_shares_per_order)
