@@ -67,7 +67,7 @@ typedef struct trading_guards
 {
 	bool		data_ok;		/* quote usable, fresh and not from the future, spot > 0 */
 	bool		data_stale;		/* !data_ok */
-	bool		greeks_bad;		/* greeks invalid, non-finite or > 1e6 */
+	bool		greeks_bad;		/* greeks not sane (portfolio_greeks_sane()) */
 	bool		broker_down;	/* E3 or E4 */
 	bool		broker_up;		/* !broker_down */
 	bool		exec_fault;		/* E3 or E4 (the reference's twin of broker_down) */
