@@ -16,7 +16,12 @@ double
 sizing_round_half_even(double x)
 {
 	double		below = floor(x);
-	double		frac = x - below;	/* exact: below and x share the scale */
+	/*
+	 * Exact for |x| >= 1 (x and floor(x) are within a factor of two) and for
+	 * x in [0, 1); in (-1, 0) rounding can only move frac onto 0.5 from
+	 * just above, where the even rule picks the same integer, 0.
+	 */
+	double		frac = x - below;
 
 	if (frac > 0.5)
 		return below + 1.0;
