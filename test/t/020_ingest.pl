@@ -81,10 +81,13 @@ for my $case ([ 'malformed', qr/invalid JSON/ ], [ 'truncated', qr/truncated JSO
 }
 
 # 429 / 50011 back off and retry
+# (nothing new at the venue: 0 rows, and a successful run)
 okx_mock_fault($port, 'http429', 2);
-is($q->("SELECT bifrost_ingest('okx', 'BTC-USDT-SWAP', 'ohlcv', '15m')"), '1', 'HTTP 429 twice, then success');
+is($q->("SELECT bifrost_ingest('okx', 'BTC-USDT-SWAP', 'ohlcv', '15m')") . ' ' . $q->($last_run), '0 success:0:',
+	'HTTP 429 twice, then success');
 okx_mock_fault($port, 'code', 1, '50011');
-is($q->("SELECT bifrost_ingest('okx', 'BTC-USDT-SWAP', 'ohlcv', '15m')"), '1', 'OKX 50011, then success');
+is($q->("SELECT bifrost_ingest('okx', 'BTC-USDT-SWAP', 'ohlcv', '15m')") . ' ' . $q->($last_run), '0 success:0:',
+	'OKX 50011, then success');
 
 # a venue that does not answer: the transfer times out (bifrost.http_timeout_ms = 2000)
 okx_mock_fault($port, 'timeout', 1);
