@@ -621,6 +621,7 @@ typedef struct position_args
 	double		lots;
 	double		avg_cost;
 	risk_args	risk;			/* rule NULL: no risk event */
+	double		lots_before;	/* with a risk event: the book's position the broker's replaced */
 } position_args;
 
 static void
@@ -630,7 +631,11 @@ position_work(void *arg)
 
 	hstore_sync_commit(true);
 	if (a->risk.rule)
+	{
 		hstore_risk_event(H.symbol, a->ts, "warn", a->risk.rule, a->risk.details);
+		/* no trade explains the change: recorded, so the ledger check can tell it from drift */
+		hstore_position_adjustment(H.symbol, a->ts, a->lots_before, a->lots, a->risk.rule);
+	}
 	hstore_set_position(H.symbol, a->ts, a->lots, a->avg_cost);
 }
 
@@ -1417,6 +1422,7 @@ reconcile_position(double wall_now)
 	a.ts = wall_now;
 	a.lots = lots;
 	a.risk.rule = "position_mismatch";
+	a.lots_before = H.book.position;
 	snprintf(a.risk.details, sizeof(a.risk.details),
 			 "%s reports %g lots of %s, the hedger's book %g: the broker's position is taken",
 			 v->ops->name, lots, H.symbol, H.book.position);

@@ -18,8 +18,10 @@
  *   sCode / code a definitive reject       REJECTED "okx <code>: <msg>"
  *     (okx_code_classify REJECT or AUTH; 50036/50037: the expTime passed,
  *     so OKX did not process it)
- *   51016 duplicate clOrdId                UNKNOWN: an order with this id
- *                                          exists, so query it
+ *   51016 duplicate clOrdId                REJECTED: the order is sent once,
+ *                                          so an order with this id that
+ *                                          exists is not this one (its fill
+ *                                          is not ours)
  *   50004, 51054, 51149 (OKX's own "timed out, result unknown"), any other
  *   code, HTTP 429 or 5xx, a timeout, a broken connection, an unreadable or
  *   truncated body                         UNKNOWN
@@ -276,12 +278,12 @@ classify_send_code(const char *code)
 	static const char *const unknown[] = {
 		"50004",				/* endpoint timed out: result unknown */
 		"51054",				/* request timed out */
-		"51149",				/* order timed out */
-		"51016"					/* clOrdId exists: a request with it did arrive */
+		"51149"					/* order timed out */
 	};
 	static const char *const refused[] = {
 		"50036",				/* expTime already past: not processed */
-		"50037"					/* order expired */
+		"50037",				/* order expired */
+		"51016"					/* clOrdId exists: another order's, as ours is sent once */
 	};
 
 	for (size_t i = 0; i < lengthof(unknown); i++)
