@@ -55,9 +55,10 @@
 #define HEDGER_QUERY_MAX_S 5.0
 /*
  * An order whose answer was lost and that the venue says it does not have
- * is taken as never arrived only after this long past the send plus two
- * HTTP timeouts: a request still on the wire cannot arrive later than that
- * (OKX refuses it after its expTime anyway).
+ * is taken as never arrived only after this long past the moment its
+ * request left (after rate-limit waits, keep-alives and confirm rounds)
+ * plus two HTTP timeouts: a request still on the wire cannot arrive later
+ * than that (OKX refuses it after its expTime anyway; IBKR has none).
  */
 #define HEDGER_NOT_FOUND_GRACE_S 5.0
 
@@ -799,7 +800,8 @@ run_engine(double now, trading_event event, bool suspended, bool broker_connecte
 		in.has_quote = true;
 		in.bid = isfinite(H.quote.bid) ? H.quote.bid : 0;
 		in.ask = isfinite(H.quote.ask) ? H.quote.ask : 0;
-		in.quote_ts = H.quote.ts;
+		/* a polled quote stands until its next poll is due (feed_quote_as_of) */
+		in.quote_ts = feed_quote_as_of(H.feed, H.quote.ts, now);
 	}
 	in.legs = H.engine_legs;
 	in.n_legs = H.n_legs;
@@ -897,6 +899,8 @@ send_to_venue(pending_order *p, order_args *oa, venue_order_report *rep)
 	p->sent_wall = venue_now();
 	p->next_query = p->sent_wall + HEDGER_QUERY_FIRST_S;
 	send_result = v->ops->send(v, p->order.side, p->order.qty, p->order.client_order_id, rep);
+	/* the grace before "never reached the venue" counts from when the request left */
+	p->sent_wall = isfinite(rep->left_at) ? rep->left_at : venue_now();
 	venue_scrub_secrets(&v->params, rep->reason);
 	switch (send_result)
 	{
