@@ -104,7 +104,7 @@ typedef struct hedger_state
 	engine_leg *legs;
 	engine_leg *engine_legs;	/* legs with multipliers in lots, for the engine */
 	int			n_legs;
-	char	   *legs_snapshot;	/* jsonb text of the legs, in TopMemoryContext */
+	char	   *legs_snapshot;	/* jsonb text of the legs, in legs_context */
 	hedge_book	book;			/* position, average cost, today's cash */
 	double		last_hedge_price;
 	double		last_hedge_ts;
@@ -164,6 +164,15 @@ typedef struct hedger_state
 
 static hedger_state H;
 
+/*
+ * Memory of the hedger that outlives a start: the book's legs (replaced as a
+ * whole when the book changes) and the buffer of blocked decisions (one for
+ * the life of the process).  A start that fails allocates nothing that a
+ * later one does not reuse or free.
+ */
+static MemoryContext legs_context = NULL;
+static blocked_row *blocked_buffer = NULL;
+
 bool
 hedger_active(void)
 {
@@ -207,7 +216,7 @@ lot_value(double price)
 static void
 scale_engine_legs(void)
 {
-	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+	MemoryContext old = MemoryContextSwitchTo(legs_context);
 
 	if (H.engine_legs)
 		pfree(H.engine_legs);
@@ -359,28 +368,41 @@ load_config_work(void *arg)
 	strlcpy(H.feed_p.symbol, H.symbol, sizeof(H.feed_p.symbol));
 }
 
+/*
+ * Reads the legs; when their text differs from the book's, replaces the
+ * book's legs (arg, when not NULL, is set to whether they changed).  The
+ * text of an unchanged book is read and dropped with the unit of work.
+ */
 static void
 load_legs_work(void *arg)
 {
+	bool	   *changed = arg;
 	MemoryContext old;
 	engine_leg *legs;
 	char	   *snapshot;
 	int			n;
 
+	if (changed)
+		*changed = false;
 	if (!store_extension_ready())
 		return;
 	n = hstore_load_legs(H.symbol, &legs, &snapshot);
-	old = MemoryContextSwitchTo(TopMemoryContext);
-	if (H.legs)
-		pfree(H.legs);
-	if (H.legs_snapshot)
-		pfree(H.legs_snapshot);
+	if (H.legs_snapshot && strcmp(snapshot, H.legs_snapshot) == 0)
+		return;
+	if (legs_context == NULL)
+		legs_context = AllocSetContextCreate(TopMemoryContext, "bifrost hedger legs",
+											 ALLOCSET_DEFAULT_SIZES);
+	MemoryContextReset(legs_context);
+	H.engine_legs = NULL;
+	old = MemoryContextSwitchTo(legs_context);
 	H.legs = palloc(sizeof(engine_leg) * Max(n, 1));
 	memcpy(H.legs, legs, sizeof(engine_leg) * n);
 	H.n_legs = n;
 	H.legs_snapshot = pstrdup(snapshot);
 	MemoryContextSwitchTo(old);
 	scale_engine_legs();
+	if (changed)
+		*changed = true;
 }
 
 static void save_day_start(double now);
@@ -392,14 +414,14 @@ static void save_day_start(double now);
 static void
 reload_legs(void)
 {
-	char	   *before_snapshot = H.legs_snapshot ? pstrdup(H.legs_snapshot) : NULL;
 	double		before = 0;
 	bool		can_mark = H.have_quote && H.day_started && quote_usable(&H.quote);
+	bool		changed = false;
 
 	if (can_mark)
 		before = option_value(mid_of(&H.quote), H.engine_now);
-	run_unit("bifrost: load legs", load_legs_work, NULL);
-	if (before_snapshot && H.legs_snapshot && strcmp(before_snapshot, H.legs_snapshot) == 0)
+	run_unit("bifrost: load legs", load_legs_work, &changed);
+	if (!changed)
 		return;
 	if (can_mark)
 	{
@@ -1459,7 +1481,10 @@ hedger_start(double wall_now, hedger_status_writer writer, char *why, size_t why
 	H.last_hedge_price = NAN;
 	H.last_hedge_ts = NAN;
 	H.holiday_date = INT32_MIN;
-	H.blocked = MemoryContextAllocZero(TopMemoryContext, sizeof(blocked_row) * HEDGER_BLOCKED_BUFFER);
+	if (blocked_buffer == NULL)
+		blocked_buffer = MemoryContextAllocZero(TopMemoryContext,
+												sizeof(blocked_row) * HEDGER_BLOCKED_BUFFER);
+	H.blocked = blocked_buffer;
 	strlcpy(H.day_roll_tz, "America/New_York", sizeof(H.day_roll_tz));
 	engine_config_defaults(&H.cfg);
 
@@ -1580,13 +1605,18 @@ hedger_next_wake(double wall_now)
 		wake = H.write_resume_at;
 	if (wake < wall_now)
 		wake = wall_now;
-	/* sim fills are due on the wall clock; replay fills come with its ticks */
+	/*
+	 * Sim fills are due on the wall clock; replay fills come with its ticks.
+	 * A paper fill needs a usable quote: without one it waits for the feed's
+	 * next quote, not its own due time, which would be due again at once and
+	 * spin the worker.  A fill that failed to write waits out the pause.
+	 */
 	for (int i = 0; i < H.n_pending; i++)
 	{
 		if (H.pending[i].live)
 			wake = Min(wake, H.pending[i].next_query);
-		else if (!feed_is_replay(H.feed))
-			wake = Min(wake, H.pending[i].due);
+		else if (!feed_is_replay(H.feed) && H.have_quote && quote_usable(&H.quote))
+			wake = Min(wake, Max(H.pending[i].due, H.write_resume_at));
 	}
 	return Max(wake, wall_now);
 }
