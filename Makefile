@@ -20,6 +20,7 @@ ENGINE_OBJS = \
 	src/engine/paper_fill.o \
 	src/engine/pnl.o \
 	src/engine/portfolio.o \
+	src/engine/settlement.o \
 	src/engine/rng.o \
 	src/engine/sim_feed.o \
 	src/engine/sizing.o \
