@@ -54,6 +54,7 @@ PG_OBJS = \
 	src/pg/feed.o \
 	src/pg/hedge_store.o \
 	src/pg/hedger.o \
+	src/pg/leg_settlement.o \
 	src/pg/ingest.o \
 	src/pg/ingest_common.o \
 	src/pg/ingest_okx_candles.o \
