@@ -10,8 +10,10 @@
  * Units used throughout the engine:
  *   time        epoch seconds (double, UTC), durations in seconds unless a
  *               name ends in _ms
- *   delta       shares of the underlying (share-equivalents)
- *   gamma       shares per 1 unit of spot
+ *   delta       shares of the underlying (share-equivalents), or lots of
+ *               the hedge instrument at a venue that counts in lots
+ *               (engine_input.units_per_lot units of the underlying each)
+ *   gamma       shares (lots) per 1 unit of spot
  *   spreads     percent of mid (0.1 = 0.1 %), as the reference
  *   price move  percent of the last hedge price
  *   dates       days since 1970-01-01 (int32_t), proleptic Gregorian

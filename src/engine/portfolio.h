@@ -19,8 +19,14 @@
 /* Seconds in the 365-day year of the time-to-expiry convention. */
 #define PORTFOLIO_SECONDS_PER_YEAR (365.0 * 86400.0)
 
-/* Greeks beyond this size (shares) are treated as bad data, as the reference does. */
-#define PORTFOLIO_GREEKS_SANITY_LIMIT 1e6
+/*
+ * Greeks worth more than this (in the quote currency: USD, USDT) are bad
+ * data.  The reference counts 1e6 shares; counted in value the limit means
+ * the same for a share, a contract or a 0.0001 BTC lot: 100 BTC of delta
+ * is 1e6 lots at OKX but only 6e6 USDT at 60,000.  1e10 is beyond any book
+ * this hedger is meant for and far inside a double.
+ */
+#define PORTFOLIO_GREEKS_VALUE_LIMIT 1e10
 
 typedef struct portfolio_market
 {
@@ -53,7 +59,14 @@ extern void portfolio_compute(const engine_leg *legs, int n,
 							  double stock_position, double pending_qty,
 							  portfolio_greeks *out);
 
-/* Valid, finite and no larger than PORTFOLIO_GREEKS_SANITY_LIMIT. */
-extern bool portfolio_greeks_sane(bool valid, double net_delta, double gamma);
+/*
+ * Valid, finite and worth no more than PORTFOLIO_GREEKS_VALUE_LIMIT:
+ * |net_delta| x units_per_lot x spot (the delta's value) and |gamma| x
+ * units_per_lot x spot^2 (the value of the delta a move of one whole spot
+ * adds), with net_delta and gamma in lots of units_per_lot units of the
+ * underlying.  Without a positive spot only finiteness is judged.
+ */
+extern bool portfolio_greeks_sane(bool valid, double net_delta, double gamma,
+								  double units_per_lot, double spot);
 
 #endif							/* BIFROST_PORTFOLIO_H */

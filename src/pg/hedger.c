@@ -859,6 +859,7 @@ run_engine(double now, trading_event event, bool suspended, bool broker_connecte
 	}
 	in.legs = H.engine_legs;
 	in.n_legs = H.n_legs;
+	in.units_per_lot = H.units_per_lot;
 	in.stock_position = H.book.position;
 	in.pending_hedge_qty = pending_qty();
 	in.last_hedge_price = H.last_hedge_price;
