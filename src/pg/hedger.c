@@ -57,9 +57,10 @@
 #define HEDGER_QUERY_MAX_S 5.0
 /*
  * An order whose answer was lost and that the venue says it does not have
- * is taken as never arrived only after this long past the send plus two
- * HTTP timeouts: a request still on the wire cannot arrive later than that
- * (OKX refuses it after its expTime anyway).
+ * is taken as never arrived only after this long past the moment its
+ * request left (after rate-limit waits, keep-alives and confirm rounds)
+ * plus two HTTP timeouts: a request still on the wire cannot arrive later
+ * than that (OKX refuses it after its expTime anyway; IBKR has none).
  */
 #define HEDGER_NOT_FOUND_GRACE_S 5.0
 
@@ -639,6 +640,7 @@ typedef struct position_args
 	double		lots;
 	double		avg_cost;
 	risk_args	risk;			/* rule NULL: no risk event */
+	double		lots_before;	/* with a risk event: the book's position the broker's replaced */
 } position_args;
 
 static void
@@ -648,7 +650,11 @@ position_work(void *arg)
 
 	hstore_sync_commit(true);
 	if (a->risk.rule)
+	{
 		hstore_risk_event(H.symbol, a->ts, "warn", a->risk.rule, a->risk.details);
+		/* no trade explains the change: recorded, so the ledger check can tell it from drift */
+		hstore_position_adjustment(H.symbol, a->ts, a->lots_before, a->lots, a->risk.rule);
+	}
 	hstore_set_position(H.symbol, a->ts, a->lots, a->avg_cost);
 }
 
@@ -855,7 +861,8 @@ run_engine(double now, trading_event event, bool suspended, bool broker_connecte
 		in.has_quote = true;
 		in.bid = isfinite(H.quote.bid) ? H.quote.bid : 0;
 		in.ask = isfinite(H.quote.ask) ? H.quote.ask : 0;
-		in.quote_ts = H.quote.ts;
+		/* a polled quote stands until its next poll is due (feed_quote_as_of) */
+		in.quote_ts = feed_quote_as_of(H.feed, H.quote.ts, now);
 	}
 	in.legs = H.engine_legs;
 	in.n_legs = H.n_legs;
@@ -953,6 +960,8 @@ send_to_venue(pending_order *p, order_args *oa, venue_order_report *rep)
 	p->sent_wall = venue_now();
 	p->next_query = p->sent_wall + HEDGER_QUERY_FIRST_S;
 	send_result = v->ops->send(v, p->order.side, p->order.qty, p->order.client_order_id, rep);
+	/* the grace before "never reached the venue" counts from when the request left */
+	p->sent_wall = isfinite(rep->left_at) ? rep->left_at : venue_now();
 	venue_scrub_secrets(&v->params, rep->reason);
 	switch (send_result)
 	{
@@ -1478,6 +1487,7 @@ reconcile_position(double wall_now)
 	a.ts = wall_now;
 	a.lots = lots;
 	a.risk.rule = "position_mismatch";
+	a.lots_before = H.book.position;
 	snprintf(a.risk.details, sizeof(a.risk.details),
 			 "%s reports %g lots of %s, the hedger's book %g: the broker's position is taken",
 			 v->ops->name, lots, H.symbol, H.book.position);
