@@ -246,6 +246,17 @@ SELECT bifrost_evaluate(jsonb_build_object('config', jsonb_build_object(repeat('
 SELECT bifrost_evaluate(jsonb_build_object('config', jsonb_build_object('hedge_to', repeat('z', 1048576))));
 SELECT bifrost_evaluate(jsonb_build_object('greeks', jsonb_build_object(repeat('g', 1048576), 1)));
 
+-- an expired leg settles at the spot in the style of book.settlement: by delivery (the default) the
+-- call 50 in the money counts the 1,000 shares it became and the put out of the money nothing; in
+-- cash neither counts; no gamma either way
+SELECT s AS settlement, r->>'legs_expired' AS expired, r->>'option_delta' AS option_delta, r->>'gamma' AS gamma
+  FROM unnest(ARRAY['physical', 'cash']) s,
+       bifrost_evaluate(jsonb_build_object('config', jsonb_build_object('book.settlement', s)) || '{
+         "now": "2026-11-24 15:00:02 America/New_York", "quote": {"bid": 99.99, "ask": 100.01},
+         "legs": [{"option_right": "C", "strike": 50, "expiry": "2026-11-24 15:00 America/New_York", "quantity": 10},
+                  {"option_right": "P", "strike": 90, "expiry": "2026-11-24 15:00 America/New_York", "quantity": 10}]}') r;
+SELECT bifrost_evaluate('{"config": {"book.settlement": "delivery"}}');
+
 ------------------------------------------------------------------------------
 -- the market calendar
 ------------------------------------------------------------------------------

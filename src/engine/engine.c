@@ -207,6 +207,7 @@ engine_evaluate(const engine_config *cfg, const engine_input *in, engine_output 
 		market.volatility = cfg->volatility;
 		market.rate = cfg->risk_free_rate;
 		market.yield = cfg->dividend_yield;
+		market.settlement = cfg->settlement;
 		portfolio_compute(in->legs, in->n_legs, &market, in->stock_position,
 						  in->pending_hedge_qty, &g);
 		out->net_delta = g.net_delta;

@@ -94,9 +94,21 @@ typedef struct engine_dims
 } engine_dims;
 
 /*
+ * How an option settles at its expiry (settlement.h): in cash at its
+ * intrinsic value, or by delivery of the underlying at the strike.
+ */
+typedef enum settlement_style
+{
+	SETTLEMENT_CASH,
+	SETTLEMENT_PHYSICAL
+} settlement_style;
+
+/*
  * One option leg, shaped like a row of bifrost.legs.  implied_vol NAN means
  * "use greeks.volatility".  multiplier is the number of shares one contract
- * controls (100 for US equity options).
+ * controls (100 for US equity options).  Once expired, settlement_price is
+ * the underlying's price the leg settled at and settlement how; 0 (a zeroed
+ * leg) until that is fixed, and the spot then stands in for it.
  */
 typedef struct engine_leg
 {
@@ -106,6 +118,8 @@ typedef struct engine_leg
 	double		quantity;		/* signed contracts: > 0 long, < 0 short */
 	double		multiplier;		/* shares per contract, > 0 */
 	double		implied_vol;	/* annual fraction, >= 0, or NAN */
+	double		settlement_price;	/* > 0 once fixed, else 0 or NAN */
+	settlement_style settlement;	/* how it settled, once fixed */
 } engine_leg;
 
 /*

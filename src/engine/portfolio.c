@@ -5,8 +5,19 @@
  * no allocation.
  */
 #include "portfolio.h"
+#include "settlement.h"
 
 #include <math.h>
+
+/* A delivered leg keeps the delta of the underlying it became. */
+static double
+expired_leg_delta(const engine_leg *leg, const portfolio_market *m)
+{
+	settled_value v;
+
+	settlement_value(leg, m->spot, m->settlement, &v);
+	return v.delta;
+}
 
 void
 portfolio_compute(const engine_leg *legs, int n, const portfolio_market *m,
@@ -31,6 +42,8 @@ portfolio_compute(const engine_leg *legs, int n, const portfolio_market *m,
 		if (!(t > 0.0))
 		{
 			expired++;
+			if (spot_ok)
+				delta_sum += expired_leg_delta(leg, m);
 			continue;
 		}
 		active++;

@@ -7,8 +7,9 @@
  * t = (expiry - now) / (365 x 86400), both epoch seconds, so an option
  * expiring at 16:00 New York time loses its time value continuously through
  * the last day instead of at a date boundary.  A leg with t <= 0 has
- * expired: it contributes nothing and is counted in legs_expired.  Pure C99,
- * no allocation: the caller owns the legs.
+ * expired and is counted in legs_expired: no gamma, and the delta of what
+ * it settled into (settlement.h: the delivered underlying, or none in
+ * cash).  Pure C99, no allocation: the caller owns the legs.
  */
 #ifndef BIFROST_PORTFOLIO_H
 #define BIFROST_PORTFOLIO_H
@@ -34,6 +35,7 @@ typedef struct portfolio_market
 	double		volatility;		/* flat annual vol for legs without their own */
 	double		rate;			/* r, continuous */
 	double		yield;			/* q, continuous */
+	settlement_style settlement;	/* of expired legs not fixed yet */
 } portfolio_market;
 
 typedef struct portfolio_greeks

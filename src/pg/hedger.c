@@ -31,12 +31,14 @@
 
 #include "../engine/paper_fill.h"
 #include "../engine/pnl.h"
+#include "../engine/settlement.h"
 #include "../engine/wall_clock.h"
 #include "engine_glue.h"
 #include "feed.h"
 #include "guc.h"
 #include "hedge_store.h"
 #include "hedger.h"
+#include "leg_settlement.h"
 #include "store.h"
 #include "venue_session.h"
 
@@ -227,7 +229,11 @@ scale_engine_legs(void)
 	MemoryContextSwitchTo(old);
 }
 
-/* Model value of option legs at a spot (shares x price). */
+/*
+ * Value of option legs at a spot (shares x price): model value until the
+ * expiry, then what they settled into, which the model value tends to, so
+ * the day's P&L does not jump at the expiry.
+ */
 static double
 legs_value(const engine_leg *legs, int n_legs, double spot, double now)
 {
@@ -240,7 +246,13 @@ legs_value(const engine_leg *legs, int n_legs, double spot, double now)
 		double		vol = isnan(l->implied_vol) ? H.cfg.volatility : l->implied_vol;
 
 		if (t <= 0)
+		{
+			settled_value v;
+
+			settlement_value(l, spot, H.cfg.settlement, &v);
+			value += v.value;
 			continue;
+		}
 		value += l->quantity * l->multiplier *
 			bs_price(l->right, spot, l->strike, t, H.cfg.risk_free_rate, H.cfg.dividend_yield, vol);
 	}
@@ -389,6 +401,10 @@ load_legs_work(void *arg)
 	n = hstore_load_legs(H.symbol, &legs, &snapshot);
 	if (H.legs_snapshot && strcmp(snapshot, H.legs_snapshot) == 0)
 		return;
+	/* settlements fixed before (by this hedger or an earlier one) value the new legs too */
+	leg_settlement_load(H.symbol, H.engine_now);
+	leg_settlement_adopt();
+	leg_settlement_apply(legs, n);
 	if (legs_context == NULL)
 		legs_context = AllocSetContextCreate(TopMemoryContext, "bifrost hedger legs",
 											 ALLOCSET_DEFAULT_SIZES);
@@ -613,7 +629,10 @@ load_day_work(void *arg)
 	a->legs_changed = a->rec.found && H.legs_snapshot &&
 		strcmp(a->rec.legs_snapshot, H.legs_snapshot) != 0;
 	if (a->legs_changed)
+	{
+		leg_settlement_apply(a->rec.legs, a->rec.n_legs);
 		a->stored_legs_value = legs_value(a->rec.legs, a->rec.n_legs, a->mid, a->ts);
+	}
 	a->rec.legs_snapshot = NULL;
 	a->rec.legs = NULL;
 }
@@ -747,6 +766,49 @@ roll_day(double now)
 		H.day_start_equity = pnl_equity(&H.book, lot_value(mid), option_value(mid, now));
 		save_day_start(now);
 	}
+}
+
+typedef struct settle_args
+{
+	double		ts;
+	double		mid;
+	settlement_style style;
+} settle_args;
+
+static void
+settle_work(void *arg)
+{
+	settle_args *a = arg;
+
+	(void) leg_settlement_record(H.symbol, a->ts, a->mid, a->style);
+}
+
+/*
+ * Legs expired at now settle at this quote's mid: the first usable quote at
+ * or after their expiry (the first after it when the hedger was down then).
+ * The rows commit first, then the legs in memory take the settlement, fixed
+ * for good: later quotes, a restart or a change of book.settlement value
+ * them the same.  Until then, the mid stands in for it.
+ */
+static void
+settle_expired_legs(double now)
+{
+	settle_args a;
+	char		err[STORE_ERROR_MAX];
+
+	if (!H.have_quote || !quote_usable(&H.quote) || !leg_settlement_due(H.legs, H.n_legs, now))
+		return;
+	a.ts = now;
+	a.mid = mid_of(&H.quote);
+	a.style = H.cfg.settlement;
+	if (!store_run("bifrost: settle expired legs", settle_work, &a, err, sizeof(err)))
+	{
+		note_write_failure(err);
+		return;
+	}
+	leg_settlement_adopt();
+	leg_settlement_apply(H.legs, H.n_legs);
+	scale_engine_legs();
 }
 
 static void
@@ -1649,6 +1711,7 @@ take_quote(const feed_quote *q, bool suspended, bool broker_connected)
 	H.have_quote = true;
 	H.engine_now = q->ts;
 	roll_day(q->ts);
+	settle_expired_legs(q->ts);
 	if (H.day_started)
 		price_unpriced_lots(q->ts, true);
 	if (!H.bootstrapped)

@@ -73,7 +73,7 @@ reason(const engine_output *o)
 static void
 test_straddle_anchor(void)
 {
-	engine_leg	book[2];
+	engine_leg	book[2] = {{0}};
 	engine_input in = base();
 	engine_output out;
 
@@ -257,7 +257,7 @@ test_replay_fsm(void)
 static void
 test_session(void)
 {
-	engine_leg	call;
+	engine_leg	call = {0};
 	engine_input in;
 	engine_output out;
 	trading_state state = TS_BOOT;
@@ -484,6 +484,7 @@ test_faults(void)
 static void
 set_leg(engine_leg *leg, bs_right right, double strike, double expiry, double qty)
 {
+	memset(leg, 0, sizeof(*leg));
 	leg->right = right;
 	leg->strike = strike;
 	leg->expiry = expiry;
@@ -731,7 +732,7 @@ test_determinism(void)
 static void
 test_input_check(void)
 {
-	engine_leg	leg;
+	engine_leg	leg = {0};
 	engine_input in;
 	double		prices[3] = {100, 101, 102};
 	int			bad_leg;

@@ -15,7 +15,7 @@
 static engine_leg
 leg(bs_right right, double strike, double days, double qty, double mult, double iv)
 {
-	engine_leg l;
+	engine_leg l = {0};
 
 	l.right = right;
 	l.strike = strike;
@@ -29,7 +29,7 @@ leg(bs_right right, double strike, double days, double qty, double mult, double 
 static portfolio_market
 market(double spot, double vol, double r, double q)
 {
-	portfolio_market m;
+	portfolio_market m = {0};
 
 	m.spot = spot;
 	m.now = NOW;
