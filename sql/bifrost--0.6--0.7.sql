@@ -94,6 +94,21 @@ COMMENT ON TABLE bifrost.position_adjustments IS
 COMMENT ON COLUMN bifrost.position_adjustments.reason IS 'Why, e.g. position_mismatch (a risk event of that rule says more)';
 SELECT pg_catalog.pg_extension_config_dump('bifrost.position_adjustments', '');
 SELECT pg_catalog.pg_extension_config_dump('bifrost.position_adjustments_id_seq', '');
+-- Before 0.7 a reconciliation took the broker's position with only a risk
+-- event (position_mismatch) to say so.  What no trade explains in a ledger
+-- updated from 0.6 is recorded here once, so the check starts from the
+-- ledger as it stands instead of failing forever on a past reconciliation
+-- that nothing can now record; the rows stay for an operator to match
+-- against those risk events.
+INSERT INTO bifrost.position_adjustments (exchange, symbol, ts, size_before, size_after, reason)
+SELECT x.exchange, x.symbol, pg_catalog.now(), x.traded, x.pos, 'unexplained before 0.7'
+  FROM (SELECT exchange, symbol, coalesce(p.size, 0) AS pos, coalesce(t.lots, 0) AS traded
+          FROM (SELECT exchange, symbol, size FROM bifrost.positions WHERE side = 'NET') p
+          FULL JOIN (SELECT exchange, symbol,
+                            pg_catalog.sum(CASE WHEN side = 'BUY' THEN amount ELSE -amount END) AS lots
+                       FROM bifrost.trades GROUP BY exchange, symbol) t USING (exchange, symbol)) x
+ WHERE x.pos <> x.traded
+ ORDER BY x.exchange, x.symbol;
 GRANT SELECT ON bifrost.position_adjustments TO bifrost_reader;
 GRANT SELECT, INSERT ON bifrost.position_adjustments TO bifrost_worker;
 GRANT USAGE, SELECT ON SEQUENCE bifrost.position_adjustments_id_seq TO bifrost_worker;
