@@ -14,6 +14,27 @@
 -- Paper versus live, orders and fills.
 ------------------------------------------------------------------------------
 
+-- gates.guard.risk.paper_trade = true (the default) keeps every order at the
+-- paper broker whatever bifrost.broker says; the status row says which mode
+-- the hedger is in.
+ALTER TABLE bifrost.status_current
+    ADD COLUMN trading_mode text CONSTRAINT status_current_trading_mode_check CHECK (trading_mode IN ('paper', 'live'));
+ALTER TABLE bifrost.status_history
+    ADD COLUMN trading_mode text CONSTRAINT status_history_trading_mode_check CHECK (trading_mode IN ('paper', 'live'));
+COMMENT ON COLUMN bifrost.status_current.trading_mode IS
+    'paper: orders are simulated by the paper broker on the feed''s quotes (gates.guard.risk.paper_trade true, or bifrost.broker paper); live: orders go to bifrost.broker';
+COMMENT ON COLUMN bifrost.status_history.trading_mode IS 'As status_current.trading_mode';
+
+-- A venue may charge its fee in the instrument bought (OKX spot: the base
+-- currency), so the account receives fewer lots than the fill's amount.
+ALTER TABLE bifrost.trades
+    ADD COLUMN fee_base numeric NOT NULL DEFAULT 0
+        CONSTRAINT trades_fee_base_finite CHECK (fee_base > '-Infinity' AND fee_base < 'Infinity');
+COMMENT ON COLUMN bifrost.trades.fee IS
+    'Fee in the quote currency (USD, USDT), as a positive cost; NULL when the venue does not report it';
+COMMENT ON COLUMN bifrost.trades.fee_base IS
+    'Fee withheld in the traded instrument, in lots (the unit of amount), positive = fewer lots received: the position moves by the signed amount minus fee_base';
+
 ------------------------------------------------------------------------------
 -- Settlement at expiry.
 ------------------------------------------------------------------------------

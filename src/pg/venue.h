@@ -88,6 +88,7 @@ typedef struct venue_order_report
 	int64		filled_qty;		/* lots filled so far */
 	double		avg_price;		/* of the filled lots, NAN when none */
 	double		fee;			/* NAN when unknown */
+	double		fee_base_lots;	/* fee charged in the underlying, in lots, positive = fewer lots received; 0 when none */
 	double		ts;				/* epoch seconds of the venue's last update, NAN unknown */
 	char		reason[VENUE_WHY_MAX];	/* reject or cancel reason, venue code included */
 } venue_order_report;
