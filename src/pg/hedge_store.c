@@ -331,7 +331,9 @@ hstore_blocked_decision(const char *symbol, double ts, const engine_output *out,
 	values[2] = Float8GetDatum(out->net_delta);
 	values[3] = TEXT(hedge_side_name(out->intent.side));
 	values[4] = Int32GetDatum((int32) out->intent.qty);
-	values[5] = TEXT(reason ? reason : guard_reason_name(out->block_reason));
+	if (reason == NULL)
+		reason = guard_reason_name(out->block_reason);
+	values[5] = TEXT(reason ? reason : "none");
 	values[6] = TEXT(config_hash);
 	memcpy(types8, types, sizeof(types));
 	types8[7] = TEXTOID;

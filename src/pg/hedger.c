@@ -1568,12 +1568,9 @@ evaluate(double now, trading_event event, bool suspended, bool broker_connected,
 
 	if (out.intent.present && (event == TE_TICK || event == TE_QUOTE))
 	{
-		if (out.block_reason == GUARD_NONE && out.next_state == TS_NEED_HEDGE && reject_backoff_active(now))
-		{
-			if (quote_driven)
-				record_blocked(now, &out, "reject_backoff");
-		}
-		else if (out.block_reason == GUARD_NONE && out.next_state == TS_NEED_HEDGE)
+		bool		backing_off = out.block_reason == GUARD_NONE && reject_backoff_active(now);
+
+		if (out.block_reason == GUARD_NONE && out.next_state == TS_NEED_HEDGE && !backing_off)
 		{
 			/* the intent's transaction writes the status row: no separate one */
 			place_hedge(now, out.intent.side, out.intent.qty,
@@ -1583,7 +1580,7 @@ evaluate(double now, trading_event event, bool suspended, bool broker_connected,
 			return;
 		}
 		if (quote_driven)
-			record_blocked(now, &out, NULL);
+			record_blocked(now, &out, backing_off ? "reject_backoff" : NULL);
 	}
 	else if (!out.intent.present)
 		H.last_block = NULL;
@@ -1979,6 +1976,8 @@ hedger_poll(double wall_now, bool suspended, bool broker_connected)
 		if (!feed_next(H.feed, wall_now, &q))
 			break;
 		take_quote(&q, suspended, broker_connected);
+		/* a flatten goes on at the quote that settled the order it waited for */
+		advance_flatten(wall_now, suspended, broker_connected);
 		CHECK_FOR_INTERRUPTS();
 	}
 	if (!feed_is_replay(H.feed))

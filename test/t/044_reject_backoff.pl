@@ -24,7 +24,8 @@ my $node   = hedging_node(
 		'gates.strategy.trading_hours_only'     => 'false',
 		'gates.intent.hedge.min_price_move_pct' => '0',
 	],
-	legs => [ [ 'C', 100, $EXPIRY, 10 ] ]);
+	# 6 calls: about 360 shares of delta, a D2 hedge (a D3 one would skip the cooldown)
+	legs => [ [ 'C', 100, $EXPIRY, 6 ] ]);
 my $q = sub { $node->safe_psql('postgres', shift) };
 my $ok;
 

@@ -11,6 +11,7 @@ use lib "$FindBin::RealBin/../perl";
 use PostgreSQL::Test::Cluster;
 use PostgreSQL::Test::Utils;
 use Test::More;
+use POSIX qw(strftime);
 use Time::HiRes qw(time sleep);
 use BifrostTAP;
 
@@ -30,8 +31,11 @@ my $ok;
 			'gates.intent.hedge.min_price_move_pct' => '0',
 			'gates.guard.risk.max_daily_hedge_count' => '100000',
 			'gates.guard.risk.max_daily_loss_usd'   => '100000000',
+			'gates.guard.risk.max_position_shares'  => '1000000',
+			'gates.state.delta.max_delta_limit'     => '1000000',
 		],
-		legs => [ [ 'C', 100, $EXPIRY, 40 ], [ 'P', 100, $EXPIRY, -20 ] ]);
+		# three days out: gamma enough that the sim's moves make a hedge every few seconds
+		legs => [ [ 'C', 100, strftime('%Y-%m-%d %H:%M UTC', gmtime(time + 3 * 86400)), 20 ] ]);
 	my @bad;
 	my $samples = 0;
 	my $t_end   = time + 15;
