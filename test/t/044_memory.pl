@@ -115,6 +115,8 @@ $s->quit;
 # ---- a hedger that cannot start: OKX keys missing, every retry of the broker fails the start ----
 my ($port) = start_okx_mock(lifetime => 600);
 $node->safe_psql('postgres', q{SELECT bifrost_config_set('symbol', '"BTC-USDT-SWAP"'::jsonb)});
+# live: a paper hedger never opens the venue, so it would not fail without the keys
+$node->safe_psql('postgres', q{SELECT bifrost_config_set('gates.guard.risk.paper_trade', 'false')});
 reconfigure($node, "bifrost.broker = 'okx'", "bifrost.okx_base_url = 'http://127.0.0.1:$port'");
 ($ok) = wait_state($node, 'WAITING_BROKER', 30);
 ok($ok, 'okx without keys: WAITING_BROKER');

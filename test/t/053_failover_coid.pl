@@ -129,6 +129,7 @@ sub okx_node
 		],
 		config => [
 			'symbol'                                        => qq{"$SYMBOL"},
+			'gates.guard.risk.paper_trade'                  => 'false',
 			'gates.strategy.trading_hours_only'             => 'false',
 			'gates.intent.hedge.cooldown_seconds'           => '0',
 			'gates.intent.hedge.min_price_move_pct'         => '0',
