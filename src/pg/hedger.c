@@ -71,8 +71,6 @@
  */
 #define REJECT_BACKOFF_MIN_S 2.0
 #define REJECT_BACKOFF_MAX_S 300.0
-/* The result of a flatten that completed. */
-#define FLATTEN_DONE "flattened: the hedge position is zero; hedging stays suspended until bifrost_resume()"
 
 /* A row about an order that the broker answered and that has not committed yet. */
 typedef enum order_row
@@ -2141,6 +2139,36 @@ flatten_result_work(void *arg)
 }
 
 /*
+ * The whole lots of the position, which a flatten trades: never more than
+ * is held (a spot account cannot sell what it does not have, and the venue
+ * refuses it every time), and a fraction of a lot (a fee kept in the base
+ * currency) is no order a venue takes.  The tolerance absorbs the binary
+ * error of a position summed from fills.
+ */
+static int64
+flatten_lots(void)
+{
+	return (int64) floor(fabs(H.book.position) + 1e-6);
+}
+
+/* The result of a flatten with no whole lot left: done by its orders (flattened) or before any. */
+static const char *
+flat_result(bool flattened)
+{
+	static char text[256];
+	double		left = fabs(H.book.position);
+
+	if (left < 1e-9)
+		return flattened ?
+			"flattened: the hedge position is zero; hedging stays suspended until bifrost_resume()" :
+			"flat: the hedge position is already zero";
+	snprintf(text, sizeof(text), "%s: %.8g lots remain, less than one lot, which no order can trade%s",
+			 flattened ? "flattened" : "flat", left,
+			 flattened ? "; hedging stays suspended until bifrost_resume()" : "");
+	return text;
+}
+
+/*
  * One step of an operator's flatten: nothing while an order is in flight
  * (it fills or ends first), then the order that takes the position to
  * zero, and when the position is zero the command's result says so.
@@ -2154,11 +2182,11 @@ flatten_step(double wall_now, bool suspended, bool broker_connected)
 
 	if (!suspended)
 		return "flatten abandoned: hedging was resumed before the position reached zero";
-	qty = (int64) llround(fabs(H.book.position));
+	qty = flatten_lots();
 	if (H.n_pending > 0)
 		return "flattening: waiting for the hedge in flight, then taking the position to zero";
 	if (qty == 0)
-		return FLATTEN_DONE;
+		return flat_result(true);
 	if (!broker_connected)
 		return "flattening: waiting for the broker";
 	if (!H.have_quote || !quote_usable(&H.quote))
@@ -2204,8 +2232,8 @@ hedger_flatten(int64 command_id, double wall_now, bool broker_connected)
 
 	if (!H.active)
 		return "not flattened: the hedger is not running";
-	if (llround(fabs(H.book.position)) == 0 && H.n_pending == 0)
-		return "flat: the hedge position is already zero";
+	if (flatten_lots() == 0 && H.n_pending == 0)
+		return flat_result(false);
 	/* bifrost_flatten() set the suspended flag with the command */
 	result = flatten_step(wall_now, true, broker_connected);
 	H.flatten_command = flatten_finished(result) ? 0 : command_id;
