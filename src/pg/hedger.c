@@ -158,6 +158,13 @@ typedef struct hedger_state
 	int			reject_streak;	/* rejects in a row since the last fill */
 	double		reject_backoff_until;	/* feed clock; no order before it */
 
+	/*
+	 * A restart of the hedger (another trading mode, broker, instrument or
+	 * feed) waits for the orders in flight: only this hedger asks about
+	 * them.  No order leaves meanwhile.
+	 */
+	bool		switch_waiting;
+
 	/* an operator's flatten not yet done: its daemon_control id, 0 when none */
 	int64		flatten_command;
 
@@ -604,15 +611,45 @@ feed_params_equal(const feed_params *a, const feed_params *b)
 		a->replay_speed == b->replay_speed;
 }
 
+/*
+ * Whether the hedger may stop now to start over with other settings: not
+ * while an order is in flight, which a hedger in another mode, at another
+ * broker or on another instrument would never ask about again (a live
+ * order forgotten is a position the book does not know).  Until then no
+ * order leaves.
+ */
+bool
+hedger_switch_ready(void)
+{
+	if (!H.active || H.n_pending == 0)
+		return true;
+	if (!H.switch_waiting)
+		ereport(LOG, (errmsg("bifrost hedger: the settings changed; switching once the %d order(s) in flight have ended",
+							 H.n_pending)));
+	H.switch_waiting = true;
+	return false;
+}
+
 void
 hedger_reload(void)
 {
 	feed_params feed_before;
+	char		symbol_before[sizeof(H.symbol)];
 
 	if (!H.active)
 		return;
 	feed_before = H.feed_p;
+	strlcpy(symbol_before, H.symbol, sizeof(symbol_before));
 	run_unit("bifrost: load config", load_config_work, NULL);
+	if ((!feed_params_equal(&feed_before, &H.feed_p) || H.live != trading_live()) &&
+		!hedger_switch_ready())
+	{
+		/* the orders in flight are recorded under the instrument they were sent for */
+		H.feed_p = feed_before;
+		strlcpy(H.symbol, symbol_before, sizeof(H.symbol));
+		reload_legs();
+		return;
+	}
 	reload_legs();
 	if (!feed_params_equal(&feed_before, &H.feed_p) || H.live != trading_live())
 	{
@@ -1663,8 +1700,9 @@ evaluate(double now, trading_event event, bool suspended, bool broker_connected,
 	if (out.intent.present && (event == TE_TICK || event == TE_QUOTE))
 	{
 		bool		backing_off = out.block_reason == GUARD_NONE && reject_backoff_active(now);
+		bool		switching = out.block_reason == GUARD_NONE && H.switch_waiting;
 
-		if (out.block_reason == GUARD_NONE && out.next_state == TS_NEED_HEDGE && !backing_off)
+		if (out.block_reason == GUARD_NONE && out.next_state == TS_NEED_HEDGE && !backing_off && !switching)
 		{
 			/* the intent's transaction writes the status row: no separate one */
 			place_hedge(now, out.intent.side, out.intent.qty,
@@ -1674,7 +1712,7 @@ evaluate(double now, trading_event event, bool suspended, bool broker_connected,
 			return;
 		}
 		if (quote_driven)
-			record_blocked(now, &out, backing_off ? "reject_backoff" : NULL);
+			record_blocked(now, &out, switching ? "settings_switch" : backing_off ? "reject_backoff" : NULL);
 	}
 	else if (!out.intent.present)
 		H.last_block = NULL;
@@ -2185,6 +2223,8 @@ flatten_step(double wall_now, bool suspended, bool broker_connected)
 	qty = flatten_lots();
 	if (H.n_pending > 0)
 		return "flattening: waiting for the hedge in flight, then taking the position to zero";
+	if (H.switch_waiting)
+		return "flattening: the settings changed; the hedger starts over with them, then takes the position to zero";
 	if (qty == 0)
 		return flat_result(true);
 	if (!broker_connected)
