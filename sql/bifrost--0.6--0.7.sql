@@ -35,6 +35,13 @@ COMMENT ON COLUMN bifrost.trades.fee IS
 COMMENT ON COLUMN bifrost.trades.fee_base IS
     'Fee withheld in the traded instrument, in lots (the unit of amount), positive = fewer lots received: the position moves by the signed amount minus fee_base';
 
+-- The day's start equity is that of one book: a hedger that switches
+-- between paper and live (or brokers) must not measure its P&L from the
+-- other book's start, which held another position.
+ALTER TABLE bifrost.hedger_days ADD COLUMN exchange text;
+COMMENT ON COLUMN bifrost.hedger_days.exchange IS
+    'The book (orders.exchange: paper or the broker) whose start this is; a hedger on another book starts the day anew from its own equity. NULL: written before 0.7, any book';
+
 ------------------------------------------------------------------------------
 -- Settlement at expiry.
 ------------------------------------------------------------------------------

@@ -481,8 +481,10 @@ hstore_load_day(const char *symbol, int32 trading_date, const char *tz, hedge_da
 	Datum		d;
 
 	memset(day, 0, sizeof(*day));
-	store_exec("SELECT start_equity, legs::text FROM bifrost.hedger_days WHERE symbol = $1 AND trading_date = $2",
-			   2, types, values, NULL, SPI_OK_SELECT);
+	/* the start of this book's day: another book held another position then */
+	store_exec("SELECT start_equity, legs::text FROM bifrost.hedger_days WHERE symbol = $1 AND trading_date = $2"
+			   "   AND (exchange IS NULL OR exchange = $4)",
+			   4, types, values, NULL, SPI_OK_SELECT);
 	if (SPI_processed == 1)
 	{
 		day->found = true;
@@ -523,15 +525,18 @@ void
 hstore_save_day_start(const char *symbol, int32 trading_date, double start_equity,
 					  const char *legs_snapshot, double ts)
 {
-	Oid			types[5] = {TEXTOID, DATEOID, FLOAT8OID, TIMESTAMPTZOID, TEXTOID};
-	Datum		values[5] = {TEXT(symbol), date_datum(trading_date), Float8GetDatum(start_equity), TS(ts),
-	TEXT(legs_snapshot)};
+	Oid			types[6] = {TEXTOID, DATEOID, FLOAT8OID, TIMESTAMPTZOID, TEXTOID, TEXTOID};
+	Datum		values[6] = {TEXT(symbol), date_datum(trading_date), Float8GetDatum(start_equity), TS(ts),
+	TEXT(legs_snapshot), TEXT(exchange)};
 
-	store_exec("INSERT INTO bifrost.hedger_days (symbol, trading_date, start_equity, started_at, legs)"
-			   " VALUES ($1, $2, $3, $4, $5::jsonb)"
+	/* one row a day: a switch of books starts the day anew for the book traded now */
+	store_exec("INSERT INTO bifrost.hedger_days (symbol, trading_date, start_equity, started_at, legs, exchange)"
+			   " VALUES ($1, $2, $3, $4, $5::jsonb, $6)"
 			   " ON CONFLICT (symbol, trading_date) DO UPDATE SET start_equity = EXCLUDED.start_equity,"
-			   " legs = EXCLUDED.legs",
-			   5, types, values, NULL, SPI_OK_INSERT);
+			   " legs = EXCLUDED.legs, exchange = EXCLUDED.exchange,"
+			   " started_at = CASE WHEN hedger_days.exchange IS DISTINCT FROM EXCLUDED.exchange"
+			   "   THEN EXCLUDED.started_at ELSE hedger_days.started_at END",
+			   6, types, values, NULL, SPI_OK_INSERT);
 }
 
 /* Decodes a legs snapshot (jsonb array of leg objects) into engine legs. */

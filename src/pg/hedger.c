@@ -71,8 +71,6 @@
  */
 #define REJECT_BACKOFF_MIN_S 2.0
 #define REJECT_BACKOFF_MAX_S 300.0
-/* The result of a flatten that completed. */
-#define FLATTEN_DONE "flattened: the hedge position is zero; hedging stays suspended until bifrost_resume()"
 
 /* A row about an order that the broker answered and that has not committed yet. */
 typedef enum order_row
@@ -159,6 +157,13 @@ typedef struct hedger_state
 	bool		breaker_recorded;
 	int			reject_streak;	/* rejects in a row since the last fill */
 	double		reject_backoff_until;	/* feed clock; no order before it */
+
+	/*
+	 * A restart of the hedger (another trading mode, broker, instrument or
+	 * feed) waits for the orders in flight: only this hedger asks about
+	 * them.  No order leaves meanwhile.
+	 */
+	bool		switch_waiting;
 
 	/* an operator's flatten not yet done: its daemon_control id, 0 when none */
 	int64		flatten_command;
@@ -606,15 +611,45 @@ feed_params_equal(const feed_params *a, const feed_params *b)
 		a->replay_speed == b->replay_speed;
 }
 
+/*
+ * Whether the hedger may stop now to start over with other settings: not
+ * while an order is in flight, which a hedger in another mode, at another
+ * broker or on another instrument would never ask about again (a live
+ * order forgotten is a position the book does not know).  Until then no
+ * order leaves.
+ */
+bool
+hedger_switch_ready(void)
+{
+	if (!H.active || H.n_pending == 0)
+		return true;
+	if (!H.switch_waiting)
+		ereport(LOG, (errmsg("bifrost hedger: the settings changed; switching once the %d order(s) in flight have ended",
+							 H.n_pending)));
+	H.switch_waiting = true;
+	return false;
+}
+
 void
 hedger_reload(void)
 {
 	feed_params feed_before;
+	char		symbol_before[sizeof(H.symbol)];
 
 	if (!H.active)
 		return;
 	feed_before = H.feed_p;
+	strlcpy(symbol_before, H.symbol, sizeof(symbol_before));
 	run_unit("bifrost: load config", load_config_work, NULL);
+	if ((!feed_params_equal(&feed_before, &H.feed_p) || H.live != trading_live()) &&
+		!hedger_switch_ready())
+	{
+		/* the orders in flight are recorded under the instrument they were sent for */
+		H.feed_p = feed_before;
+		strlcpy(H.symbol, symbol_before, sizeof(H.symbol));
+		reload_legs();
+		return;
+	}
 	reload_legs();
 	if (!feed_params_equal(&feed_before, &H.feed_p) || H.live != trading_live())
 	{
@@ -1665,8 +1700,9 @@ evaluate(double now, trading_event event, bool suspended, bool broker_connected,
 	if (out.intent.present && (event == TE_TICK || event == TE_QUOTE))
 	{
 		bool		backing_off = out.block_reason == GUARD_NONE && reject_backoff_active(now);
+		bool		switching = out.block_reason == GUARD_NONE && H.switch_waiting;
 
-		if (out.block_reason == GUARD_NONE && out.next_state == TS_NEED_HEDGE && !backing_off)
+		if (out.block_reason == GUARD_NONE && out.next_state == TS_NEED_HEDGE && !backing_off && !switching)
 		{
 			/* the intent's transaction writes the status row: no separate one */
 			place_hedge(now, out.intent.side, out.intent.qty,
@@ -1676,7 +1712,7 @@ evaluate(double now, trading_event event, bool suspended, bool broker_connected,
 			return;
 		}
 		if (quote_driven)
-			record_blocked(now, &out, backing_off ? "reject_backoff" : NULL);
+			record_blocked(now, &out, switching ? "settings_switch" : backing_off ? "reject_backoff" : NULL);
 	}
 	else if (!out.intent.present)
 		H.last_block = NULL;
@@ -2141,6 +2177,36 @@ flatten_result_work(void *arg)
 }
 
 /*
+ * The whole lots of the position, which a flatten trades: never more than
+ * is held (a spot account cannot sell what it does not have, and the venue
+ * refuses it every time), and a fraction of a lot (a fee kept in the base
+ * currency) is no order a venue takes.  The tolerance absorbs the binary
+ * error of a position summed from fills.
+ */
+static int64
+flatten_lots(void)
+{
+	return (int64) floor(fabs(H.book.position) + 1e-6);
+}
+
+/* The result of a flatten with no whole lot left: done by its orders (flattened) or before any. */
+static const char *
+flat_result(bool flattened)
+{
+	static char text[256];
+	double		left = fabs(H.book.position);
+
+	if (left < 1e-9)
+		return flattened ?
+			"flattened: the hedge position is zero; hedging stays suspended until bifrost_resume()" :
+			"flat: the hedge position is already zero";
+	snprintf(text, sizeof(text), "%s: %.8g lots remain, less than one lot, which no order can trade%s",
+			 flattened ? "flattened" : "flat", left,
+			 flattened ? "; hedging stays suspended until bifrost_resume()" : "");
+	return text;
+}
+
+/*
  * One step of an operator's flatten: nothing while an order is in flight
  * (it fills or ends first), then the order that takes the position to
  * zero, and when the position is zero the command's result says so.
@@ -2154,11 +2220,13 @@ flatten_step(double wall_now, bool suspended, bool broker_connected)
 
 	if (!suspended)
 		return "flatten abandoned: hedging was resumed before the position reached zero";
-	qty = (int64) llround(fabs(H.book.position));
+	qty = flatten_lots();
 	if (H.n_pending > 0)
 		return "flattening: waiting for the hedge in flight, then taking the position to zero";
+	if (H.switch_waiting)
+		return "flattening: the settings changed; the hedger starts over with them, then takes the position to zero";
 	if (qty == 0)
-		return FLATTEN_DONE;
+		return flat_result(true);
 	if (!broker_connected)
 		return "flattening: waiting for the broker";
 	if (!H.have_quote || !quote_usable(&H.quote))
@@ -2204,8 +2272,8 @@ hedger_flatten(int64 command_id, double wall_now, bool broker_connected)
 
 	if (!H.active)
 		return "not flattened: the hedger is not running";
-	if (llround(fabs(H.book.position)) == 0 && H.n_pending == 0)
-		return "flat: the hedge position is already zero";
+	if (flatten_lots() == 0 && H.n_pending == 0)
+		return flat_result(false);
 	/* bifrost_flatten() set the suspended flag with the command */
 	result = flatten_step(wall_now, true, broker_connected);
 	H.flatten_command = flatten_finished(result) ? 0 : command_id;

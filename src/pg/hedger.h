@@ -45,6 +45,7 @@ extern void hedger_poll(double wall_now, bool suspended, bool broker_connected);
 /* Reloads configuration and legs, and evaluates on the heartbeat. */
 extern void hedger_heartbeat(double wall_now, bool suspended, bool broker_connected);
 extern void hedger_reload(void);
+extern bool hedger_switch_ready(void);
 
 extern void hedger_figures_get(hedger_figures *out);
 

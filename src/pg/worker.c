@@ -771,9 +771,9 @@ bifrost_worker_main(Datum main_arg)
 		begin_round();
 		woken = worker_wait(ms_until_due());
 
-		if (broker_endpoint_changed)
+		if (broker_endpoint_changed && hedger_switch_ready())
 		{
-			/* a new broker or URL: connect again before trading on */
+			/* a new broker or URL: connect again before trading on (after the orders in flight) */
 			broker_endpoint_changed = false;
 			hedger_stop();
 			if (run.state != DAEMON_CONNECTING)

@@ -25,7 +25,9 @@
 # is refused with 51016, so a resend shows; GET by an unknown clOrdId answers 51603; positions are the
 # net sum of the fills.  A spot pair (instId BASE-QUOTE, lotSz 0.00000001) trades in cash mode: a buy
 # pays its fee (0.1%) in the base currency, a sell in the quote currency, as OKX charges them; the
-# balance of the base currency is the net of its fills less those fees.  GET /mock/orders lists every clOrdId POSTed, with how many POSTs carried it
+# balance of the base currency is the net of its fills less those fees, plus what POST /mock/deposit
+# {"ccy": "BTC", "amount": "0.000013986"} credited; a spot sell of more than that balance is refused
+# (51008, insufficient balance), as OKX refuses it.  GET /mock/orders lists every clOrdId POSTed, with how many POSTs carried it
 # ("posts") and its order when one was placed.  The account's position mode is --pos-mode (default
 # net_mode) until POST /mock/account {"posMode": "..."} changes it.  Every request is appended to --log as
 # one JSON line.
@@ -61,6 +63,7 @@ my %fault = (mode => 'none', count => 0, code => '50001', after => 0, path => ''
 my %orders;            # ordId -> order
 my %by_clordid;        # clOrdId -> ordId
 my %posts;             # clOrdId -> POSTs of /api/v5/trade/order that carried it, answered or not
+my %deposit;          # ccy -> spot balance credited by POST /mock/deposit
 my $pos_mode = $opt{'pos-mode'};    # GET /api/v5/account/config; POST /mock/account changes it
 my $clock_shift_ms = 0;    # "late" fault: how much later than now the request is processed
 my $next_ord = 2140573841193975808;
@@ -209,6 +212,17 @@ sub order_fee {
 	return (fmt(-$rate * $o->{accFillSz} * ($o->{fillPx} || 0), 6), $quote // 'USDT');
 }
 
+# The spot balance of a currency: deposits, plus its buys less their fees, less its sells.
+sub spot_balance {
+	my ($ccy) = @_;
+	my $bal = $deposit{$ccy} // 0;
+	for my $o (grep { is_spot($_->{instId}) && ($_->{instId} =~ /^(\w+)-/)[0] eq $ccy } values %orders) {
+		my ($fee, $fee_ccy) = order_fee($o);
+		$bal += ($o->{side} eq 'buy' ? 1 : -1) * $o->{accFillSz} + ($fee_ccy eq $ccy ? $fee : 0);
+	}
+	return $bal;
+}
+
 sub order_view {
 	my ($o) = @_;
 	my ($fee, $fee_ccy) = order_fee($o);
@@ -238,6 +252,11 @@ sub route {
 		my $a = eval { $json->decode($body) } or return err('50002', 'bad account JSON', 400);
 		$pos_mode = $a->{posMode} if defined $a->{posMode};
 		return ok([ { posMode => $pos_mode } ]);
+	}
+	if ($path eq '/mock/deposit' && $method eq 'POST') {
+		my $d = eval { $json->decode($body) } or return err('50002', 'bad deposit JSON', 400);
+		$deposit{ $d->{ccy} } += $d->{amount};
+		return ok([ { ccy => $d->{ccy}, cashBal => fmt(spot_balance($d->{ccy}), 12) } ]);
 	}
 	if ($path eq '/mock/orders') {
 		return ok([ map {
@@ -333,6 +352,12 @@ sub route {
 				ordId => '', sCode => '51016', sMsg => 'Duplicated clOrdId', subCode => '', tag => '',
 				ts => '' . now_ms() } ] });
 		}
+		if (is_spot($o->{instId}) && $o->{side} eq 'sell'
+			&& $o->{sz} > spot_balance(($o->{instId} =~ /^(\w+)-/)[0]) + 1e-12) {
+			return (200, { code => '1', msg => 'All operations failed', data => [ { clOrdId => $o->{clOrdId} // '',
+				ordId => '', sCode => '51008', sMsg => 'Order failed. Insufficient balance', subCode => '',
+				tag => '', ts => '' . now_ms() } ] });
+		}
 		my $id = '' . $next_ord++;
 		my ($bid, $ask) = quote_at($o->{instId}, now_ms());
 		my $px = $o->{side} eq 'buy' ? $ask : $bid;
@@ -363,12 +388,8 @@ sub route {
 	}
 	if ($path eq '/api/v5/account/balance') {
 		my @details = ({ ccy => 'USDT', eq => '100000', cashBal => '100000', availBal => '90000', frozenBal => '10000' });
-		my %base;
-		for my $o (grep { is_spot($_->{instId}) } values %orders) {
-			my ($ccy) = $o->{instId} =~ /^(\w+)-/;
-			my ($fee, $fee_ccy) = order_fee($o);
-			$base{$ccy} += ($o->{side} eq 'buy' ? 1 : -1) * $o->{accFillSz} + ($fee_ccy eq $ccy ? $fee : 0);
-		}
+		my %base = map { $_ => spot_balance($_) }
+		  keys(%deposit), map { ($_->{instId} =~ /^(\w+)-/)[0] } grep { is_spot($_->{instId}) } values %orders;
 		push @details, map { { ccy => $_, eq => fmt($base{$_}, 12), cashBal => fmt($base{$_}, 12),
 			availBal => fmt($base{$_}, 12), frozenBal => '0' } } grep { !$q{ccy} || $q{ccy} eq $_ } sort keys %base;
 		return ok([ { totalEq => '100000', details => \@details } ]);
