@@ -646,7 +646,9 @@ hedger_figures_get(hedger_figures *out)
 	out->option_legs_count = H.n_legs;
 	out->daily_hedge_count = H.daily_hedge_count;
 	out->daily_pnl = H.daily_pnl;
-	out->data_lag_ms = H.have_quote ? Max(0.0, (H.engine_now - H.quote.ts) * 1000.0) : NAN;
+	/* the quote's age, or the venue's when it dated the quote older (feed_quote_as_of) */
+	out->data_lag_ms = H.have_quote ?
+		Max(0.0, (H.engine_now - Min(H.quote.ts, feed_quote_as_of(H.feed, H.quote.ts, H.engine_now))) * 1000.0) : NAN;
 	out->trading_mode = H.live ? "live" : "paper";
 }
 
