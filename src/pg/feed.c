@@ -41,6 +41,9 @@ struct feed
 	double		next_poll;		/* wall clock */
 	double		current_until;	/* wall clock: the last quote stands for the market
 								 * until then; -INFINITY after a failed poll */
+	double		dated_ts;		/* the venue's time of the last quote when it
+								 * dates it old (stale whatever the poll), else
+								 * NAN */
 	int64		polls;
 	char		last_error[VENUE_WHY_MAX];	/* logged once until it changes */
 };
@@ -79,6 +82,7 @@ feed_open(const feed_params *p, double wall_now, const char **why)
 		}
 		f->next_poll = wall_now;
 		f->current_until = -INFINITY;
+		f->dated_ts = NAN;
 		return f;
 	}
 	f->cursor_ts = -INFINITY;
@@ -195,6 +199,17 @@ feed_read_rows(feed *f)
 }
 
 /*
+ * Whether the venue dates its quote further back than our clock can be
+ * behind its own: it says the quote is old (a frozen ticker, a halted
+ * book), which no clock skew explains.
+ */
+static bool
+venue_quote_dated_old(double venue_ts, double started)
+{
+	return isfinite(venue_ts) && venue_ts < started - FEED_VENUE_CLOCK_SKEW_S;
+}
+
+/*
  * A venue quote's time: the venue's own, within [started, arrived] of our
  * clock (feed.h); the arrival when the venue gave none.
  */
@@ -237,6 +252,11 @@ venue_next(feed *f, double wall_now, feed_quote *q)
 	f->last_error[0] = '\0';
 	f->next_poll = arrived + bifrost_feed_poll_ms / 1000.0;
 	f->current_until = f->next_poll + FEED_POLL_SLACK_S;
+	/*
+	 * The quote's time stays on our clock (the day, fills and settlements
+	 * follow it, never back); only its age is the venue's word.
+	 */
+	f->dated_ts = venue_quote_dated_old(vq.ts, started) ? vq.ts : NAN;
 	q->ts = venue_quote_stamp(vq.ts, started, arrived);
 	q->bid = vq.bid;
 	q->ask = vq.ask;
@@ -248,6 +268,8 @@ venue_next(feed *f, double wall_now, feed_quote *q)
 double
 feed_quote_as_of(const feed *f, double quote_ts, double now)
 {
+	if (f != NULL && feed_is_venue(f) && isfinite(f->dated_ts))
+		return f->dated_ts;
 	if (f == NULL || !feed_is_venue(f) || !(now >= quote_ts) || now > f->current_until)
 		return quote_ts;
 	return now;

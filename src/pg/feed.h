@@ -8,8 +8,10 @@
  * request: never before the request started (a venue clock behind ours, or
  * a ticker that has not changed for a while, would make a fresh answer look
  * old), never after its answer arrived (a venue clock ahead of ours would
- * make it look newer than it can be).  Between polls it stands for the
- * market: see feed_quote_as_of.
+ * make it look newer than it can be).  A venue that dates its quote more
+ * than FEED_VENUE_CLOCK_SKEW_S before the request (a frozen ticker) is
+ * believed on its age: see feed_quote_as_of.  Between polls a fresh quote
+ * stands for the market.
  * replay: rows of bifrost.ticks in (ts, id) order at feed.replay.speed, on
  * the ticks' own clock: the engine decides at each tick's time, so a replay
  * gives the same rows however fast it runs.  Its position is kept in
@@ -26,6 +28,12 @@
 #define FEED_REPLAY_BATCH 1000
 /* How late past its due time the next poll may start before the last quote ages (s). */
 #define FEED_POLL_SLACK_S 0.5
+/*
+ * How far our clock may run ahead of a venue's: a quote the venue dates
+ * further back than this before the request started is old by the venue's
+ * own word: the engine judges its age from the venue's time.
+ */
+#define FEED_VENUE_CLOCK_SKEW_S 5.0
 
 typedef struct feed_quote
 {
@@ -79,7 +87,9 @@ extern void feed_read_rows(feed *f);
  * between polls never finds it stale.  After a failed poll, or once the
  * next poll is overdue, it ages from its stamp like any quote: a venue that
  * stops answering is stale at the first heartbeat after a poll failed.
- * Other feeds, and a quote from the future, keep their stamp.
+ * A quote its venue dated old is as old as the venue says, however
+ * recently it was polled.  Other feeds, and a quote from the future, keep
+ * their stamp.
  */
 extern double feed_quote_as_of(const feed *f, double quote_ts, double now);
 

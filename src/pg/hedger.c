@@ -523,6 +523,15 @@ load_config_work(void *arg)
 	strlcpy(H.feed_p.symbol, H.symbol, sizeof(H.feed_p.symbol));
 }
 
+static bool
+legs_expired_by(const engine_leg *legs, int n, double now)
+{
+	for (int i = 0; i < n; i++)
+		if (legs[i].expiry <= now)
+			return true;
+	return false;
+}
+
 /*
  * Reads the legs; when their text differs from the book's, replaces the
  * book's legs (arg, when not NULL, is set to whether they changed).  The
@@ -543,9 +552,21 @@ load_legs_work(void *arg)
 		return;
 	n = hstore_load_legs(H.symbol, &legs, &snapshot);
 	if (H.legs_snapshot && strcmp(snapshot, H.legs_snapshot) == 0)
+	{
+		/*
+		 * The text has no leg ids: an expired leg deleted and inserted again
+		 * reads the same, and its new row is only due once the settlements
+		 * are read again.  Only while the book holds an expired leg.
+		 */
+		if (legs_expired_by(H.legs, H.n_legs, H.engine_now))
+		{
+			leg_settlement_load(H.symbol);
+			leg_settlement_adopt();
+		}
 		return;
+	}
 	/* settlements fixed before (by this hedger or an earlier one) value the new legs too */
-	leg_settlement_load(H.symbol, H.engine_now);
+	leg_settlement_load(H.symbol);
 	leg_settlement_adopt();
 	leg_settlement_apply(legs, n);
 	if (legs_context == NULL)
@@ -681,7 +702,9 @@ hedger_figures_get(hedger_figures *out)
 	out->option_legs_count = H.n_legs;
 	out->daily_hedge_count = H.daily_hedge_count;
 	out->daily_pnl = H.daily_pnl;
-	out->data_lag_ms = H.have_quote ? Max(0.0, (H.engine_now - H.quote.ts) * 1000.0) : NAN;
+	/* the quote's age, or the venue's when it dated the quote older (feed_quote_as_of) */
+	out->data_lag_ms = H.have_quote ?
+		Max(0.0, (H.engine_now - Min(H.quote.ts, feed_quote_as_of(H.feed, H.quote.ts, H.engine_now))) * 1000.0) : NAN;
 	out->trading_mode = H.live ? "live" : "paper";
 }
 

@@ -39,12 +39,13 @@ typedef struct settlement_set
 	expiry_settlement *items;	/* TopMemoryContext, grown, never shrunk */
 	int			n;
 	int			capacity;
-	bool		rows_missing;	/* a leg expired at the load's time has no row */
+	double		unsettled_from; /* epoch: the first expiry of a leg without its row,
+								 * INFINITY when every leg has its row */
 } settlement_set;
 
 /* What applies, and what the last load or record read. */
-static settlement_set live;
-static settlement_set staged;
+static settlement_set live = {NULL, 0, 0, INFINITY};
+static settlement_set staged = {NULL, 0, 0, INFINITY};
 
 static const expiry_settlement *
 find_expiry(const settlement_set *set, double expiry)
@@ -74,11 +75,12 @@ append(settlement_set *set, double expiry, double price, settlement_style style)
 }
 
 void
-leg_settlement_load(const char *symbol, double now)
+leg_settlement_load(const char *symbol)
 {
-	Oid			types[2] = {TEXTOID, TIMESTAMPTZOID};
-	Datum		values[2] = {CStringGetTextDatum(symbol), TimestampTzGetDatum(epoch_to_timestamptz(now))};
+	Oid			types[1] = {TEXTOID};
+	Datum		values[1] = {CStringGetTextDatum(symbol)};
 	bool		isnull;
+	Datum		first;
 
 	staged.n = 0;
 	store_exec("SELECT DISTINCT ON (expiry) extract(epoch FROM expiry)::float8, settlement_price, style"
@@ -94,11 +96,17 @@ leg_settlement_load(const char *symbol, double now)
 		append(&staged, DatumGetFloat8(SPI_getbinval(tup, desc, 1, &isnull)),
 			   DatumGetFloat8(SPI_getbinval(tup, desc, 2, &isnull)), style);
 	}
-	store_exec("SELECT EXISTS (SELECT 1 FROM bifrost.legs l"
-			   "  WHERE l.symbol = $1 AND l.quantity <> 0 AND l.expiry <= $2"
-			   "    AND NOT EXISTS (SELECT 1 FROM bifrost.leg_settlements s WHERE s.leg_id = l.id))",
-			   2, types, values, NULL, SPI_OK_SELECT);
-	staged.rows_missing = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	/*
+	 * Not "expired by now": a load before the first quote (now unknown) or
+	 * a leg re-inserted with a new id, whose expiry has already settled,
+	 * must still get its row once its expiry has passed.
+	 */
+	store_exec("SELECT extract(epoch FROM min(l.expiry))::float8 FROM bifrost.legs l"
+			   " WHERE l.symbol = $1 AND l.quantity <> 0"
+			   "   AND NOT EXISTS (SELECT 1 FROM bifrost.leg_settlements s WHERE s.leg_id = l.id)",
+			   1, types, values, NULL, SPI_OK_SELECT);
+	first = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	staged.unsettled_from = isnull ? INFINITY : DatumGetFloat8(first);
 }
 
 /* A leg expired and not yet settled, as read from bifrost.legs. */
@@ -186,7 +194,7 @@ leg_settlement_record(const char *symbol, double now, double price, settlement_s
 	int			n;
 
 	/* a leg of an expiry already settled takes that settlement */
-	leg_settlement_load(symbol, now);
+	leg_settlement_load(symbol);
 	n = read_unsettled(symbol, now, &legs);
 	for (int i = 0; i < n; i++)
 	{
@@ -201,7 +209,7 @@ leg_settlement_record(const char *symbol, double now, double price, settlement_s
 		legs[i].leg.settlement = fixed->style;
 		record_leg(symbol, now, &legs[i]);
 	}
-	leg_settlement_load(symbol, now);
+	leg_settlement_load(symbol);
 	return n;
 }
 
@@ -234,7 +242,7 @@ leg_settlement_apply(engine_leg *legs, int n)
 bool
 leg_settlement_due(const engine_leg *legs, int n, double now)
 {
-	if (live.rows_missing)
+	if (live.unsettled_from <= now)
 		return true;
 	for (int i = 0; i < n; i++)
 		if (legs[i].expiry <= now && !settlement_fixed(&legs[i]))

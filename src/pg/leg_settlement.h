@@ -19,10 +19,10 @@
 #include "../engine/engine_types.h"
 
 /*
- * Inside store_run: reads the settlements of symbol's expiries, and whether
- * a leg of symbol expired at now has no row yet.
+ * Inside store_run: reads the settlements of symbol's expiries, and the
+ * first expiry of a leg of symbol that has no row yet.
  */
-extern void leg_settlement_load(const char *symbol, double now);
+extern void leg_settlement_load(const char *symbol);
 
 /*
  * Inside store_run: settles every leg of symbol expired at now that has no
@@ -41,7 +41,8 @@ extern void leg_settlement_apply(engine_leg *legs, int n);
 
 /*
  * Whether a leg expired at now still waits for its settlement (not fixed in
- * legs, or a leg without its row).
+ * legs, or a leg without its row as of the last load, also one whose
+ * expiry has settled before).
  */
 extern bool leg_settlement_due(const engine_leg *legs, int n, double now);
 
