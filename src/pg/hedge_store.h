@@ -11,7 +11,13 @@
 
 #include "../engine/engine.h"
 
-#define HSTORE_CLIENT_ORDER_ID_MAX 40
+/*
+ * Room for the longest id the intent can be given, 'bf' + date + 't' +
+ * timeline + 'i' + intent id (2 + 8 + 1 + 10 + 1 + 19 = 41 characters), so
+ * an id is never cut short: a venue that takes no more than 32 (OKX)
+ * refuses the whole id before sending, never a truncated one.
+ */
+#define HSTORE_CLIENT_ORDER_ID_MAX 48
 #define HSTORE_MAX_OPEN_ORDERS 16
 #define VENUE_NOTE_MAX 320
 
