@@ -383,7 +383,7 @@ sub check_all
 	is(join('; ', @ledger), '', "$label: the ledger checks hold") or push @failures, "$label: @ledger";
 	my $seen = mock_orders();
 	my @dup  = duplicates($seen);
-	$fig{duplicates_seen} += @dup;
+	$fig{duplicates_seen} = @dup;
 	is(join(',', @dup), '', "$label: no client order id POSTed twice") or push @failures, "$label: dup @dup";
 	my $bad = venue_disagreements();
 	if (!defined $bad)
@@ -482,12 +482,14 @@ my @lines = (
 	  . ($canceled // '?') . " cancelled as never sent); client order ids POSTed: " . scalar(keys %$seen),
 	"fills: " . ($trades // '?'),
 	"unknown outcomes: " . ($unknown // '?'),
-	"requests by kind: " . join(', ', map { "$_ $chaos->{requests}{$_}" } sort keys %{ $chaos->{requests} // {} }),
-	"faults injected: " . join('; ', map {
+	"requests drawn for: " . join(', ', map { "$_ $chaos->{requests}{$_}" } sort keys %{ $chaos->{requests} // {} }),
+	"faults of the kill points: " . ($points{in_flight} // 0) . ' late answers, ' . ($points{lost_answer} // 0)
+	  . ' lost answers of placed orders (order POSTs)',
+	"random faults injected: " . join('; ', map {
 		my $k = $_;
 		"$k " . join(', ', map { "$_ $chaos->{injected}{$k}{$_}" } sort keys %{ $chaos->{injected}{$k} })
 	} sort keys %{ $chaos->{injected} // {} }),
-	"duplicates seen: $fig{duplicates_seen}",
+	"duplicates seen: $fig{duplicates_seen} (client order ids the mock received more than once)",
 	"ledger check failures: $fig{ledger_check_failures}",
 	"venue disagreements: $fig{venue_disagreements} ($fig{venue_checks} comparisons, "
 	  . "$fig{venue_checks_skipped} skipped while the hedger kept trading)",
