@@ -20,6 +20,7 @@ ENGINE_OBJS = \
 	src/engine/paper_fill.o \
 	src/engine/pnl.o \
 	src/engine/portfolio.o \
+	src/engine/settlement.o \
 	src/engine/rng.o \
 	src/engine/sim_feed.o \
 	src/engine/sizing.o \
@@ -53,6 +54,7 @@ PG_OBJS = \
 	src/pg/feed.o \
 	src/pg/hedge_store.o \
 	src/pg/hedger.o \
+	src/pg/leg_settlement.o \
 	src/pg/ingest.o \
 	src/pg/ingest_common.o \
 	src/pg/ingest_okx_candles.o \

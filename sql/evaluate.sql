@@ -116,6 +116,64 @@ SELECT bifrost_evaluate('{}')->>'next_state' AS empty_input, bifrost_evaluate('{
 SELECT r->>'net_delta' AS net_delta, r->>'legs_active' AS active, r->>'legs_expired' AS expired
   FROM bifrost_evaluate((SELECT input FROM base) || '{"legs": [{"option_right": "C", "strike": 500, "quantity": 3, "expiry": "2026-11-24 10:00 America/New_York"}]}') r;
 
+-- delta without gamma is hedged: a synthetic forward (long 10 calls, short 10
+-- puts at 500) is +1,000 shares and zero gamma (O0); it arms and hedges
+SELECT s.state, r.*
+  FROM (VALUES ('MONITOR'), ('IDLE'), ('ARMED')) AS s(state),
+       LATERAL pg_temp.decide((SELECT input FROM base) || jsonb_build_object('state', s.state,
+            'legs', (SELECT jsonb_agg(l || jsonb_build_object('quantity', CASE l->>'option_right' WHEN 'C' THEN 10 ELSE -10 END))
+                       FROM base, jsonb_array_elements(input->'legs') l))) r;
+-- no legs, a hedge position left: the position is the delta, hedged; with
+-- nothing at all to hedge the machine stays IDLE
+SELECT p.state, p.stock_position, r.*
+  FROM (VALUES ('MONITOR', -1000), ('IDLE', -1000), ('MONITOR', 40), ('MONITOR', 0), ('IDLE', 0)) AS p(state, stock_position),
+       LATERAL pg_temp.decide((SELECT input FROM base) - 'legs'
+            || jsonb_build_object('state', p.state, 'stock_position', p.stock_position)) r;
+
+-- sizes round half to even, as the reference: 26.5 -> 26, 27.5 -> 28
+SELECT d.delta, r.intent
+  FROM (VALUES (26.5), (27.5), (40.5), (-26.5), (-27.5), (26.500001)) AS d(delta),
+       LATERAL pg_temp.decide((SELECT input FROM base) - 'legs'
+            || jsonb_build_object('greeks', jsonb_build_object('net_delta', d.delta, 'gamma', 1))) r;
+
+-- a venue that counts in lots: one lot of BTC-USDT-SWAP is 0.0001 BTC, so a
+-- synthetic forward of 100 BTC is 1,000,000 lots; sanity is judged on value
+-- (100 BTC x 60,000 = 6e6, far below the 1e10 limit): hedged, capped at
+-- max_hedge_shares_per_order
+CREATE TEMP TABLE btc AS SELECT jsonb_build_object(
+    'now', '2026-11-24 11:00:00 America/New_York',
+    'quote', jsonb_build_object('bid', 59999, 'ask', 60001),
+    'units_per_lot', 0.0001,
+    'legs', jsonb_build_array(
+        jsonb_build_object('option_right', 'C', 'strike', 60000, 'quantity', 100, 'multiplier', 1,
+                           'expiry', '2026-12-25 08:00+00'),
+        jsonb_build_object('option_right', 'P', 'strike', 60000, 'quantity', -100, 'multiplier', 1,
+                           'expiry', '2026-12-25 08:00+00')),
+    'config', jsonb_build_object('greeks.dividend_yield', 0)) AS input;
+SELECT * FROM pg_temp.decide((SELECT input FROM btc));
+SELECT (r->>'greeks_valid') AS greeks_valid, r->>'option_delta' AS option_delta_lots
+  FROM bifrost_evaluate((SELECT input FROM btc)) r;
+-- the same book counted in BTC (units_per_lot 1): 100
+SELECT * FROM pg_temp.decide((SELECT input FROM btc) || '{"units_per_lot": 1}');
+-- what-if greeks in lots: 1e10 of value is the limit, beyond it the greeks are bad
+SELECT d.lots, r.*
+  FROM (VALUES (1e6), (1666666666), (1666666667)) AS d(lots),
+       LATERAL pg_temp.decide((SELECT input FROM btc) - 'legs'
+            || jsonb_build_object('greeks', jsonb_build_object('net_delta', d.lots))) r;
+SELECT bifrost_evaluate('{"units_per_lot": 0}');
+SELECT bifrost_evaluate('{"units_per_lot": -1}');
+SELECT bifrost_evaluate('{"units_per_lot": "tiny"}');
+SELECT bifrost_evaluate('{"units_per_lot": 1e300}');
+
+-- a quote from the future: up to data_lag_threshold_ms (1000 ms) ahead is
+-- clock skew, further ahead it is suspect (S2, SAFE)
+SELECT f.ahead, r.dims, r.next_state,
+       (bifrost_evaluate((SELECT input FROM base) || jsonb_build_object('quote', jsonb_build_object(
+            'bid', 499.95, 'ask', 500.05, 'ts', timestamptz '2026-11-24 11:00:00 America/New_York' + f.ahead::interval))))->>'data_lag_ms' AS data_lag_ms
+  FROM (VALUES ('1 s'), ('1.001 s'), ('1 hour')) AS f(ahead),
+       LATERAL pg_temp.decide((SELECT input FROM base) || jsonb_build_object('quote', jsonb_build_object(
+            'bid', 499.95, 'ask', 500.05, 'ts', timestamptz '2026-11-24 11:00:00 America/New_York' + f.ahead::interval))) r;
+
 ------------------------------------------------------------------------------
 -- bad input: 22023 naming the key
 ------------------------------------------------------------------------------
@@ -187,6 +245,17 @@ SELECT bifrost_evaluate(jsonb_build_object('now', repeat('n', 1048576)));
 SELECT bifrost_evaluate(jsonb_build_object('config', jsonb_build_object(repeat('c', 1048576), 1)));
 SELECT bifrost_evaluate(jsonb_build_object('config', jsonb_build_object('hedge_to', repeat('z', 1048576))));
 SELECT bifrost_evaluate(jsonb_build_object('greeks', jsonb_build_object(repeat('g', 1048576), 1)));
+
+-- an expired leg settles at the spot in the style of book.settlement: by delivery (the default) the
+-- call 50 in the money counts the 1,000 shares it became and the put out of the money nothing; in
+-- cash neither counts; no gamma either way
+SELECT s AS settlement, r->>'legs_expired' AS expired, r->>'option_delta' AS option_delta, r->>'gamma' AS gamma
+  FROM unnest(ARRAY['physical', 'cash']) s,
+       bifrost_evaluate(jsonb_build_object('config', jsonb_build_object('book.settlement', s)) || '{
+         "now": "2026-11-24 15:00:02 America/New_York", "quote": {"bid": 99.99, "ask": 100.01},
+         "legs": [{"option_right": "C", "strike": 50, "expiry": "2026-11-24 15:00 America/New_York", "quantity": 10},
+                  {"option_right": "P", "strike": 90, "expiry": "2026-11-24 15:00 America/New_York", "quantity": 10}]}') r;
+SELECT bifrost_evaluate('{"config": {"book.settlement": "delivery"}}');
 
 ------------------------------------------------------------------------------
 -- the market calendar

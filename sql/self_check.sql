@@ -135,6 +135,100 @@ SELECT * FROM failing;
 SELECT name, ok, detail FROM bifrost_self_check() WHERE category IN ('worker', 'freshness') ORDER BY category, name;
 ROLLBACK;
 
+------------------------------------------------------------------------------
+-- the ledger: one that agrees with itself passes; each kind of drift fails,
+-- naming the first offending ids, and passes again once repaired
+------------------------------------------------------------------------------
+CREATE TEMP VIEW ledger AS
+SELECT name, ok, detail FROM bifrost_self_check() WHERE category = 'ledger';
+-- an empty ledger agrees with itself
+SELECT * FROM ledger ORDER BY name;
+
+BEGIN;
+-- two paper hedges of NVDA on 2026-11-24 as the hedger records them
+-- (intent, order sent, fill; the order row names its intent), the position
+-- they make, the status that shows it, the day they were traded on
+INSERT INTO bifrost.operations (id, ts, type, side, quantity, price, client_order_id) VALUES
+    (1, '2026-11-24 15:00+00', 'hedge_intent', 'SELL', 50, 100, 'bf20261124i1'),
+    (2, '2026-11-24 15:00+00', 'order_sent',   'SELL', 50, 100, 'bf20261124i1'),
+    (3, '2026-11-24 15:00+00', 'fill',         'SELL', 50, 100, 'bf20261124i1'),
+    (4, '2026-11-24 15:10+00', 'hedge_intent', 'BUY',  20, 103, 'bf20261124i4'),
+    (5, '2026-11-24 15:10+00', 'order_sent',   'BUY',  20, 103, 'bf20261124i4'),
+    (6, '2026-11-24 15:10+00', 'fill',         'BUY',  20, 103, 'bf20261124i4');
+INSERT INTO bifrost.orders (id, exchange, symbol, side, type, amount, status, client_order_id,
+                            created_at, filled_amount, remaining_amount, intent_id) VALUES
+    (1, 'paper', 'NVDA', 'SELL', 'MARKET', 50, 'FILLED', 'bf20261124i1', '2026-11-24 15:00+00', 50, 0, 1),
+    (2, 'paper', 'NVDA', 'BUY',  'MARKET', 20, 'FILLED', 'bf20261124i4', '2026-11-24 15:10+00', 20, 0, 4);
+INSERT INTO bifrost.trades (order_id, exchange, trade_id, symbol, side, price, amount, ts) VALUES
+    (1, 'paper', 'bf20261124i1-1', 'NVDA', 'SELL', 100, 50, '2026-11-24 15:00+00'),
+    (2, 'paper', 'bf20261124i4-1', 'NVDA', 'BUY',  103, 20, '2026-11-24 15:10+00');
+INSERT INTO bifrost.positions (exchange, symbol, side, size) VALUES ('paper', 'NVDA', 'NET', -30);
+INSERT INTO bifrost.hedger_days (symbol, trading_date, start_equity, started_at)
+VALUES ('NVDA', '2026-11-24', 0, '2026-11-24 14:30+00');
+INSERT INTO bifrost.status_current (daemon_state, trading_state, symbol, spot, stock_position, daily_hedge_count,
+                                    config_summary)
+VALUES ('RUNNING', 'MONITOR', 'NVDA', 103, -30, 2, 'cfg=00000000 broker=paper feed=replay paper=on');
+SELECT * FROM ledger ORDER BY name;
+
+-- the position drifts from the fills
+SAVEPOINT s;
+UPDATE bifrost.positions SET size = -31;
+SELECT * FROM ledger WHERE NOT ok ORDER BY name;
+-- a reconciliation with the broker recorded as such is no drift
+INSERT INTO bifrost.position_adjustments (exchange, symbol, ts, size_before, size_after, reason)
+VALUES ('paper', 'NVDA', '2026-11-24 15:20+00', -30, -31, 'position_mismatch');
+UPDATE bifrost.status_current SET stock_position = -31;
+SELECT * FROM ledger WHERE NOT ok ORDER BY name;
+ROLLBACK TO s;
+SELECT count(*) FILTER (WHERE NOT ok) AS failing FROM ledger;
+
+-- a fill whose order is missing
+SAVEPOINT s;
+INSERT INTO bifrost.operations (id, ts, type, side, quantity, price, client_order_id)
+VALUES (7, '2026-11-24 15:30+00', 'fill', 'BUY', 5, 101, 'bf20261124i77');
+SELECT * FROM ledger WHERE NOT ok ORDER BY name;
+ROLLBACK TO s;
+
+-- an order without its intent, and an order on another order's intent
+SAVEPOINT s;
+UPDATE bifrost.orders SET intent_id = NULL WHERE id = 2;
+SELECT * FROM ledger WHERE NOT ok ORDER BY name;
+UPDATE bifrost.orders SET intent_id = 1 WHERE id = 2;
+SELECT * FROM ledger WHERE NOT ok ORDER BY name;
+ROLLBACK TO s;
+
+-- the status shows another position, another count of today's hedges
+SAVEPOINT s;
+UPDATE bifrost.status_current SET stock_position = 0, daily_hedge_count = 1;
+SELECT * FROM ledger WHERE NOT ok ORDER BY name;
+ROLLBACK TO s;
+-- an order that never left (CREATED, or cancelled as never sent) is no hedge sent
+SAVEPOINT s;
+INSERT INTO bifrost.operations (id, ts, type, side, quantity, client_order_id) VALUES
+    (7, '2026-11-24 15:30+00', 'hedge_intent', 'BUY', 5, 'bf20261124i7'),
+    (8, '2026-11-24 15:31+00', 'cancel', 'BUY', 5, 'bf20261124i7');
+UPDATE bifrost.operations SET state_reason = 'not_sent_before_restart' WHERE id = 8;
+INSERT INTO bifrost.orders (id, exchange, symbol, side, type, amount, status, client_order_id, created_at, intent_id)
+VALUES (3, 'paper', 'NVDA', 'BUY', 'MARKET', 5, 'CANCELED', 'bf20261124i7', '2026-11-24 15:30+00', 7);
+SELECT * FROM ledger WHERE NOT ok ORDER BY name;
+ROLLBACK TO s;
+
+-- a client order id used twice
+SAVEPOINT s;
+INSERT INTO bifrost.operations (id, ts, type, side, quantity, client_order_id)
+VALUES (7, '2026-11-24 15:30+00', 'hedge_intent', 'BUY', 5, 'bf20261124i1');
+SELECT * FROM ledger WHERE NOT ok ORDER BY name;
+ROLLBACK TO s;
+
+-- repaired: every check passes again
+SELECT count(*) FILTER (WHERE NOT ok) AS failing FROM ledger;
+-- a monitoring role runs the same checks with the same answers
+SET LOCAL ROLE bifrost_reader;
+SELECT count(*) AS checks, count(*) FILTER (WHERE NOT ok) AS failing
+  FROM bifrost_self_check() WHERE category = 'ledger';
+ROLLBACK;
+DROP VIEW ledger;
+
 -- after all that, the install is whole again
 SELECT count(*) AS failing_checks FROM failing;
 DROP VIEW failing;

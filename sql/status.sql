@@ -74,7 +74,7 @@ ROLLBACK TO healthy;
 ------------------------------------------------------------------------------
 -- hedging lamp, yellow reasons
 ------------------------------------------------------------------------------
-UPDATE bifrost.daemon_run_status SET suspended = true;
+INSERT INTO bifrost.daemon_run_status (suspended) VALUES (true);
 SELECT self_check, lamp, reasons, suspended FROM lamps;
 ROLLBACK TO healthy;
 UPDATE bifrost.status_current SET daemon_state = 'RUNNING_SUSPENDED';
@@ -122,7 +122,7 @@ SELECT self_check, lamp, reasons FROM lamps;
 ROLLBACK TO healthy;
 
 -- every reason that applies is listed, red ones first
-UPDATE bifrost.daemon_run_status SET suspended = true;
+INSERT INTO bifrost.daemon_run_status (suspended) VALUES (true);
 UPDATE bifrost.status_current
    SET trading_state = 'SAFE', data_lag_ms = 5000, daily_pnl = -6000, daily_hedge_count = 50,
        ts = clock_timestamp() - interval '1 minute';

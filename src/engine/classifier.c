@@ -39,6 +39,12 @@ classifier_data_lag_ms(const classifier_quote *q, double now)
 	return (q->present && isfinite(q->ts)) ? (now - q->ts) * 1000.0 : NAN;
 }
 
+bool
+classifier_quote_from_future(const engine_config *cfg, double data_lag_ms)
+{
+	return data_lag_ms < -cfg->data_lag_threshold_ms;
+}
+
 dim_o
 classify_o(bool greeks_ok, double gamma)
 {
@@ -74,8 +80,9 @@ classify_m(const engine_config *cfg, double data_lag_ms,
 				vol,
 				slope;
 
-	if (!(data_lag_ms <= cfg->stale_ts_threshold_ms))
-		return DIM_M5_STALE;	/* too old, or no quote at all */
+	if (!(data_lag_ms <= cfg->stale_ts_threshold_ms) ||
+		classifier_quote_from_future(cfg, data_lag_ms))
+		return DIM_M5_STALE;	/* too old, from the future, or no quote at all */
 	if (prices == NULL || n < 2)
 		return DIM_M1_NORMAL;
 	for (int i = 0; i < n; i++)
@@ -128,7 +135,8 @@ classify_s(const engine_config *cfg, bool risk_halt, bool greeks_ok,
 		return DIM_S3_RISK_HALT;
 	if (!greeks_ok)
 		return DIM_S1_GREEKS_BAD;
-	if (!(data_lag_ms <= cfg->data_lag_threshold_ms))
+	if (!(data_lag_ms <= cfg->data_lag_threshold_ms) ||
+		classifier_quote_from_future(cfg, data_lag_ms))
 		return DIM_S2_DATA_LAG;
 	return DIM_S0_OK;
 }

@@ -3,8 +3,8 @@
  *
  * The reference engine's codes and rules, with bifrost's corrections: one
  * hedge threshold (D2 at |delta| >= threshold), max_net_delta_shares
- * forcing D3, O from the sign of portfolio gamma, and a missing quote
- * counted as stale data.  Pure C99.
+ * forcing D3, O from the sign of portfolio gamma, and a missing quote or
+ * one stamped in the future counted as stale data.  Pure C99.
  */
 #ifndef BIFROST_CLASSIFIER_H
 #define BIFROST_CLASSIFIER_H
@@ -31,8 +31,21 @@ extern double classifier_spread_pct(const classifier_quote *q);
 /* Mid price, or NAN when the quote is not usable. */
 extern double classifier_mid(const classifier_quote *q);
 
-/* Age of the quote at now in milliseconds (now - ts), or NAN with no quote. */
+/*
+ * Age of the quote at now in milliseconds (now - ts), or NAN with no quote.
+ * Negative for a quote stamped after now.
+ */
 extern double classifier_data_lag_ms(const classifier_quote *q, double now);
+
+/*
+ * A quote stamped more than data_lag_threshold_ms after now.  A venue's
+ * clock and ours differ by a few milliseconds, so a slightly negative age
+ * is fresh; beyond the tolerance the stamp (or our clock) is wrong and the
+ * quote is as suspect as a stale one: M5, S2 and data_stale.  The
+ * tolerance is the lag limit itself, so the clocks may disagree by as much
+ * as a quote may be old.
+ */
+extern bool classifier_quote_from_future(const engine_config *cfg, double data_lag_ms);
 
 /* O0 when the greeks are not sane or gamma is 0; O1 long gamma; O2 short. */
 extern dim_o classify_o(bool greeks_ok, double gamma);
@@ -45,12 +58,13 @@ extern dim_o classify_o(bool greeks_ok, double gamma);
 extern dim_d classify_d(const engine_config *cfg, bool greeks_ok, double net_delta);
 
 /*
- * M5 when the quote is older than stale_ts_threshold_ms or missing
- * (data_lag_ms NAN).  Otherwise, with a price window of n >= 2 positive
- * prices (oldest first, the last vol_window_min minutes): vol = sample
- * standard deviation / mean, slope = (last - first) / (n x mean), a
- * relative drift per sample; vol > 0.02 and |slope| < 0.001 -> M3;
- * |slope| > 0.005 -> M2; vol < 0.005 -> M0; else M1.  No window: M1.
+ * M5 when the quote is older than stale_ts_threshold_ms, from the future
+ * (classifier_quote_from_future()) or missing (data_lag_ms NAN).
+ * Otherwise, with a price window of n >= 2 positive prices (oldest first,
+ * the last vol_window_min minutes): vol = sample standard deviation /
+ * mean, slope = (last - first) / (n x mean), a relative drift per sample;
+ * vol > 0.02 and |slope| < 0.001 -> M3; |slope| > 0.005 -> M2; vol <
+ * 0.005 -> M0; else M1.  No window: M1.
  */
 extern dim_m classify_m(const engine_config *cfg, double data_lag_ms,
 						const double *prices, int n_prices);
@@ -63,7 +77,7 @@ extern dim_e classify_e(dim_e execution_state, bool broker_connected);
 
 /*
  * S3 risk halt (loss breaker tripped); S1 greeks not sane; S2 quote older
- * than data_lag_threshold_ms or missing; else S0.
+ * than data_lag_threshold_ms, from the future or missing; else S0.
  */
 extern dim_s classify_s(const engine_config *cfg, bool risk_halt,
 						bool greeks_ok, double data_lag_ms);

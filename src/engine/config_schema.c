@@ -23,6 +23,8 @@ const config_key_spec config_keys[] = {
 	"false keeps the trading state machine out of ARMED"},
 	{"hedge_to", CONFIG_ENUM, "\"zero\"", false, 0, false, 0, "zero|band_edge", NULL,
 	"hedge the net delta to zero or only back to the no-trade band edge"},
+	{"book.settlement", CONFIG_ENUM, "\"physical\"", false, 0, false, 0, "cash|physical", NULL,
+	"how an option leg settles at expiry: cash (its intrinsic value) or physical (the underlying delivered at the strike)"},
 	{"day_roll_tz", CONFIG_TIMEZONE, "\"America/New_York\"", false, 0, false, 0, NULL, NULL,
 	"time zone whose calendar date rolls daily counters, P&L and the loss breaker"},
 	{"greeks.volatility", CONFIG_NUMBER, "0.35", false, 0.0001, false, 10, NULL, "annualized fraction",

@@ -22,6 +22,7 @@ engine_input_init(engine_input *in)
 	in->ask = NAN;
 	in->quote_ts = NAN;
 	in->spot = NAN;
+	in->units_per_lot = 1.0;
 	in->greeks_net_delta = NAN;
 	in->greeks_gamma = NAN;
 	in->last_hedge_price = NAN;
@@ -100,6 +101,9 @@ engine_input_check(const engine_input *in, int *bad_leg)
 	}
 	if (!isnan(in->spot) && !price_in_domain(in->spot))
 		return "spot";
+	if (!(in->units_per_lot >= ENGINE_MIN_UNITS_PER_LOT &&
+		  in->units_per_lot <= ENGINE_MAX_UNITS_PER_LOT))
+		return "units_per_lot";
 	if (in->n_legs < 0 || (in->n_legs > 0 && in->legs == NULL))
 		return "legs";
 	for (int i = 0; i < in->n_legs; i++)
@@ -159,6 +163,19 @@ count_legs(const engine_input *in, int *active, int *expired)
 	}
 }
 
+/*
+ * Something to hedge besides gamma: a live leg, a hedge position or order,
+ * or (given greeks) a nonzero net delta.  A book without any of these is
+ * the only one the trading machine leaves IDLE.
+ */
+static bool
+has_exposure(const engine_input *in, const engine_output *out)
+{
+	return out->legs_active > 0 || in->stock_position != 0.0 ||
+		in->pending_hedge_qty != 0.0 ||
+		(isfinite(out->net_delta) && out->net_delta != 0.0);
+}
+
 void
 engine_evaluate(const engine_config *cfg, const engine_input *in, engine_output *out)
 {
@@ -190,6 +207,7 @@ engine_evaluate(const engine_config *cfg, const engine_input *in, engine_output 
 		market.volatility = cfg->volatility;
 		market.rate = cfg->risk_free_rate;
 		market.yield = cfg->dividend_yield;
+		market.settlement = cfg->settlement;
 		portfolio_compute(in->legs, in->n_legs, &market, in->stock_position,
 						  in->pending_hedge_qty, &g);
 		out->net_delta = g.net_delta;
@@ -199,7 +217,8 @@ engine_evaluate(const engine_config *cfg, const engine_input *in, engine_output 
 		out->legs_expired = g.legs_expired;
 		valid = g.valid;
 	}
-	out->greeks_valid = portfolio_greeks_sane(valid, out->net_delta, out->gamma);
+	out->greeks_valid = portfolio_greeks_sane(valid, out->net_delta, out->gamma,
+											  in->units_per_lot, out->spot);
 
 	/* the six dimensions */
 	out->risk_halt = classifier_risk_halt(cfg, in->daily_pnl);
@@ -224,6 +243,7 @@ engine_evaluate(const engine_config *cfg, const engine_input *in, engine_output 
 	out->fault = trading_fault_present(&out->guards, in->event);
 	out->faults_clear_since = trading_faults_clear_since(out->fault, in->faults_clear_since, in->now);
 	out->next_state = trading_fsm_next(in->state, in->event, &out->guards, out->dims.d,
+									   has_exposure(in, out),
 									   trading_recovery_due(out->faults_clear_since, in->now,
 															cfg->safe_recovery_sec));
 

@@ -52,6 +52,14 @@ typedef struct engine_input
 	double		greeks_gamma;
 	bool		greeks_valid;
 
+	/*
+	 * Underlying units in one lot of the hedge instrument (1 for shares,
+	 * 0.0001 for a lot of BTC-USDT-SWAP at OKX).  Delta, positions and
+	 * sizes are counted in lots (leg multipliers already divided by it);
+	 * it turns lots into value for the greeks' sanity limit.
+	 */
+	double		units_per_lot;
+
 	double		stock_position; /* shares of the hedge instrument held */
 	double		pending_hedge_qty;	/* signed shares of hedges in flight */
 	double		last_hedge_price;	/* NAN when none */
@@ -74,7 +82,7 @@ typedef struct engine_output
 	double		net_delta;		/* shares */
 	double		option_delta;	/* shares: net - stock - pending */
 	double		gamma;			/* shares per unit of spot */
-	bool		greeks_valid;	/* sane: valid, finite, within 1e6 */
+	bool		greeks_valid;	/* sane: valid, finite, worth at most PORTFOLIO_GREEKS_VALUE_LIMIT */
 	int			legs_active;
 	int			legs_expired;
 	double		spread_pct;		/* percent of mid, NAN with no usable quote */
@@ -92,8 +100,9 @@ typedef struct engine_output
 
 /*
  * An input with the SQL defaults: state MONITOR, event tick, no quote, spot
- * NAN, no legs, no given greeks, no last hedge, E0, broker connected,
- * faults_clear_since NAN, not suspended, now and the clock zero.
+ * NAN, no legs, no given greeks, one unit per lot, no last hedge, E0,
+ * broker connected, faults_clear_since NAN, not suspended, now and the
+ * clock zero.
  */
 extern void engine_input_init(engine_input *in);
 
@@ -103,11 +112,14 @@ extern void engine_input_init(engine_input *in);
  * (a bid or ask may be 0), leg volatilities in its sigma range, expiries
  * at most BS_MAX_T years ahead; quantities and multipliers are bounded so
  * that their products with prices and greeks stay far inside a double.
+ * units_per_lot lies in [ENGINE_MIN_UNITS_PER_LOT, ENGINE_MAX_UNITS_PER_LOT].
  * Inside it every figure of the output is finite.
  */
 #define ENGINE_MAX_QUANTITY 1e9		/* leg contracts; shares of a position or pending hedge */
 #define ENGINE_MAX_MULTIPLIER 1e9	/* underlying per contract, in lots at a venue */
 #define ENGINE_MAX_AMOUNT 1e15		/* |daily_pnl|, |given net delta|, |given gamma| */
+#define ENGINE_MIN_UNITS_PER_LOT 1e-12	/* units_per_lot, like a price */
+#define ENGINE_MAX_UNITS_PER_LOT 1e12
 
 /*
  * NULL when the input is well formed and inside the domain above, else the

@@ -8,6 +8,7 @@
  */
 #include "engine_config.h"
 #include "calendar.h"
+#include "settlement.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -20,6 +21,7 @@ typedef enum field_kind
 	FIELD_INT,					/* int */
 	FIELD_BOOL,					/* bool */
 	FIELD_HEDGE_TO,				/* hedge_to enum */
+	FIELD_SETTLEMENT,			/* settlement_style enum */
 	FIELD_DATES					/* earnings_dates[] + n_earnings_dates */
 } field_kind;
 
@@ -35,6 +37,7 @@ typedef struct field_map
 static const field_map fields[] = {
 	F("strategy_enabled", FIELD_BOOL, strategy_enabled),
 	F("hedge_to", FIELD_HEDGE_TO, hedge_to),
+	F("book.settlement", FIELD_SETTLEMENT, settlement),
 	F("greeks.volatility", FIELD_NUMBER, volatility),
 	F("greeks.risk_free_rate", FIELD_NUMBER, risk_free_rate),
 	F("greeks.dividend_yield", FIELD_NUMBER, dividend_yield),
@@ -113,6 +116,10 @@ engine_config_apply(engine_config *cfg, const char *key, const config_value *v)
 		case FIELD_HEDGE_TO:
 			*(hedge_to *) (base + f->offset) =
 				strcmp(v->string, "band_edge") == 0 ? HEDGE_TO_BAND_EDGE : HEDGE_TO_ZERO;
+			break;
+		case FIELD_SETTLEMENT:
+			/* config_check_value() has accepted one of its names */
+			(void) settlement_parse_style(v->string, (settlement_style *) (base + f->offset));
 			break;
 		case FIELD_DATES:
 			/* config_check_value() has bounded n_items by CONFIG_MAX_DATES */

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "config_schema.h"
+#include "engine_types.h"
 
 /*
  * Earnings dates kept per config: as many as the schema accepts (64 covers
@@ -42,6 +43,9 @@ typedef struct engine_config
 	int			n_earnings_dates;
 	int			blackout_days_before;	/* calendar days */
 	int			blackout_days_after;	/* calendar days */
+
+	/* how expired legs settle until their settlement is fixed */
+	settlement_style settlement;
 
 	/* greeks: annual fractions, continuous compounding */
 	double		volatility;

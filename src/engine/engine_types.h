@@ -10,8 +10,10 @@
  * Units used throughout the engine:
  *   time        epoch seconds (double, UTC), durations in seconds unless a
  *               name ends in _ms
- *   delta       shares of the underlying (share-equivalents)
- *   gamma       shares per 1 unit of spot
+ *   delta       shares of the underlying (share-equivalents), or lots of
+ *               the hedge instrument at a venue that counts in lots
+ *               (engine_input.units_per_lot units of the underlying each)
+ *   gamma       shares (lots) per 1 unit of spot
  *   spreads     percent of mid (0.1 = 0.1 %), as the reference
  *   price move  percent of the last hedge price
  *   dates       days since 1970-01-01 (int32_t), proleptic Gregorian
@@ -92,9 +94,21 @@ typedef struct engine_dims
 } engine_dims;
 
 /*
+ * How an option settles at its expiry (settlement.h): in cash at its
+ * intrinsic value, or by delivery of the underlying at the strike.
+ */
+typedef enum settlement_style
+{
+	SETTLEMENT_CASH,
+	SETTLEMENT_PHYSICAL
+} settlement_style;
+
+/*
  * One option leg, shaped like a row of bifrost.legs.  implied_vol NAN means
  * "use greeks.volatility".  multiplier is the number of shares one contract
- * controls (100 for US equity options).
+ * controls (100 for US equity options).  Once expired, settlement_price is
+ * the underlying's price the leg settled at and settlement how; 0 (a zeroed
+ * leg) until that is fixed, and the spot then stands in for it.
  */
 typedef struct engine_leg
 {
@@ -104,6 +118,8 @@ typedef struct engine_leg
 	double		quantity;		/* signed contracts: > 0 long, < 0 short */
 	double		multiplier;		/* shares per contract, > 0 */
 	double		implied_vol;	/* annual fraction, >= 0, or NAN */
+	double		settlement_price;	/* > 0 once fixed, else 0 or NAN */
+	settlement_style settlement;	/* how it settled, once fixed */
 } engine_leg;
 
 /*

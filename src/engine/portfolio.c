@@ -5,8 +5,19 @@
  * no allocation.
  */
 #include "portfolio.h"
+#include "settlement.h"
 
 #include <math.h>
+
+/* A delivered leg keeps the delta of the underlying it became. */
+static double
+expired_leg_delta(const engine_leg *leg, const portfolio_market *m)
+{
+	settled_value v;
+
+	settlement_value(leg, m->spot, m->settlement, &v);
+	return v.delta;
+}
 
 void
 portfolio_compute(const engine_leg *legs, int n, const portfolio_market *m,
@@ -31,6 +42,8 @@ portfolio_compute(const engine_leg *legs, int n, const portfolio_market *m,
 		if (!(t > 0.0))
 		{
 			expired++;
+			if (spot_ok)
+				delta_sum += expired_leg_delta(leg, m);
 			continue;
 		}
 		active++;
@@ -51,9 +64,16 @@ portfolio_compute(const engine_leg *legs, int n, const portfolio_market *m,
 }
 
 bool
-portfolio_greeks_sane(bool valid, double net_delta, double gamma)
+portfolio_greeks_sane(bool valid, double net_delta, double gamma,
+					  double units_per_lot, double spot)
 {
-	return valid && isfinite(net_delta) && isfinite(gamma) &&
-		fabs(net_delta) <= PORTFOLIO_GREEKS_SANITY_LIMIT &&
-		fabs(gamma) <= PORTFOLIO_GREEKS_SANITY_LIMIT;
+	double		lot_value = units_per_lot * spot;
+
+	if (!(valid && isfinite(net_delta) && isfinite(gamma)))
+		return false;
+	/* without a price there is no value to judge; no hedge goes out without one */
+	if (!(isfinite(lot_value) && lot_value > 0.0))
+		return true;
+	return fabs(net_delta) * lot_value <= PORTFOLIO_GREEKS_VALUE_LIMIT &&
+		fabs(gamma) * spot * lot_value <= PORTFOLIO_GREEKS_VALUE_LIMIT;
 }

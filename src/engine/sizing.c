@@ -6,6 +6,30 @@
 #include <math.h>
 #include <string.h>
 
+/*
+ * x rounded to the nearest integer, halves to the even neighbour, as the
+ * reference's Python round() does.  Written with floor(), an exact
+ * subtraction and fmod(), so neither the caller's rounding mode nor x's
+ * size changes the answer (rint() would follow the rounding mode).
+ */
+double
+sizing_round_half_even(double x)
+{
+	double		below = floor(x);
+	/*
+	 * Exact for |x| >= 1 (x and floor(x) are within a factor of two) and for
+	 * x in [0, 1); in (-1, 0) rounding can only move frac onto 0.5 from
+	 * just above, where the even rule picks the same integer, 0.
+	 */
+	double		frac = x - below;
+
+	if (frac > 0.5)
+		return below + 1.0;
+	if (frac < 0.5)
+		return below;
+	return fmod(below, 2.0) == 0.0 ? below : below + 1.0;
+}
+
 void
 sizing_intent(const engine_config *cfg, double net_delta, dim_d d, hedge_intent *out)
 {
@@ -27,7 +51,7 @@ sizing_intent(const engine_config *cfg, double net_delta, dim_d d, hedge_intent 
 	}
 	else
 	{
-		shares = round(a);
+		shares = sizing_round_half_even(a);
 		out->need = -net_delta;
 	}
 	if (shares > cfg->max_hedge_shares_per_order)

@@ -5,9 +5,9 @@
  * threshold (not strictly greater: the same threshold as D2).  The need is
  * -delta with hedge_to = zero, or the move that brings |delta| back to the
  * no-trade band edge with hedge_to = band_edge.  Orders are whole shares:
- * to zero, |need| is rounded to the nearest share, halves away from zero
- * (C round(); the reference's Python round() sends halves to even); to the
- * band edge it is rounded up, so the hedged delta lands inside the band.
+ * to zero, |need| is rounded to the nearest share, halves to even as the
+ * reference's Python round() (26.5 -> 26, 27.5 -> 28); to the band edge
+ * it is rounded up, so the hedged delta lands inside the band.
  * The quantity is then capped at max_hedge_shares_per_order; the rest is
  * hedged by the following evaluations.  A D3 delta marks the intent as
  * forced.  Pure C99.
@@ -39,6 +39,9 @@ typedef struct hedge_intent
 /* Sizes the hedge for a net delta classified as d. */
 extern void sizing_intent(const engine_config *cfg, double net_delta, dim_d d,
 						  hedge_intent *out);
+
+/* Nearest integer, halves to even, in any floating-point rounding mode. */
+extern double sizing_round_half_even(double x);
 
 /* The shares the intent adds to the hedge position (+qty buy, -qty sell, 0 none). */
 extern int64_t sizing_signed_qty(const hedge_intent *intent);

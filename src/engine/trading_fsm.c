@@ -2,6 +2,7 @@
  * trading_fsm.c: guard predicates and transitions of the trading machine.
  */
 #include "trading_fsm.h"
+#include "classifier.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -48,7 +49,9 @@ void
 trading_guards_eval(const engine_config *cfg, const trading_view *v,
 					trading_guards *g)
 {
-	bool		lagging = !isnan(v->data_lag_ms) && v->data_lag_ms > cfg->data_lag_threshold_ms;
+	bool		lagging = !isnan(v->data_lag_ms) &&
+		(v->data_lag_ms > cfg->data_lag_threshold_ms ||
+		 classifier_quote_from_future(cfg, v->data_lag_ms));
 	bool		extreme = !isnan(v->spread_pct) && v->spread_pct >= cfg->extreme_spread_pct;
 	bool		moved = true;
 	bool		broker_fault = v->dims.e == DIM_E3_DISCONNECTED || v->dims.e == DIM_E4_BROKER_ERROR;
@@ -136,11 +139,23 @@ assess(const trading_guards *g, dim_d d)
 	return g->cost_ok ? TS_PAUSE_LIQ : TS_PAUSE_COST;
 }
 
+/*
+ * The machine arms for any book with something to hedge, not only for one
+ * with gamma: a synthetic forward, deep in-the-money legs whose gamma has
+ * underflowed and a hedge position without legs are all delta.
+ */
+static bool
+armable(const trading_guards *g, bool has_exposure)
+{
+	return (g->have_option_position || has_exposure) && g->strategy_enabled;
+}
+
 /* synced, tick, quote and greeks_update: the evaluation events. */
 static trading_state
-on_tick(trading_state s, const trading_guards *g, dim_d d, bool recovery_due)
+on_tick(trading_state s, const trading_guards *g, dim_d d, bool has_exposure,
+		bool recovery_due)
 {
-	bool		armable = g->have_option_position && g->strategy_enabled;
+	bool		armed_ok = armable(g, has_exposure);
 
 	switch (s)
 	{
@@ -154,9 +169,9 @@ on_tick(trading_state s, const trading_guards *g, dim_d d, bool recovery_due)
 				return TS_SAFE;
 			return s;
 		case TS_IDLE:
-			return armable ? TS_ARMED : s;
+			return armed_ok ? TS_ARMED : s;
 		case TS_ARMED:
-			if (!armable)
+			if (!armed_ok)
 				return TS_IDLE;
 			return g->delta_band_ready ? TS_MONITOR : s;
 		case TS_MONITOR:
@@ -164,7 +179,7 @@ on_tick(trading_state s, const trading_guards *g, dim_d d, bool recovery_due)
 		case TS_PAUSE_COST:
 		case TS_PAUSE_LIQ:
 		case TS_NEED_HEDGE:
-			if (!armable)
+			if (!armed_ok)
 				return TS_IDLE;
 			return assess(g, d);
 		case TS_SAFE:
@@ -175,7 +190,7 @@ on_tick(trading_state s, const trading_guards *g, dim_d d, bool recovery_due)
 
 trading_state
 trading_fsm_next(trading_state s, trading_event e, const trading_guards *g,
-				 dim_d d, bool recovery_due)
+				 dim_d d, bool has_exposure, bool recovery_due)
 {
 	if ((unsigned) s >= TRADING_STATE_COUNT || (unsigned) e >= TRADING_EVENT_COUNT)
 		return s;
@@ -195,7 +210,7 @@ trading_fsm_next(trading_state s, trading_event e, const trading_guards *g,
 		case TE_TICK:
 		case TE_QUOTE:
 		case TE_GREEKS_UPDATE:
-			return on_tick(s, g, d, recovery_due);
+			return on_tick(s, g, d, has_exposure, recovery_due);
 		case TE_TARGET_EMITTED:
 			return s == TS_NEED_HEDGE ? TS_HEDGING : s;
 		case TE_HEDGE_DONE:

@@ -9,8 +9,12 @@
  *   - the fault events data_stale, greeks_bad, broker_down force SAFE;
  *   - SAFE recovers by itself, via SYNC, once every fault has been clear
  *     for safe_recovery_sec, and by hand with manual_resume or broker_up;
- *   - without an option position or with the strategy disabled, the armed
- *     states fall back to IDLE.
+ *   - IDLE arms for any book with something to hedge: an option position
+ *     (O1/O2) or, whatever the gamma, exposure (a live leg, a hedge
+ *     position or order, a nonzero net delta); with nothing to hedge or
+ *     the strategy disabled the armed states fall back to IDLE;
+ *   - a quote stamped further in the future than data_lag_threshold_ms
+ *     is stale data (classifier_quote_from_future()).
  * One event moves at most one step.  Pure C99.
  */
 #ifndef BIFROST_TRADING_FSM_H
@@ -61,9 +65,9 @@ typedef enum trading_event
 /* The reference's guard predicates, evaluated on every event. */
 typedef struct trading_guards
 {
-	bool		data_ok;		/* quote usable and fresh, spot > 0 */
+	bool		data_ok;		/* quote usable, fresh and not from the future, spot > 0 */
 	bool		data_stale;		/* !data_ok */
-	bool		greeks_bad;		/* greeks invalid, non-finite or > 1e6 */
+	bool		greeks_bad;		/* greeks not sane (portfolio_greeks_sane()) */
 	bool		broker_down;	/* E3 or E4 */
 	bool		broker_up;		/* !broker_down */
 	bool		exec_fault;		/* E3 or E4 (the reference's twin of broker_down) */
@@ -115,13 +119,16 @@ extern bool trading_recovery_due(double faults_clear_since, double now,
 								 double safe_recovery_sec);
 
 /*
- * One step.  recovery_due is trading_recovery_due() of the updated
- * faults-clear time; d is the delta dimension (D1 vs D2/D3 matters).
- * Returns the next state (the same state when it stays).
+ * One step.  d is the delta dimension (D1 vs D2/D3 matters); has_exposure
+ * says the book has something to hedge besides gamma (a live leg, a hedge
+ * position or order in flight, a nonzero net delta), so it arms without
+ * an option position; recovery_due is trading_recovery_due() of the
+ * updated faults-clear time.  Returns the next state (the same state when
+ * it stays).
  */
 extern trading_state trading_fsm_next(trading_state state, trading_event event,
 									  const trading_guards *g, dim_d d,
-									  bool recovery_due);
+									  bool has_exposure, bool recovery_due);
 
 /* "MONITOR", ...; "UNKNOWN" out of range. */
 extern const char *trading_state_name(trading_state s);

@@ -363,6 +363,21 @@ extern jsonu_status okx_parse_orders(const char *body, size_t len, okx_order *ro
 									 int cap, int *n, jsonu_error *err);
 extern jsonu_status okx_parse_fills(const char *body, size_t len, okx_fill *rows,
 									int cap, int *n, jsonu_error *err);
+
+/*
+ * What an order's fee (OKX's text, negative = paid; fee_ccy its currency)
+ * does to the account.  Charged in the instrument's base currency (a spot
+ * buy: OKX keeps part of what was bought), it is lots not received:
+ * *fee_base_lots = -fee / units_per_lot (positive = fewer lots) and
+ * *fee_quote = 0.  In the quote or settle currency (or unnamed) it is a
+ * cost: *fee_quote = -fee, *fee_base_lots = 0.  No fee: *fee_quote NAN.  A
+ * third currency cannot be valued here: *fee_quote NAN, never counted as
+ * quote money.  False for a fee that is not a number, or in the base
+ * currency without a usable units_per_lot.
+ */
+extern bool okx_fee_split(const char *fee, const char *fee_ccy, const char *base_ccy,
+						  const char *quote_ccy, double units_per_lot,
+						  double *fee_quote, double *fee_base_lots);
 extern jsonu_status okx_parse_positions(const char *body, size_t len, okx_position *rows,
 										int cap, int *n, jsonu_error *err);
 extern jsonu_status okx_parse_balance(const char *body, size_t len, okx_account *account,

@@ -6,7 +6,9 @@
  */
 #include "okx_parse.h"
 
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const side_names[] = {"buy", "sell"};
@@ -359,4 +361,31 @@ okx_parse_account_config(const char *body, size_t len, okx_account_config *out, 
 {
 	memset(out, 0, sizeof(*out));
 	return okx_parse_one(body, len, "okx account config", config_row, out, err);
+}
+
+bool
+okx_fee_split(const char *fee, const char *fee_ccy, const char *base_ccy, const char *quote_ccy,
+			  double units_per_lot, double *fee_quote, double *fee_base_lots)
+{
+	char	   *end;
+	double		amount;
+
+	*fee_quote = NAN;
+	*fee_base_lots = 0;
+	if (fee[0] == '\0')
+		return true;
+	amount = strtod(fee, &end);
+	if (end == fee || *end != '\0' || !isfinite(amount))
+		return false;
+	if (fee_ccy[0] && strcmp(fee_ccy, base_ccy) == 0)
+	{
+		if (!(isfinite(units_per_lot) && units_per_lot > 0))
+			return false;
+		*fee_quote = 0;
+		*fee_base_lots = -amount / units_per_lot;
+		return true;
+	}
+	if (fee_ccy[0] == '\0' || strcmp(fee_ccy, quote_ccy) == 0)
+		*fee_quote = -amount;
+	return true;
 }

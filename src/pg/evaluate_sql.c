@@ -267,6 +267,10 @@ decode_leg(JsonbContainer *obj, int i, engine_leg *leg)
 #undef LEG_KEY
 }
 
+/*
+ * Legs as bifrost.legs rows (multiplier in units of the underlying), counted
+ * in lots of the hedge instrument as the worker counts them.
+ */
 static void
 decode_legs(const JsonbValue *v, engine_input *in)
 {
@@ -290,6 +294,7 @@ decode_legs(const JsonbValue *v, engine_input *in)
 			continue;
 		snprintf(where, sizeof(where), "legs[%d]", i);
 		decode_leg(object_of(&elem, where), i, &legs[i]);
+		legs[i].multiplier /= in->units_per_lot;
 		i++;
 	}
 	in->legs = legs;
@@ -330,7 +335,7 @@ decode_input(Jsonb *input, engine_config *cfg, engine_input *in)
 	static const char *const keys[] = {"config", "state", "event", "now", "quote", "spot",
 		"legs", "greeks", "stock_position", "pending_hedge_qty", "last_hedge",
 		"daily_hedge_count", "daily_pnl", "execution_state", "broker_connected",
-	"faults_clear_since", "suspended", "prices", NULL};
+	"faults_clear_since", "suspended", "prices", "units_per_lot", NULL};
 	JsonbContainer *root;
 	JsonbValue *v;
 
@@ -370,6 +375,13 @@ decode_input(Jsonb *input, engine_config *cfg, engine_input *in)
 		decode_quote(object_of(v, "quote"), in);
 	if ((v = member(root, "spot")) != NULL && v->type != jbvNull)
 		in->spot = number_of(v, "spot");
+	if ((v = member(root, "units_per_lot")) != NULL)
+	{
+		in->units_per_lot = number_of(v, "units_per_lot");
+		if (!(in->units_per_lot >= ENGINE_MIN_UNITS_PER_LOT &&
+			  in->units_per_lot <= ENGINE_MAX_UNITS_PER_LOT))
+			bad_input("units_per_lot", "expected a number from 1e-12 to 1e12");
+	}
 	if ((v = member(root, "legs")) != NULL)
 		decode_legs(v, in);
 	if ((v = member(root, "greeks")) != NULL && v->type != jbvNull)

@@ -39,6 +39,8 @@ struct feed
 	double		last_wall;
 	/* okx, ibkr */
 	double		next_poll;		/* wall clock */
+	double		current_until;	/* wall clock: the last quote stands for the market
+								 * until then; -INFINITY after a failed poll */
 	int64		polls;
 	char		last_error[VENUE_WHY_MAX];	/* logged once until it changes */
 };
@@ -76,6 +78,7 @@ feed_open(const feed_params *p, double wall_now, const char **why)
 			return NULL;
 		}
 		f->next_poll = wall_now;
+		f->current_until = -INFINITY;
 		return f;
 	}
 	f->cursor_ts = -INFINITY;
@@ -191,6 +194,18 @@ feed_read_rows(feed *f)
 	f->drained = (f->n_rows == 0);
 }
 
+/*
+ * A venue quote's time: the venue's own, within [started, arrived] of our
+ * clock (feed.h); the arrival when the venue gave none.
+ */
+static double
+venue_quote_stamp(double venue_ts, double started, double arrived)
+{
+	if (!isfinite(venue_ts))
+		return arrived;
+	return Min(Max(venue_ts, started), arrived);
+}
+
 /* One quote request; a failure is logged when it is new and the quote skipped. */
 static bool
 venue_next(feed *f, double wall_now, feed_quote *q)
@@ -198,34 +213,44 @@ venue_next(feed *f, double wall_now, feed_quote *q)
 	venue	   *v = f->p.quote_venue;
 	venue_quote vq;
 	char		why[VENUE_WHY_MAX];
+	double		started;
+	double		arrived;
 
 	/* wall_now is when the poll of the hedger began: the clock now is later */
 	if (!(feed_next_due(f, venue_now()) <= wall_now))
 		return false;
 	/* paced from now, not from the due time: a slow answer never causes a burst */
 	f->next_poll = wall_now + bifrost_feed_poll_ms / 1000.0;
+	started = venue_now();
 	if (!v->ops->quote(v, &vq, why, sizeof(why)))
 	{
+		f->current_until = -INFINITY;
 		venue_scrub_secrets(&v->params, why);
 		if (strcmp(why, f->last_error) != 0)
 			ereport(LOG, (errmsg("bifrost: %s feed: %s", v->ops->name, why)));
 		strlcpy(f->last_error, why, sizeof(f->last_error));
 		return false;
 	}
+	arrived = venue_now();
 	if (f->last_error[0])
 		ereport(LOG, (errmsg("bifrost: %s feed: quotes again", v->ops->name)));
 	f->last_error[0] = '\0';
-	f->next_poll = venue_now() + bifrost_feed_poll_ms / 1000.0;
-	/*
-	 * The engine decides at the quote's time, so this is the time we saw it:
-	 * a venue clock ahead or behind ours must not move our decisions in time.
-	 */
-	q->ts = wall_now;
+	f->next_poll = arrived + bifrost_feed_poll_ms / 1000.0;
+	f->current_until = f->next_poll + FEED_POLL_SLACK_S;
+	q->ts = venue_quote_stamp(vq.ts, started, arrived);
 	q->bid = vq.bid;
 	q->ask = vq.ask;
 	q->last = vq.last;
 	q->tick_id = ++f->polls;
 	return true;
+}
+
+double
+feed_quote_as_of(const feed *f, double quote_ts, double now)
+{
+	if (f == NULL || !feed_is_venue(f) || !(now >= quote_ts) || now > f->current_until)
+		return quote_ts;
+	return now;
 }
 
 bool

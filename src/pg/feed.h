@@ -4,6 +4,12 @@
  * sim: seeded geometric Brownian motion in real time (src/engine/sim_feed).
  * okx, ibkr: the venue's best bid and ask, asked every bifrost.feed_poll_ms
  * (a quote that fails is skipped; the engine's staleness gate sees the gap).
+ * A venue quote is stamped with the venue's own time of it, kept within the
+ * request: never before the request started (a venue clock behind ours, or
+ * a ticker that has not changed for a while, would make a fresh answer look
+ * old), never after its answer arrived (a venue clock ahead of ours would
+ * make it look newer than it can be).  Between polls it stands for the
+ * market: see feed_quote_as_of.
  * replay: rows of bifrost.ticks in (ts, id) order at feed.replay.speed, on
  * the ticks' own clock: the engine decides at each tick's time, so a replay
  * gives the same rows however fast it runs.  Its position is kept in
@@ -18,6 +24,8 @@
 #include "venue.h"
 
 #define FEED_REPLAY_BATCH 1000
+/* How late past its due time the next poll may start before the last quote ages (s). */
+#define FEED_POLL_SLACK_S 0.5
 
 typedef struct feed_quote
 {
@@ -61,6 +69,19 @@ extern bool feed_next(feed *f, double wall_now, feed_quote *q);
 /* A replay out of buffered rows needs a transaction to read more. */
 extern bool feed_needs_rows(const feed *f);
 extern void feed_read_rows(feed *f);
+
+/*
+ * The time as of which the feed vouches for its last quote (stamped
+ * quote_ts) when the engine judges it at now.  A polled venue feed asks as
+ * often as it is told to: while its last poll answered and the next one is
+ * not overdue (due plus FEED_POLL_SLACK_S, for a worker that wakes late),
+ * nothing newer can be known, so the quote is current (now) and a heartbeat
+ * between polls never finds it stale.  After a failed poll, or once the
+ * next poll is overdue, it ages from its stamp like any quote: a venue that
+ * stops answering is stale at the first heartbeat after a poll failed.
+ * Other feeds, and a quote from the future, keep their stamp.
+ */
+extern double feed_quote_as_of(const feed *f, double quote_ts, double now);
 
 /* The engine's time at wall_now: the wall clock for sim, the ticks' clock for replay. */
 extern double feed_engine_now(const feed *f, double wall_now);

@@ -6,6 +6,7 @@
 
 #include <math.h>
 
+#include "access/xlog.h"
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "utils/builtins.h"
@@ -108,10 +109,10 @@ operation(double ts, const char *type, hedge_side side, int64 qty, double price,
 void
 hstore_record_intent(const hedge_intent_rec *r, hedge_order_rec *order)
 {
-	Oid			types[10] = {TEXTOID, TIMESTAMPTZOID, FLOAT8OID, TEXTOID, INT4OID, TEXTOID,
-	FLOAT8OID, TEXTOID, INT8OID, TEXTOID};
-	Datum		values[10];
-	char		nulls[10] = "          ";
+	Oid			types[11] = {TEXTOID, TIMESTAMPTZOID, FLOAT8OID, TEXTOID, INT4OID, TEXTOID,
+	FLOAT8OID, TEXTOID, INT8OID, TEXTOID, INT8OID};
+	Datum		values[11];
+	char		nulls[11] = "           ";
 	bool		isnull;
 	int64		op_id;
 	char	   *coid;
@@ -131,17 +132,23 @@ hstore_record_intent(const hedge_intent_rec *r, hedge_order_rec *order)
 	values[7] = TEXT(r->state_reason);
 	values[8] = Int64GetDatum(op_id);
 	values[9] = TEXT(exchange);
+	values[10] = Int64GetDatum((int64) GetWALInsertionTimeLine());
 
 	/*
 	 * Decision, intent and the CREATED order in one statement.  The client
 	 * order id is deterministic (date and intent id, letters and digits only:
-	 * OKX's clOrdId accepts nothing else) and unique by the orders key.
+	 * OKX's clOrdId accepts nothing else) and unique by the orders key.  A
+	 * standby promoted without the last commits of its primary reissues
+	 * their intent ids, but on a new timeline: after timeline 1 the id
+	 * carries it (bf<date>t<timeline>i<id>), so it never names an order the
+	 * old primary sent.
 	 */
 	store_exec("WITH d AS ("
 			   "  INSERT INTO bifrost.decisions (symbol, timeframe, ts, action, net_delta, intent_side,"
 			   "    intent_qty, trading_state, config_hash, reasoning)"
 			   "  VALUES ($1, 'tick', $2, 'hedge', $3, $4, $5, 'NEED_HEDGE', $6, $8) RETURNING id),"
-			   " coid AS (SELECT 'bf' || to_char($2 AT TIME ZONE 'UTC', 'YYYYMMDD') || 'i' || $9 AS v),"
+			   " coid AS (SELECT 'bf' || to_char($2 AT TIME ZONE 'UTC', 'YYYYMMDD')"
+			   "   || CASE WHEN $11 > 1 THEN 't' || $11 ELSE '' END || 'i' || $9 AS v),"
 			   " op AS ("
 			   "  INSERT INTO bifrost.operations (id, ts, type, side, quantity, price, state_reason,"
 			   "    client_order_id, decision_mid)"
@@ -152,7 +159,7 @@ hstore_record_intent(const hedge_intent_rec *r, hedge_order_rec *order)
 			   "  SELECT $10, $1, $4, 'MARKET', $5, 'CREATED', coid.v, $2, $2, $5, op.id, d.id"
 			   "  FROM coid, op, d RETURNING id, client_order_id)"
 			   " SELECT id, client_order_id FROM o",
-			   10, types, values, nulls, SPI_OK_SELECT);
+			   11, types, values, nulls, SPI_OK_SELECT);
 	order->order_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	coid = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
 	strlcpy(order->client_order_id, coid, sizeof(order->client_order_id));
@@ -315,6 +322,18 @@ hstore_set_position(const char *symbol, double ts, double position, double avg_c
 	TEXT(exchange)};
 
 	store_exec(position_upsert_sql, 5, types, values, avg_cost > 0 ? NULL : "  n  ", SPI_OK_INSERT);
+}
+
+void
+hstore_position_adjustment(const char *symbol, double ts, double before, double after, const char *reason)
+{
+	Oid			types[6] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, FLOAT8OID, FLOAT8OID, TEXTOID};
+	Datum		values[6] = {TEXT(exchange), TEXT(symbol), TS(ts), Float8GetDatum(before),
+	Float8GetDatum(after), TEXT(reason)};
+
+	store_exec("INSERT INTO bifrost.position_adjustments (exchange, symbol, ts, size_before, size_after, reason)"
+			   " VALUES ($1, $2, $3, $4::numeric, $5::numeric, $6)",
+			   6, types, values, NULL, SPI_OK_INSERT);
 }
 
 void

@@ -90,6 +90,10 @@ extern void hstore_fill(const hedge_fill_rec *f);
 /* The position as the broker reports it (reconciliation after a restart). */
 extern void hstore_set_position(const char *symbol, double ts, double position, double avg_cost);
 
+/* A change of the position that no trade explains (the broker's position taken). */
+extern void hstore_position_adjustment(const char *symbol, double ts, double before, double after,
+									   const char *reason);
+
 /* A decision that wanted to hedge and was blocked. */
 extern void hstore_blocked_decision(const char *symbol, double ts, const engine_output *out,
 									const char *config_hash);

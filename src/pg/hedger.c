@@ -31,12 +31,14 @@
 
 #include "../engine/paper_fill.h"
 #include "../engine/pnl.h"
+#include "../engine/settlement.h"
 #include "../engine/wall_clock.h"
 #include "engine_glue.h"
 #include "feed.h"
 #include "guc.h"
 #include "hedge_store.h"
 #include "hedger.h"
+#include "leg_settlement.h"
 #include "store.h"
 #include "venue_session.h"
 
@@ -55,9 +57,10 @@
 #define HEDGER_QUERY_MAX_S 5.0
 /*
  * An order whose answer was lost and that the venue says it does not have
- * is taken as never arrived only after this long past the send plus two
- * HTTP timeouts: a request still on the wire cannot arrive later than that
- * (OKX refuses it after its expTime anyway).
+ * is taken as never arrived only after this long past the moment its
+ * request left (after rate-limit waits, keep-alives and confirm rounds)
+ * plus two HTTP timeouts: a request still on the wire cannot arrive later
+ * than that (OKX refuses it after its expTime anyway; IBKR has none).
  */
 #define HEDGER_NOT_FOUND_GRACE_S 5.0
 
@@ -103,7 +106,7 @@ typedef struct hedger_state
 	engine_leg *legs;
 	engine_leg *engine_legs;	/* legs with multipliers in lots, for the engine */
 	int			n_legs;
-	char	   *legs_snapshot;	/* jsonb text of the legs, in TopMemoryContext */
+	char	   *legs_snapshot;	/* jsonb text of the legs, in legs_context */
 	hedge_book	book;			/* position, average cost, today's cash */
 	double		last_hedge_price;
 	double		last_hedge_ts;
@@ -163,6 +166,15 @@ typedef struct hedger_state
 
 static hedger_state H;
 
+/*
+ * Memory of the hedger that outlives a start: the book's legs (replaced as a
+ * whole when the book changes) and the buffer of blocked decisions (one for
+ * the life of the process).  A start that fails allocates nothing that a
+ * later one does not reuse or free.
+ */
+static MemoryContext legs_context = NULL;
+static blocked_row *blocked_buffer = NULL;
+
 bool
 hedger_active(void)
 {
@@ -206,7 +218,7 @@ lot_value(double price)
 static void
 scale_engine_legs(void)
 {
-	MemoryContext old = MemoryContextSwitchTo(TopMemoryContext);
+	MemoryContext old = MemoryContextSwitchTo(legs_context);
 
 	if (H.engine_legs)
 		pfree(H.engine_legs);
@@ -217,7 +229,11 @@ scale_engine_legs(void)
 	MemoryContextSwitchTo(old);
 }
 
-/* Model value of option legs at a spot (shares x price). */
+/*
+ * Value of option legs at a spot (shares x price): model value until the
+ * expiry, then what they settled into, which the model value tends to, so
+ * the day's P&L does not jump at the expiry.
+ */
 static double
 legs_value(const engine_leg *legs, int n_legs, double spot, double now)
 {
@@ -230,7 +246,13 @@ legs_value(const engine_leg *legs, int n_legs, double spot, double now)
 		double		vol = isnan(l->implied_vol) ? H.cfg.volatility : l->implied_vol;
 
 		if (t <= 0)
+		{
+			settled_value v;
+
+			settlement_value(l, spot, H.cfg.settlement, &v);
+			value += v.value;
 			continue;
+		}
 		value += l->quantity * l->multiplier *
 			bs_price(l->right, spot, l->strike, t, H.cfg.risk_free_rate, H.cfg.dividend_yield, vol);
 	}
@@ -358,28 +380,45 @@ load_config_work(void *arg)
 	strlcpy(H.feed_p.symbol, H.symbol, sizeof(H.feed_p.symbol));
 }
 
+/*
+ * Reads the legs; when their text differs from the book's, replaces the
+ * book's legs (arg, when not NULL, is set to whether they changed).  The
+ * text of an unchanged book is read and dropped with the unit of work.
+ */
 static void
 load_legs_work(void *arg)
 {
+	bool	   *changed = arg;
 	MemoryContext old;
 	engine_leg *legs;
 	char	   *snapshot;
 	int			n;
 
+	if (changed)
+		*changed = false;
 	if (!store_extension_ready())
 		return;
 	n = hstore_load_legs(H.symbol, &legs, &snapshot);
-	old = MemoryContextSwitchTo(TopMemoryContext);
-	if (H.legs)
-		pfree(H.legs);
-	if (H.legs_snapshot)
-		pfree(H.legs_snapshot);
+	if (H.legs_snapshot && strcmp(snapshot, H.legs_snapshot) == 0)
+		return;
+	/* settlements fixed before (by this hedger or an earlier one) value the new legs too */
+	leg_settlement_load(H.symbol, H.engine_now);
+	leg_settlement_adopt();
+	leg_settlement_apply(legs, n);
+	if (legs_context == NULL)
+		legs_context = AllocSetContextCreate(TopMemoryContext, "bifrost hedger legs",
+											 ALLOCSET_DEFAULT_SIZES);
+	MemoryContextReset(legs_context);
+	H.engine_legs = NULL;
+	old = MemoryContextSwitchTo(legs_context);
 	H.legs = palloc(sizeof(engine_leg) * Max(n, 1));
 	memcpy(H.legs, legs, sizeof(engine_leg) * n);
 	H.n_legs = n;
 	H.legs_snapshot = pstrdup(snapshot);
 	MemoryContextSwitchTo(old);
 	scale_engine_legs();
+	if (changed)
+		*changed = true;
 }
 
 static void save_day_start(double now);
@@ -391,14 +430,14 @@ static void save_day_start(double now);
 static void
 reload_legs(void)
 {
-	char	   *before_snapshot = H.legs_snapshot ? pstrdup(H.legs_snapshot) : NULL;
 	double		before = 0;
 	bool		can_mark = H.have_quote && H.day_started && quote_usable(&H.quote);
+	bool		changed = false;
 
 	if (can_mark)
 		before = option_value(mid_of(&H.quote), H.engine_now);
-	run_unit("bifrost: load legs", load_legs_work, NULL);
-	if (before_snapshot && H.legs_snapshot && strcmp(before_snapshot, H.legs_snapshot) == 0)
+	run_unit("bifrost: load legs", load_legs_work, &changed);
+	if (!changed)
 		return;
 	if (can_mark)
 	{
@@ -590,7 +629,10 @@ load_day_work(void *arg)
 	a->legs_changed = a->rec.found && H.legs_snapshot &&
 		strcmp(a->rec.legs_snapshot, H.legs_snapshot) != 0;
 	if (a->legs_changed)
+	{
+		leg_settlement_apply(a->rec.legs, a->rec.n_legs);
 		a->stored_legs_value = legs_value(a->rec.legs, a->rec.n_legs, a->mid, a->ts);
+	}
 	a->rec.legs_snapshot = NULL;
 	a->rec.legs = NULL;
 }
@@ -621,6 +663,7 @@ typedef struct position_args
 	double		lots;
 	double		avg_cost;
 	risk_args	risk;			/* rule NULL: no risk event */
+	double		lots_before;	/* with a risk event: the book's position the broker's replaced */
 } position_args;
 
 static void
@@ -630,7 +673,11 @@ position_work(void *arg)
 
 	hstore_sync_commit(true);
 	if (a->risk.rule)
+	{
 		hstore_risk_event(H.symbol, a->ts, "warn", a->risk.rule, a->risk.details);
+		/* no trade explains the change: recorded, so the ledger check can tell it from drift */
+		hstore_position_adjustment(H.symbol, a->ts, a->lots_before, a->lots, a->risk.rule);
+	}
 	hstore_set_position(H.symbol, a->ts, a->lots, a->avg_cost);
 }
 
@@ -721,6 +768,49 @@ roll_day(double now)
 	}
 }
 
+typedef struct settle_args
+{
+	double		ts;
+	double		mid;
+	settlement_style style;
+} settle_args;
+
+static void
+settle_work(void *arg)
+{
+	settle_args *a = arg;
+
+	(void) leg_settlement_record(H.symbol, a->ts, a->mid, a->style);
+}
+
+/*
+ * Legs expired at now settle at this quote's mid: the first usable quote at
+ * or after their expiry (the first after it when the hedger was down then).
+ * The rows commit first, then the legs in memory take the settlement, fixed
+ * for good: later quotes, a restart or a change of book.settlement value
+ * them the same.  Until then, the mid stands in for it.
+ */
+static void
+settle_expired_legs(double now)
+{
+	settle_args a;
+	char		err[STORE_ERROR_MAX];
+
+	if (!H.have_quote || !quote_usable(&H.quote) || !leg_settlement_due(H.legs, H.n_legs, now))
+		return;
+	a.ts = now;
+	a.mid = mid_of(&H.quote);
+	a.style = H.cfg.settlement;
+	if (!store_run("bifrost: settle expired legs", settle_work, &a, err, sizeof(err)))
+	{
+		note_write_failure(err);
+		return;
+	}
+	leg_settlement_adopt();
+	leg_settlement_apply(H.legs, H.n_legs);
+	scale_engine_legs();
+}
+
 static void
 update_daily_pnl(double now)
 {
@@ -794,10 +884,12 @@ run_engine(double now, trading_event event, bool suspended, bool broker_connecte
 		in.has_quote = true;
 		in.bid = isfinite(H.quote.bid) ? H.quote.bid : 0;
 		in.ask = isfinite(H.quote.ask) ? H.quote.ask : 0;
-		in.quote_ts = H.quote.ts;
+		/* a polled quote stands until its next poll is due (feed_quote_as_of) */
+		in.quote_ts = feed_quote_as_of(H.feed, H.quote.ts, now);
 	}
 	in.legs = H.engine_legs;
 	in.n_legs = H.n_legs;
+	in.units_per_lot = H.units_per_lot;
 	in.stock_position = H.book.position;
 	in.pending_hedge_qty = pending_qty();
 	in.last_hedge_price = H.last_hedge_price;
@@ -891,6 +983,8 @@ send_to_venue(pending_order *p, order_args *oa, venue_order_report *rep)
 	p->sent_wall = venue_now();
 	p->next_query = p->sent_wall + HEDGER_QUERY_FIRST_S;
 	send_result = v->ops->send(v, p->order.side, p->order.qty, p->order.client_order_id, rep);
+	/* the grace before "never reached the venue" counts from when the request left */
+	p->sent_wall = isfinite(rep->left_at) ? rep->left_at : venue_now();
 	venue_scrub_secrets(&v->params, rep->reason);
 	switch (send_result)
 	{
@@ -1416,6 +1510,7 @@ reconcile_position(double wall_now)
 	a.ts = wall_now;
 	a.lots = lots;
 	a.risk.rule = "position_mismatch";
+	a.lots_before = H.book.position;
 	snprintf(a.risk.details, sizeof(a.risk.details),
 			 "%s reports %g lots of %s, the hedger's book %g: the broker's position is taken",
 			 v->ops->name, lots, H.symbol, H.book.position);
@@ -1448,7 +1543,10 @@ hedger_start(double wall_now, hedger_status_writer writer, char *why, size_t why
 	H.last_hedge_price = NAN;
 	H.last_hedge_ts = NAN;
 	H.holiday_date = INT32_MIN;
-	H.blocked = MemoryContextAllocZero(TopMemoryContext, sizeof(blocked_row) * HEDGER_BLOCKED_BUFFER);
+	if (blocked_buffer == NULL)
+		blocked_buffer = MemoryContextAllocZero(TopMemoryContext,
+												sizeof(blocked_row) * HEDGER_BLOCKED_BUFFER);
+	H.blocked = blocked_buffer;
 	strlcpy(H.day_roll_tz, "America/New_York", sizeof(H.day_roll_tz));
 	engine_config_defaults(&H.cfg);
 
@@ -1569,13 +1667,18 @@ hedger_next_wake(double wall_now)
 		wake = H.write_resume_at;
 	if (wake < wall_now)
 		wake = wall_now;
-	/* sim fills are due on the wall clock; replay fills come with its ticks */
+	/*
+	 * Sim fills are due on the wall clock; replay fills come with its ticks.
+	 * A paper fill needs a usable quote: without one it waits for the feed's
+	 * next quote, not its own due time, which would be due again at once and
+	 * spin the worker.  A fill that failed to write waits out the pause.
+	 */
 	for (int i = 0; i < H.n_pending; i++)
 	{
 		if (H.pending[i].live)
 			wake = Min(wake, H.pending[i].next_query);
-		else if (!feed_is_replay(H.feed))
-			wake = Min(wake, H.pending[i].due);
+		else if (!feed_is_replay(H.feed) && H.have_quote && quote_usable(&H.quote))
+			wake = Min(wake, Max(H.pending[i].due, H.write_resume_at));
 	}
 	return Max(wake, wall_now);
 }
@@ -1608,6 +1711,7 @@ take_quote(const feed_quote *q, bool suspended, bool broker_connected)
 	H.have_quote = true;
 	H.engine_now = q->ts;
 	roll_day(q->ts);
+	settle_expired_legs(q->ts);
 	if (H.day_started)
 		price_unpriced_lots(q->ts, true);
 	if (!H.bootstrapped)

@@ -9,7 +9,8 @@
  * history pages at 100): only an empty page or reaching the start ends the
  * walk.  Each page is one multi-row statement of arrays through a saved
  * plan: an upsert where a bar still forming (confirm "0") is replaced until it
- * closes and a confirmed bar is never rewritten, or, when no stored bar falls
+ * closes, only when a value differs (so re-ingesting an unchanged forming bar
+ * reports 0 rows), and a confirmed bar is never rewritten, or, when no stored bar falls
  * in the page's time range (a backfill), a plain insert, which spares the
  * per-row conflict check.  ingest_run holds the series' lock, so no other
  * ingestion can add a bar to that range meanwhile.
@@ -51,7 +52,10 @@ static const char *const upsert_candles_sql =
 " ON CONFLICT (symbol, timeframe, ts) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high,"
 "   low = EXCLUDED.low, close = EXCLUDED.close, volume = EXCLUDED.volume,"
 "   confirmed = EXCLUDED.confirmed, updated_at = now()"
-" WHERE NOT m.confirmed";
+" WHERE NOT m.confirmed"
+"   AND (m.open, m.high, m.low, m.close, m.volume, m.confirmed)"
+"       IS DISTINCT FROM (EXCLUDED.open, EXCLUDED.high, EXCLUDED.low, EXCLUDED.close, EXCLUDED.volume,"
+"                         EXCLUDED.confirmed)";
 
 typedef struct candle_page
 {

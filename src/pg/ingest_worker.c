@@ -11,7 +11,10 @@
  * promoted.  Each entry is one transaction: an error in one is caught, logged
  * and recorded as a failed bifrost.ingestion_runs row, and the next entry
  * goes on.  SIGTERM goes through die(): a transfer in flight is abandoned
- * within one slice of the HTTP poll and the transaction rolled back.
+ * within one slice of the HTTP poll and the transaction rolled back.  The
+ * interval between rounds is measured on the monotonic clock, so a step of
+ * the wall clock neither silences the worker nor starts rounds early; each
+ * round allocates in a memory context emptied after it.
  */
 #include "postgres.h"
 
@@ -28,18 +31,21 @@
 #include "tcop/tcopprot.h"
 #include "utils/guc.h"
 #include "utils/memutils.h"
-#include "utils/timestamp.h"
 #include "utils/wait_event.h"
 
+#include "../engine/wall_clock.h"
 #include "../net/http.h"
 #include "guc.h"
 #include "ingest.h"
+#include "monotonic.h"
 #include "store.h"
 #include "worker.h"
 #include "worker_session.h"
 
 #define INGEST_WORKER_TYPE "bifrost ingest"
 #define STANDBY_POLL_MS 1000
+/* The longest single wait between rounds (ms): the clock is looked at again after it. */
+#define INGEST_MAX_WAIT_MS 60000
 
 static char *schedule_text = NULL;	/* the schedule of the last round, to notice a change */
 
@@ -194,10 +200,11 @@ run_round(void)
 	}
 }
 
+/* Milliseconds until the monotonic time due; 0 when it has come. */
 static long
-ms_until(TimestampTz when)
+ms_until(double due)
 {
-	return Max(0, TimestampDifferenceMilliseconds(GetCurrentTimestamp(), when));
+	return clock_wait_ms(clock_wait_seconds(monotonic_now(), due, 0, INFINITY), INGEST_MAX_WAIT_MS);
 }
 
 void
@@ -229,7 +236,7 @@ bifrost_ingest_worker_main(Datum main_arg)
 
 	for (;;)
 	{
-		TimestampTz round_start = GetCurrentTimestamp();
+		double		round_start = monotonic_now();
 		char		activity[128];
 
 		if (schedule_empty())
@@ -251,9 +258,9 @@ bifrost_ingest_worker_main(Datum main_arg)
 		/* the next round starts an interval after this one started; a new schedule starts it now */
 		for (;;)
 		{
-			TimestampTz next = TimestampTzPlusMilliseconds(round_start, bifrost_ingest_interval * 1000L);
+			double		next = round_start + bifrost_ingest_interval;
 
-			if (GetCurrentTimestamp() >= next || ingest_wait(ms_until(next)))
+			if (monotonic_now() >= next || ingest_wait(ms_until(next)))
 				break;
 		}
 	}

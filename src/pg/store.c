@@ -20,9 +20,52 @@
 #include "utils/snapmgr.h"
 #include "utils/timestamp.h"
 
+#include "catalog/namespace.h"
+#include "storage/latch.h"
+#include "storage/lmgr.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+#include "utils/wait_event.h"
+
 #include "engine_glue.h"
 #include "guc.h"
+#include "monotonic.h"
 #include "store.h"
+
+/* Monotonic time after which no unit of work starts; 0 while there is no deadline. */
+static double deadline = 0;
+
+void
+store_set_deadline(double seconds)
+{
+	deadline = monotonic_now() + seconds;
+}
+
+/* Milliseconds a unit started now may wait for a lock: the deadline's share, or the session's wait. */
+static long
+lock_wait_ms(void)
+{
+	double		left = (deadline - monotonic_now()) * 1000.0;
+
+	return (long) Min(left, (double) STORE_DEADLINE_LOCK_WAIT_MS);
+}
+
+/*
+ * Under a deadline, lock_timeout bounds every lock wait of the unit by the
+ * time left; false when no time is left to start it.
+ */
+static bool
+bound_lock_waits(void)
+{
+	char		ms[32];
+	long		wait = lock_wait_ms();
+
+	if (wait < 1)
+		return false;
+	snprintf(ms, sizeof(ms), "%ldms", wait);
+	SetConfigOption("lock_timeout", ms, PGC_SUSET, PGC_S_SESSION);
+	return true;
+}
 
 bool
 store_run(const char *activity, store_work_fn fn, void *arg, char *errbuf, size_t errlen)
@@ -30,6 +73,13 @@ store_run(const char *activity, store_work_fn fn, void *arg, char *errbuf, size_
 	MemoryContext caller_context = CurrentMemoryContext;
 	volatile bool ok = true;
 
+	if (deadline > 0 && !bound_lock_waits())
+	{
+		ereport(LOG, (errmsg("%s: skipped, no time is left before the worker stops", activity)));
+		if (errbuf)
+			snprintf(errbuf, errlen, "%s: skipped, no time is left before the worker stops", activity);
+		return false;
+	}
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	pgstat_report_activity(STATE_RUNNING, activity);
@@ -71,6 +121,38 @@ bool
 store_extension_ready(void)
 {
 	return OidIsValid(get_extension_oid("bifrost", true));
+}
+
+/*
+ * Takes mode on bifrost.<table> without queueing for it: tried again every
+ * few milliseconds until the deadline's share of a lock wait is spent (once
+ * without a deadline).  The
+ * lock manager's own wait cannot be bounded once the process is exiting
+ * (lock_timeout needs interrupts, which are off then), so the last writes
+ * of a stopping worker lock their tables through this first.
+ */
+bool
+store_lock_table_or_give_up(const char *table, LOCKMODE mode)
+{
+	Oid			relid = get_relname_relid(table, get_namespace_oid("bifrost", false));
+	double		until = monotonic_now() + Max(lock_wait_ms(), 0) / 1000.0;
+
+	if (!OidIsValid(relid))
+		return false;
+	for (;;)
+	{
+		if (ConditionalLockRelationOid(relid, mode))
+			return true;
+		if (monotonic_now() >= until)
+			break;
+		(void) WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+						 STORE_LOCK_RETRY_MS, PG_WAIT_EXTENSION);
+		ResetLatch(MyLatch);
+	}
+	ereport(LOG,
+			(errmsg("bifrost: bifrost.%s stays locked by another session; the worker stops without writing it", table),
+			 errhint("pg_locks shows who holds the lock.")));
+	return false;
 }
 
 /*

@@ -6,6 +6,7 @@
 
 #include "datatype/timestamp.h"
 #include "executor/spi.h"
+#include "storage/lockdefs.h"
 
 #include "../engine/daemon_fsm.h"
 #include "hedger.h"
@@ -36,6 +37,17 @@ typedef struct control_command
 
 typedef void (*store_work_fn) (void *arg);
 
+/* Under a deadline: the longest a unit of work waits for a lock, and how often a table lock is tried. */
+#define STORE_DEADLINE_LOCK_WAIT_MS 150
+#define STORE_LOCK_RETRY_MS 5
+
+/*
+ * From now on every unit of work must end within seconds: a unit waits for
+ * a lock at most STORE_DEADLINE_LOCK_WAIT_MS (less when less is left) and
+ * is skipped once the time is spent.  For a worker that is stopping.
+ */
+extern void store_set_deadline(double seconds);
+
 /*
  * Runs fn in a fresh transaction with SPI connected and a snapshot.  An
  * ERROR inside is rolled back, reported to the log and described in
@@ -56,6 +68,7 @@ extern void store_exec(const char *sql, int nargs, Oid *types, Datum *values,
 
 /* Inside store_run: */
 extern bool store_extension_ready(void);
+extern bool store_lock_table_or_give_up(const char *table, LOCKMODE mode);
 extern void store_write_heartbeat(const daemon_snapshot *snap);
 extern void store_write_status(const daemon_snapshot *snap, const char *history_reason);
 extern bool store_read_suspended(void);

@@ -58,7 +58,9 @@ venue_order_report_init(venue_order_report *out, venue_order_state state)
 	out->state = state;
 	out->avg_price = NAN;
 	out->fee = NAN;
+	out->fee_base_lots = 0;
 	out->ts = NAN;
+	out->left_at = NAN;
 }
 
 double

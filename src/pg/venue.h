@@ -20,7 +20,9 @@
  *   - send() never retries a POST on its own: an answer it cannot read is
  *     VENUE_SEND_UNKNOWN, and the hedger then only queries by client order
  *     id until the venue says what became of the order.  So no intent ever
- *     leaves twice.
+ *     leaves twice.  It says in left_at when the request that may have
+ *     placed the order left: the hedger's grace before "never arrived"
+ *     counts from then, not from before the waits that preceded it.
  */
 #ifndef BIFROST_VENUE_H
 #define BIFROST_VENUE_H
@@ -88,7 +90,12 @@ typedef struct venue_order_report
 	int64		filled_qty;		/* lots filled so far */
 	double		avg_price;		/* of the filled lots, NAN when none */
 	double		fee;			/* NAN when unknown */
+	double		fee_base_lots;	/* fee charged in the underlying, in lots; positive =
+								 * fewer lots received; 0 when none */
 	double		ts;				/* epoch seconds of the venue's last update, NAN unknown */
+	double		left_at;		/* send: wall clock when the order's request was handed
+								 * to the network (the last one, after rate-limit waits,
+								 * keep-alives and confirm rounds), NAN if it never left */
 	char		reason[VENUE_WHY_MAX];	/* reject or cancel reason, venue code included */
 } venue_order_report;
 

@@ -165,6 +165,7 @@ ibkr_request(venue *v, rate_limit *limit, const char *method, const char *path,
 	req.body = body;
 	req.headers = body ? json_headers : NULL;
 	/* the tokens are taken: venue_http only performs */
+	st->last_request_left = venue_now();
 	venue_http(&v->params, NULL, &req, resp);
 	switch (resp->outcome)
 	{
@@ -741,6 +742,7 @@ venue_ibkr_init(venue *v, char *why, size_t whylen)
 	rate_limit_init(&st->lim_positions, IBKR_LIMIT_POSITIONS, 1.0);
 	rate_limit_init(&st->lim_lookup, IBKR_LIMIT_LOOKUP, 1.0);
 	st->last_tickle = -INFINITY;
+	st->last_request_left = NAN;
 	v->state = st;
 	v->ops = &ibkr_ops;
 	return true;

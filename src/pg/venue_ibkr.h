@@ -33,6 +33,8 @@ typedef struct ibkr_state
 	bool		portfolio_ready;	/* GET /portfolio/accounts answered this session */
 	int			live_orders_answers;	/* HTTP 200s of GET /iserver/account/orders */
 	double		last_tickle;	/* epoch s of the last good tickle */
+	double		last_request_left;	/* epoch s the last request was handed to the
+									 * network (after its token waits) */
 	/* IBKR paces per session and, more tightly, some endpoints (reference §3.1) */
 	rate_limit	lim_global;
 	rate_limit	lim_session;	/* auth status, tickle */

@@ -16,7 +16,10 @@
  *   a timeout, a broken transfer, HTTP 5xx or 429 (the request may have
  *   been processed before the answer failed), an unreadable or truncated
  *   body                                    UNKNOWN: query before anything else
- * The order POST is never sent again, whatever happens.
+ * The order POST is never sent again, whatever happens.  IBKR has no
+ * expiry time on a request, so a confirmation that reaches it late still
+ * places the order: the report's left_at is when the last request of the
+ * send left, and the hedger waits out its grace from then.
  *
  * query() asks GET /iserver/account/order/status/{orderId} when the order
  * id is known (from send, or from an earlier list), else, or when the
@@ -229,6 +232,7 @@ ibkr_send(venue *v, hedge_side side, int64 qty, const char *client_order_id, ven
 	char		body[IBKR_BODY_MAX];
 	http_response resp;
 	ibkr_outcome outcome;
+	venue_send_result result;
 
 	venue_order_report_init(out, VENUE_ORDER_UNKNOWN);
 	if (!st->opened)
@@ -243,6 +247,8 @@ ibkr_send(venue *v, hedge_side side, int64 qty, const char *client_order_id, ven
 		return rejected(out);
 	}
 	ibkr_keep_alive(v);
+	/* the order can only be placed by the last request that leaves: the POST or a confirmation */
+	st->last_request_left = NAN;
 	snprintf(path, sizeof(path), "/iserver/account/%s/orders", st->account);
 	snprintf(body, sizeof(body),
 			 "{\"orders\":[{\"acctId\":\"%s\",\"conid\":" INT64_FORMAT ",\"cOID\":\"%s\","
@@ -252,7 +258,9 @@ ibkr_send(venue *v, hedge_side side, int64 qty, const char *client_order_id, ven
 	known_add(st, client_order_id);
 	outcome = ibkr_request(v, &st->lim_order_post, "POST", path, body, &resp,
 						   out->reason, sizeof(out->reason));
-	return confirm_loop(v, client_order_id, path, outcome, &resp, out);
+	result = confirm_loop(v, client_order_id, path, outcome, &resp, out);
+	out->left_at = st->last_request_left;
+	return result;
 }
 
 /* An IBKR status and its fills as the report's state. */

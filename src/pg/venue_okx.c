@@ -18,8 +18,10 @@
  *   sCode / code a definitive reject       REJECTED "okx <code>: <msg>"
  *     (okx_code_classify REJECT or AUTH; 50036/50037: the expTime passed,
  *     so OKX did not process it)
- *   51016 duplicate clOrdId                UNKNOWN: an order with this id
- *                                          exists, so query it
+ *   51016 duplicate clOrdId                REJECTED: the order is sent once,
+ *                                          so an order with this id that
+ *                                          exists is not this one (its fill
+ *                                          is not ours)
  *   50004, 51054, 51149 (OKX's own "timed out, result unknown"), any other
  *   code, HTTP 429 or 5xx, a timeout, a broken connection, an unreadable or
  *   truncated body                         UNKNOWN
@@ -33,7 +35,11 @@
  * GETs go again after HTTP 429 / 50011, at most OKX_GET_ATTEMPTS times and
  * only within one transfer timeout of the first, behind the endpoint's
  * token bucket; everything else is reported at once.
- * Fees are reported as a positive cost (OKX signs a paid fee negative).
+ * Fees are reported as a positive cost (OKX signs a paid fee negative) when
+ * charged in the quote or settle currency; a fee charged in the base
+ * currency (a spot buy: OKX keeps part of what was bought) is reported as
+ * lots not received (fee_base_lots) and costs nothing in the quote, so the
+ * book holds what the account holds.  A fee in a third currency is unknown.
  *
  * Nothing here raises an ERROR while a transfer runs: okx_timestamp and
  * okx_sign (which can only fail on impossible states) run before it.
@@ -79,6 +85,7 @@ typedef struct okx_state
 	okx_inst_kind kind;
 	const char *inst_type;		/* "SPOT", "SWAP", "FUTURES" */
 	char		base_ccy[OKX_CCY_SIZE];
+	char		quote_ccy[OKX_CCY_SIZE];	/* of a spot pair; the settle currency of a linear contract */
 	okx_keys	keys;
 	bool		opened;
 	okx_decimal lot_sz;			/* contracts (derivatives) or base currency (spot) per lot */
@@ -276,12 +283,12 @@ classify_send_code(const char *code)
 	static const char *const unknown[] = {
 		"50004",				/* endpoint timed out: result unknown */
 		"51054",				/* request timed out */
-		"51149",				/* order timed out */
-		"51016"					/* clOrdId exists: a request with it did arrive */
+		"51149"					/* order timed out */
 	};
 	static const char *const refused[] = {
 		"50036",				/* expTime already past: not processed */
-		"50037"					/* order expired */
+		"50037",				/* order expired */
+		"51016"					/* clOrdId exists: another order's, as ours is sent once */
 	};
 
 	for (size_t i = 0; i < lengthof(unknown); i++)
@@ -407,6 +414,7 @@ venue_okx_send(venue *v, hedge_side side, int64 qty, const char *client_order_id
 		return VENUE_SEND_REJECTED;
 	}
 	venue_order_report_init(out, VENUE_ORDER_UNKNOWN);
+	out->left_at = call.left_at;
 	r = send_outcome(&resp, client_order_id, &st->lim_order_post, out);
 	http_response_free(&resp);
 	if (r == VENUE_SEND_ACCEPTED)
@@ -439,7 +447,9 @@ order_report(okx_state *st, const okx_order *o, venue_order_report *out)
 	}
 	out->filled_qty = lots;
 	out->avg_price = o->avg_px[0] && lots > 0 ? strtod(o->avg_px, NULL) : NAN;
-	out->fee = o->fee[0] ? -strtod(o->fee, NULL) : NAN;
+	/* an unreadable fee stays unknown (NAN), never zero; the position check finds the lots */
+	(void) okx_fee_split(o->fee, o->fee_ccy, st->base_ccy, st->quote_ccy, st->units_per_lot,
+						 &out->fee, &out->fee_base_lots);
 	out->ts = (o->u_time >= 0 ? (double) o->u_time : (double) o->c_time) / 1000.0;
 	switch (o->state)
 	{
@@ -621,9 +631,13 @@ secret_usable(const char *s)
 	return true;
 }
 
-/* SWAP for "-SWAP", FUTURES for a delivery date ("BTC-USDT-250328"), else SPOT. */
+/*
+ * SWAP for "-SWAP", FUTURES for a delivery date ("BTC-USDT-250328"), else
+ * SPOT; base and quote are the currencies before and after the first dash.
+ */
 static bool
-symbol_kind(const char *symbol, okx_inst_kind *kind, char *base, size_t baselen)
+symbol_kind(const char *symbol, okx_inst_kind *kind, char *base, size_t baselen,
+			char *quote, size_t quotelen)
 {
 	const char *dash = strchr(symbol, '-');
 	const char *last = strrchr(symbol, '-');
@@ -637,6 +651,15 @@ symbol_kind(const char *symbol, okx_inst_kind *kind, char *base, size_t baselen)
 			return false;
 	memcpy(base, symbol, dash - symbol);
 	base[dash - symbol] = '\0';
+	{
+		const char *quote_end = strchr(dash + 1, '-');
+		size_t		quote_len = quote_end ? (size_t) (quote_end - dash - 1) : strlen(dash + 1);
+
+		if (quote_len == 0 || quote_len >= quotelen)
+			return false;
+		memcpy(quote, dash + 1, quote_len);
+		quote[quote_len] = '\0';
+	}
 	if (strcmp(last, "-SWAP") == 0)
 		*kind = OKX_INST_SWAP;
 	else if (last != dash && strlen(last + 1) == 6 && strspn(last + 1, "0123456789") == 6)
@@ -683,7 +706,8 @@ venue_okx_init(venue *v, char *why, size_t whylen)
 		return false;
 	}
 	if (v->params.symbol == NULL ||
-		!symbol_kind(v->params.symbol, &st->kind, st->base_ccy, sizeof(st->base_ccy)))
+		!symbol_kind(v->params.symbol, &st->kind, st->base_ccy, sizeof(st->base_ccy),
+					 st->quote_ccy, sizeof(st->quote_ccy)))
 	{
 		snprintf(why, whylen, "\"%s\" is not an OKX spot, swap or futures instrument id"
 				 " (BTC-USDT, BTC-USDT-SWAP, BTC-USDT-250328)",

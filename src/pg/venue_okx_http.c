@@ -27,7 +27,7 @@ epoch_ms_text(double epoch, char *out, size_t outlen)
  * the send.
  */
 bool
-okx_perform(const venue_params *p, const okx_keys *keys, rate_limit *lim, const okx_call *call,
+okx_perform(const venue_params *p, const okx_keys *keys, rate_limit *lim, okx_call *call,
 			http_response *resp, char *why, size_t whylen)
 {
 	char		url[OKX_URL_MAX];
@@ -37,6 +37,7 @@ okx_perform(const venue_params *p, const okx_keys *keys, rate_limit *lim, const 
 	http_request req;
 
 	memset(resp, 0, sizeof(*resp));
+	call->left_at = NAN;
 	if (snprintf(url, sizeof(url), "%s%s", p->base_url, call->path) >= (int) sizeof(url))
 	{
 		snprintf(why, whylen, "%s %s: URL too long", call->method, call->endpoint);
@@ -81,6 +82,7 @@ okx_perform(const venue_params *p, const okx_keys *keys, rate_limit *lim, const 
 	req.headers = headers;
 	req.body = call->body;
 	/* the token is taken: venue_http only transfers */
+	call->left_at = venue_now();
 	(void) venue_http(p, NULL, &req, resp);
 	venue_rate_feedback(lim, resp);
 	return true;

@@ -38,6 +38,8 @@ typedef struct okx_call
 	const char *body;			/* POST only */
 	bool		signed_call;
 	bool		expires;		/* send expTime */
+	double		left_at;		/* set by okx_perform: wall clock when the request was
+								 * handed to the network, NAN if it never left */
 } okx_call;
 
 /*
@@ -45,7 +47,7 @@ typedef struct okx_call
  * true with resp filled otherwise, whatever the outcome.
  */
 extern bool okx_perform(const venue_params *p, const okx_keys *keys, rate_limit *lim,
-						const okx_call *call, http_response *resp, char *why, size_t whylen);
+						okx_call *call, http_response *resp, char *why, size_t whylen);
 
 /*
  * A GET, again after a rate limit (OKX_GET_ATTEMPTS).  True with a body to

@@ -6,6 +6,12 @@
  * decision in short SPI transactions and never keeps one open across an
  * HTTP call.  SIGTERM goes through die(), so a running query is cancelled;
  * the loop notices the request first and stops cleanly, writing STOPPED.
+ * A stop is final: the worker exits with status 0, which tells the
+ * postmaster not to start it again, and its last writes wait for their
+ * locks a short time only, so it is gone within a second.
+ *
+ * Waits and intervals are measured on the monotonic clock (wall_clock.h);
+ * each round of the loop allocates in a memory context reset after it.
  */
 #include "postgres.h"
 
@@ -22,19 +28,26 @@
 #include "storage/proc.h"
 #include "tcop/tcopprot.h"
 #include "utils/guc.h"
+#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "../engine/wall_clock.h"
 #include "../net/broker_link.h"
 #include "engine_glue.h"
 #include "guc.h"
 #include "hedge_store.h"
 #include "hedger.h"
+#include "monotonic.h"
 #include "store.h"
 #include "private_lock.h"
 #include "worker.h"
 #include "worker_session.h"
 
 #define STANDBY_POLL_MS 1000
+/* The longest single wait: the loop looks at its clocks again at least this often. */
+#define WORKER_MAX_WAIT_MS 60000
+/* All the writes of a stop (the hedger's last rows, STOPPED) end within this (s). */
+#define WORKER_STOP_BUDGET_S 0.6
 
 /* Everything the loop knows about its own run. */
 typedef struct worker_run
@@ -43,10 +56,11 @@ typedef struct worker_run
 	bool		broker_connected;
 	bool		suspended;		/* operator flag or bifrost.enabled = off */
 	bool		extension_ready;
+	bool		stopping;		/* the last writes are under way */
 	bool		stopped_written;
 	TimestampTz started_at;
-	TimestampTz next_heartbeat;
-	TimestampTz next_retry;		/* WAITING_BROKER only */
+	double		next_heartbeat; /* monotonic */
+	double		next_retry;		/* monotonic, WAITING_BROKER only */
 	int			heartbeats;
 	char		config_hash[16];	/* of bifrost.config when last written */
 	char		last_error[STORE_ERROR_MAX];
@@ -54,6 +68,7 @@ typedef struct worker_run
 
 static worker_run run;
 static char database_name[NAMEDATALEN];
+static MemoryContext round_context = NULL;
 static volatile sig_atomic_t got_sigterm = false;
 static bool broker_endpoint_changed = false;
 
@@ -81,6 +96,16 @@ report_activity(const char *detail)
 	pgstat_report_activity(STATE_IDLE, text);
 }
 
+/* The monotonic due time of the next retry as the wall clock shows it now, for the rows. */
+static TimestampTz
+retry_timestamp(void)
+{
+	double		wall = clock_wall_of(run.next_retry, monotonic_now(),
+									 timestamptz_to_epoch(GetCurrentTimestamp()));
+
+	return epoch_to_timestamptz(wall);
+}
+
 static daemon_snapshot
 snapshot_now(bool graceful_stop)
 {
@@ -96,7 +121,7 @@ snapshot_now(bool graceful_stop)
 	snap.broker_connected = run.broker_connected;
 	snap.heartbeat_sec = bifrost_heartbeat_interval;
 	snap.started_at = run.started_at;
-	snap.next_retry = run.state == DAEMON_WAITING_BROKER ? run.next_retry : 0;
+	snap.next_retry = run.state == DAEMON_WAITING_BROKER ? retry_timestamp() : 0;
 	snap.graceful_stop = graceful_stop;
 	return snap;
 }
@@ -107,12 +132,16 @@ remember_error(const char *message)
 	strlcpy(run.last_error, message, sizeof(run.last_error));
 }
 
-/* Logs a failed unit of work into daemon_heartbeat.last_error (best effort). */
+/*
+ * Logs a failed unit of work into daemon_heartbeat.last_error (best effort);
+ * a stopping worker spends none of its last moments on it (the log has it).
+ */
 static void
 record_error(const char *message)
 {
 	remember_error(message);
-	(void) store_note_error(message);
+	if (!run.stopping)
+		(void) store_note_error(message);
 }
 
 typedef struct beat_args
@@ -127,8 +156,20 @@ heartbeat_work(void *arg)
 	beat_args  *a = arg;
 
 	run.extension_ready = store_extension_ready();
-	if (run.extension_ready)
-		store_write_heartbeat(&a->snap);
+	if (!run.extension_ready)
+		return;
+	if (run.stopping && !store_lock_table_or_give_up("daemon_heartbeat", RowExclusiveLock))
+		return;
+	store_write_heartbeat(&a->snap);
+}
+
+/* The tables a status row reads and writes, locked before a stopping worker writes it. */
+static bool
+lock_status_tables(void)
+{
+	return store_lock_table_or_give_up("config", AccessShareLock) &&
+		store_lock_table_or_give_up("legs", AccessShareLock) &&
+		store_lock_table_or_give_up("status_current", RowExclusiveLock);
 }
 
 static void
@@ -136,8 +177,11 @@ status_work(void *arg)
 {
 	beat_args  *a = arg;
 
-	if (store_extension_ready())
-		store_write_status(&a->snap, a->history_reason);
+	if (!store_extension_ready())
+		return;
+	if (run.stopping && !lock_status_tables())
+		return;
+	store_write_status(&a->snap, a->history_reason);
 }
 
 /*
@@ -208,8 +252,7 @@ start_hedger(void)
 		ereport(LOG, (errmsg("bifrost: broker %s not ready to trade: %s",
 							 bifrost_broker_name(bifrost_broker), why)));
 		run.broker_connected = false;
-		run.next_retry = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-													 bifrost_heartbeat_interval * 1000L);
+		run.next_retry = monotonic_now() + bifrost_heartbeat_interval;
 		set_state(DAEMON_WAITING_BROKER);
 	}
 }
@@ -337,13 +380,12 @@ connect_broker(void)
 
 	run.broker_connected = false;
 	if (result == BROKER_LINK_ABORTED)
-		run.next_retry = GetCurrentTimestamp();	/* serve the command, then retry */
+		run.next_retry = monotonic_now();	/* serve the command, then retry */
 	else
 	{
 		ereport(LOG, (errmsg("bifrost: broker %s unreachable: %s",
 							 bifrost_broker_name(bifrost_broker), why)));
-		run.next_retry = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-													 bifrost_heartbeat_interval * 1000L);
+		run.next_retry = monotonic_now() + bifrost_heartbeat_interval;
 	}
 	set_state(DAEMON_WAITING_BROKER);
 	if (result != BROKER_LINK_ABORTED)
@@ -395,8 +437,7 @@ heartbeat(void)
 	if (bifrost_history_sample_every > 0 && run.heartbeats % bifrost_history_sample_every == 0)
 		history_reason = "heartbeat_sample";
 	write_beat(false, history_reason);
-	run.next_heartbeat = TimestampTzPlusMilliseconds(GetCurrentTimestamp(),
-													 bifrost_heartbeat_interval * 1000L);
+	run.next_heartbeat = monotonic_now() + bifrost_heartbeat_interval;
 }
 
 typedef struct claim_args
@@ -507,40 +548,85 @@ handle_commands(void)
 }
 
 /*
- * Writes STOPPING and then STOPPED with graceful_shutdown_at, and exits 0
- * so the postmaster does not restart a worker that was told to stop.
+ * From here on every write must end within the stop's budget: a session
+ * holding a lock on a table the worker writes delays the stop by a fraction
+ * of a second at most, and what cannot be written is given up.
+ */
+static void
+begin_stop(void)
+{
+	if (run.stopping)
+		return;
+	run.stopping = true;
+	store_set_deadline(WORKER_STOP_BUDGET_S);
+}
+
+/*
+ * STOPPED with graceful_shutdown_at, once.  The state passes through
+ * STOPPING without a row of its own: a row for an instant would spend half
+ * of the budget.
+ */
+static void
+write_stopped(void)
+{
+	if (run.stopped_written)
+		return;
+	run.stopped_written = true;
+	if (!run.extension_ready)
+		return;
+	if (run.state != DAEMON_STOPPING && run.state != DAEMON_STOPPED)
+		run.state = daemon_fsm_stop_target(run.state);
+	run.state = DAEMON_STOPPED;
+	write_beat(true, NULL);
+}
+
+/*
+ * Writes the hedger's last rows and STOPPED, and exits 0 so the postmaster
+ * does not restart a worker that was told to stop.  The die() of the
+ * SIGTERM is honoured here: left pending it would turn the first lock wait
+ * of these writes into FATAL, and interrupts held off would keep
+ * lock_timeout from ending any wait.  A second SIGTERM still ends the
+ * process at once (worker_on_exit then writes what is left).
  */
 static void
 worker_shutdown(const char *why)
 {
-	HOLD_INTERRUPTS();
+	ProcDiePending = false;
+	begin_stop();
 	ereport(LOG, (errmsg("bifrost hedger stopping: %s", why)));
 	hedger_stop();
-	if (run.extension_ready)
-	{
-		if (run.state != DAEMON_STOPPING && run.state != DAEMON_STOPPED)
-			set_state(daemon_fsm_stop_target(run.state));
-		run.state = DAEMON_STOPPED;
-		write_beat(true, NULL);
-	}
-	run.stopped_written = true;
+	write_stopped();
 	proc_exit(0);
 }
 
 /*
- * A SIGTERM that lands inside a query ends in FATAL before the loop sees
- * it; record the stop from the exit path then, so the row never keeps
- * saying RUNNING after the worker is gone.
+ * A SIGTERM that lands inside a query or a lock wait ends in FATAL before
+ * the loop sees it; record the stop from the exit path then, so the row
+ * never keeps saying RUNNING after the worker is gone.  No error can be
+ * caught here (PostgreSQL makes it FATAL) and no lock wait can time out, so
+ * the tables are locked without waiting in line first.
  */
 static void
 worker_on_exit(int code, Datum arg)
 {
-	if (run.stopped_written || !got_sigterm || !run.extension_ready)
+	if (run.stopped_written || !got_sigterm)
 		return;
-	run.stopped_written = true;
 	AbortOutOfAnyTransaction();
-	run.state = DAEMON_STOPPED;
-	write_beat(true, NULL);
+	begin_stop();
+	write_stopped();
+}
+
+/*
+ * Runs after worker_on_exit, also when its writes failed.  A worker that
+ * was told to stop exits with status 0 whatever ended it (a FATAL exits
+ * with 1, which the postmaster answers with a restart after
+ * bgw_restart_time): a stopped worker stays stopped.
+ */
+static void
+exit_stopped(int code, Datum arg)
+{
+	if (code != 0 && got_sigterm)
+		proc_exit(0);
 }
 
 static void
@@ -566,24 +652,47 @@ take_single_instance_lock(void)
 }
 
 /*
- * when, or now if when lies more than span_ms ahead: a heartbeat or a retry
- * is set at most an interval ahead, so only a wall clock that stepped back
- * (or an interval made shorter) puts it further, and it is then due.
+ * Milliseconds until the first thing due: the heartbeat, the retry of the
+ * broker, the hedger's next quote, fill or order query.  The worker's own
+ * due times are monotonic, the hedger's on the wall clock.  An interval
+ * made shorter by a reload takes effect at once.
  */
-static TimestampTz
-due_on_wall_clock(TimestampTz when, long span_ms)
+static long
+ms_until_due(void)
 {
-	TimestampTz now = GetCurrentTimestamp();
+	double		mono = monotonic_now();
+	double		wall = timestamptz_to_epoch(GetCurrentTimestamp());
+	double		due;
 
-	return when > TimestampTzPlusMilliseconds(now, span_ms) ? now : when;
+	run.next_heartbeat = Min(run.next_heartbeat, mono + bifrost_heartbeat_interval);
+	run.next_retry = Min(run.next_retry, mono + bifrost_heartbeat_interval);
+	due = run.next_heartbeat;
+	if (run.state == DAEMON_WAITING_BROKER)
+		due = Min(due, run.next_retry);
+	return clock_wait_ms(clock_wait_seconds(mono, due, wall,
+											hedger_active() ? hedger_next_wake(wall) : INFINITY),
+						 WORKER_MAX_WAIT_MS);
 }
 
-static long
-ms_until(TimestampTz when)
+/*
+ * Each round of the loop allocates in round_context, emptied when the round
+ * ends: what the worker keeps across rounds it allocates in
+ * TopMemoryContext on purpose.
+ */
+static void
+begin_round(void)
 {
-	TimestampTz now = GetCurrentTimestamp();
+	if (round_context == NULL)
+		round_context = AllocSetContextCreate(TopMemoryContext, "bifrost hedger round",
+											  ALLOCSET_DEFAULT_SIZES);
+	MemoryContextSwitchTo(round_context);
+}
 
-	return when <= now ? 0 : (long) ((when - now + 999) / 1000);
+static void
+end_round(void)
+{
+	MemoryContextSwitchTo(TopMemoryContext);
+	MemoryContextReset(round_context);
 }
 
 void
@@ -605,6 +714,8 @@ bifrost_worker_main(Datum main_arg)
 	memset(&run, 0, sizeof(run));
 	run.state = DAEMON_IDLE;
 	run.started_at = GetCurrentTimestamp();
+	/* registered first, run last */
+	before_shmem_exit(exit_stopped, (Datum) 0);
 	before_shmem_exit(worker_on_exit, (Datum) 0);
 
 	if (!take_single_instance_lock())
@@ -622,44 +733,43 @@ bifrost_worker_main(Datum main_arg)
 	/* A standby only waits: trading starts on the node that is promoted. */
 	while (RecoveryInProgress())
 	{
+		begin_round();
 		report_activity("(standby, waiting for promotion)");
 		worker_wait(STANDBY_POLL_MS);
+		end_round();
 	}
 
 	for (;;)
 	{
-		if (store_run("bifrost: check extension", extension_work, NULL, err, sizeof(err)) &&
-			run.extension_ready)
+		bool		ready;
+
+		begin_round();
+		ready = store_run("bifrost: check extension", extension_work, NULL, err, sizeof(err)) &&
+			run.extension_ready;
+		if (!ready)
+		{
+			report_activity("(waiting for CREATE EXTENSION bifrost)");
+			worker_wait(bifrost_heartbeat_interval * 1000L);
+		}
+		end_round();
+		if (ready)
 			break;
-		report_activity("(waiting for CREATE EXTENSION bifrost)");
-		worker_wait(bifrost_heartbeat_interval * 1000L);
 	}
 
 	ereport(LOG, (errmsg("bifrost hedger started for database \"%s\" (broker %s)",
 						 database_name, bifrost_broker_name(bifrost_broker))));
+	begin_round();
 	notice_config_change();
 	connect_broker();
-	run.next_heartbeat = GetCurrentTimestamp();
+	end_round();
+	run.next_heartbeat = monotonic_now();
 
 	for (;;)
 	{
-		TimestampTz wake;
 		bool		woken;
 
-		run.next_heartbeat = due_on_wall_clock(run.next_heartbeat, bifrost_heartbeat_interval * 1000L);
-		run.next_retry = due_on_wall_clock(run.next_retry, bifrost_heartbeat_interval * 1000L);
-		wake = run.next_heartbeat;
-
-		if (run.state == DAEMON_WAITING_BROKER && run.next_retry < wake)
-			wake = run.next_retry;
-		if (hedger_active())
-		{
-			double		hedger_wake = hedger_next_wake(wall_now());
-
-			if (hedger_wake < timestamptz_to_epoch(wake))
-				wake = epoch_to_timestamptz(hedger_wake);
-		}
-		woken = worker_wait(ms_until(wake));
+		begin_round();
+		woken = worker_wait(ms_until_due());
 
 		if (broker_endpoint_changed)
 		{
@@ -669,18 +779,19 @@ bifrost_worker_main(Datum main_arg)
 			if (run.state != DAEMON_CONNECTING)
 			{
 				run.broker_connected = false;
-				run.next_retry = GetCurrentTimestamp();
+				run.next_retry = monotonic_now();
 				set_state(DAEMON_WAITING_BROKER);
 			}
 		}
 		handle_commands();
 		if (woken)
 			notice_config_change();
-		if (run.state == DAEMON_WAITING_BROKER && GetCurrentTimestamp() >= run.next_retry)
+		if (run.state == DAEMON_WAITING_BROKER && monotonic_now() >= run.next_retry)
 			connect_broker();
 		if (hedger_active() && daemon_state_is_running(run.state))
 			hedger_poll(wall_now(), suspend_wanted(), run.broker_connected);
-		if (GetCurrentTimestamp() >= run.next_heartbeat)
+		if (monotonic_now() >= run.next_heartbeat)
 			heartbeat();
+		end_round();
 	}
 }

@@ -17,11 +17,17 @@
 # application/json on every POST with a body; a breach answers an error and is counted.
 #
 # Steering (not under /v1/api):
-#   POST /mock/fault  {"mode": "none|timeout|http500|http429|malformed|truncated", "count": n,
-#                      "when": "before|after", "path": "<regex on the path>", "method": "POST"}
+#   POST /mock/fault  {"mode": "none|timeout|http500|http429|malformed|truncated|slow", "count": n,
+#                      "when": "before|after", "path": "<regex on the path>", "method": "POST",
+#                      "delay_ms": n, "delays_ms": [n, ...]}
 #       the next n matching requests (0 = all until told otherwise) misbehave; "before": the request is
 #       not processed; "after": it is processed (an order placed), then its answer fails.  A timeout
-#       answers nothing and holds the connection for 20 s.
+#       answers nothing and holds the connection for 20 s.  "slow" answers delay_ms late (each matching
+#       request takes the next of delays_ms instead, while there are any; the fault ends with the
+#       list): "before", the request is processed only then, as one that reaches IBKR late (after its
+#       client may have given up: a confirmation then still places the order, even when another order
+#       request came in meanwhile); "after", at once.
+#       Other requests are served meanwhile.
 #   POST /mock/config {"authenticated": bool, "connected": bool, "questions": n (for the next order),
 #                      "reject": "text" (the next order answers {"error": text}), "outcome": "fill|
 #                      inactive|cancel|partial" (of the next order), "price": mid, "last_prefix":
@@ -59,7 +65,8 @@ print "ibkr_mock listening on 127.0.0.1:", $server->sockport, "\n";
 my %cfg = (authenticated => $opt{unauthenticated} ? 0 : 1, connected => 1, questions => $opt{questions},
 	reject => undef, outcome => 'fill', price => $opt{price}, last_prefix => '',
 	page_size => $opt{'page-size'}, fill_ms => $opt{'fill-ms'}, by_hand => 0, new_day => 0);
-my %fault = (mode => 'none', count => 0, when => 'before', path => '', method => '');
+my %fault = (mode => 'none', count => 0, when => 'before', path => '', method => '', delay_ms => 0,
+	delays_ms => []);
 
 my %posts;             # cOID -> order POSTs that carried it
 my %orders;            # order id -> order
@@ -339,7 +346,8 @@ sub mock_route {
 	if ($method eq 'POST' && $path eq '/mock/fault') {
 		my $f = eval { $json->decode($body) } or return error(400, 'bad fault JSON');
 		%fault = (mode => $f->{mode} // 'none', count => $f->{count} // 0, when => $f->{when} // 'before',
-			path => $f->{path} // '', method => $f->{method} // '');
+			path => $f->{path} // '', method => $f->{method} // '', delay_ms => $f->{delay_ms} // 0,
+			delays_ms => [ @{ $f->{delays_ms} // [] } ]);
 		return ok({%fault});
 	}
 	if ($method eq 'POST' && $path eq '/mock/config') {
@@ -376,11 +384,18 @@ sub template {
 my $log;
 if ($opt{log}) { open $log, '>>', $opt{log} or die "ibkr_mock: cannot open $opt{log}: $!\n"; $log->autoflush(1) }
 
-my @held;              # [socket, release time] of requests left unanswered
+# [socket, release time, answer] of requests answered later (slow: answer() gives status and text) or
+# never (timeout: no answer, the connection is closed)
+my @held;
 my $ready = IO::Select->new($server);
 while (time < $deadline) {
-	@held = grep { if ($_->[1] <= time) { close $_->[0]; 0 } else { 1 } } @held;
-	next unless $ready->can_read(0.2);
+	@held = grep {
+		if ($_->[1] <= time) { $_->[2] ? send_response($_->[0], $_->[2]->()) : close $_->[0]; 0 }
+		else { 1 }
+	} @held;
+	my $wait = 0.2;
+	for (@held) { my $w = $_->[1] - time; $wait = $w if $w < $wait }
+	next unless $ready->can_read($wait > 0.001 ? $wait : 0.001);
 	my $c = $server->accept or next;
 	my ($method, $target, $body, $h) = read_request($c);
 	unless (defined $method) { close $c; next }
@@ -404,7 +419,29 @@ while (time < $deadline) {
 		my $matches = $fault{mode} ne 'none' && ($fault{path} eq '' || $path =~ /$fault{path}/)
 		  && ($fault{method} eq '' || $fault{method} eq $method);
 		$mode = $matches ? $fault{mode} : 'none';
+		my $delay_ms = $fault{delay_ms};
+		if ($matches && $mode eq 'slow' && @{ $fault{delays_ms} }) {
+			$delay_ms = shift @{ $fault{delays_ms} };
+			$fault{mode} = 'none' unless @{ $fault{delays_ms} };
+		}
 		if ($matches && $fault{count} > 0) { $fault{count}--; $fault{mode} = 'none' if $fault{count} == 0 }
+		if ($mode eq 'slow') {
+			my $late = $fault{when} ne 'after';
+			my @answer = $late ? () : route($method, $path, \%q, $body);
+			my ($m, $pa, $b) = ($method, $path, $body);
+			my %qq = %q;
+			# a confirmation the gateway has received is no longer voided by a later order request
+			my ($rid) = $late ? $path =~ m{/iserver/reply/([^/]+)$} : ();
+			my $claimed = defined $rid ? delete $pending{$rid} : undef;
+			print $log $json->encode({ t => time, method => $method, target => $target, body => $body,
+				fault => $mode, when => $late ? 'before' : 'after', delay_ms => $delay_ms }), "\n" if $log;
+			push @held, [ $c, time + $delay_ms / 1000, sub {
+				$pending{$rid} = $claimed if $claimed;
+				my ($st, $pl) = $late ? route($m, $pa, \%qq, $b) : @answer;
+				return ($st, defined $pl ? $json->encode($pl) : '');
+			} ];
+			next;
+		}
 		if (!($h->{'user-agent'} // '')) { $violations{headers}++; ($status, $payload) = error(403, 'no User-Agent') }
 		elsif ($method eq 'POST' && length($body) && ($h->{'content-type'} // '') !~ m{^application/json\b}i) {
 			$violations{headers}++;

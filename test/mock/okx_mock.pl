@@ -13,16 +13,19 @@
 # mark-price, index-tickers, open-interest, instruments, long/short ratio by period with begin/end) and the private endpoints it trades with (POST and GET
 # /api/v5/trade/order, positions, balance, account config), whose HMAC-SHA256 signatures it verifies.  Per-endpoint
 # token buckets answer 50011 with HTTP 429.  Tests steer it with POST /mock/fault
-# {"mode": "none|timeout|http500|http429|malformed|truncated|code|late", "count": n, "code": "50001",
-#  "path": "/api/v5/trade/order", "method": "POST", "after": true|false, "late_ms": 10000}:
+# {"mode": "none|timeout|http500|http429|malformed|truncated|code|late|delay", "count": n, "code": "50001",
+#  "path": "/api/v5/trade/order", "method": "POST", "after": true|false, "late_ms": 10000, "delay_ms": 300}:
 # the next n requests (0 = all) to that path and method (default: any) misbehave.  Before (the
 # default) the request is not processed at all; with "after" it is processed (an order is placed)
 # and only the answer is lost (timeout: never answered), an error or garbage.  "late" processes it as
 # if it had arrived late_ms later, so an order whose expTime header has passed is refused (50036).
+# "delay" processes it on arrival and answers delay_ms later (a slow venue), serving others meanwhile.
 #
 # Orders: market orders fill at once at the ticker's ask (buy) or bid (sell); a clOrdId already used
 # is refused with 51016, so a resend shows; GET by an unknown clOrdId answers 51603; positions are the
-# net sum of the fills.  GET /mock/orders lists every clOrdId POSTed, with how many POSTs carried it
+# net sum of the fills.  A spot pair (instId BASE-QUOTE, lotSz 0.00000001) trades in cash mode: a buy
+# pays its fee (0.1%) in the base currency, a sell in the quote currency, as OKX charges them; the
+# balance of the base currency is the net of its fills less those fees.  GET /mock/orders lists every clOrdId POSTed, with how many POSTs carried it
 # ("posts") and its order when one was placed.  The account's position mode is --pos-mode (default
 # net_mode) until POST /mock/account {"posMode": "..."} changes it.  Every request is appended to --log as
 # one JSON line.
@@ -34,7 +37,7 @@
 # /mock/fault targets.  "late_answer" answers between late_ms/2 and late_ms later (the order placed at
 # once); "_after" processes the request (an order is placed) and loses or spoils only the answer.
 # GET /mock/chaos reports the seed, the requests seen per kind and the faults drawn per kind and mode;
-# POST /mock/chaos {} stops drawing.  /mock/fault accepts "late_answer" too (its late_ms the delay).
+# POST /mock/chaos {} stops drawing.
 use strict;
 use warnings;
 use IO::Socket::INET;
@@ -63,7 +66,7 @@ $| = 1;
 print "okx_mock listening on 127.0.0.1:", $server->sockport, "\n";
 
 my %fault = (mode => 'none', count => 0, code => '50001', after => 0, path => '', method => '',
-	late_ms => 0);
+	late_ms => 0, delay_ms => 0);
 my %orders;            # ordId -> order
 my %by_clordid;        # clOrdId -> ordId
 my %posts;             # clOrdId -> POSTs of /api/v5/trade/order that carried it, answered or not
@@ -204,14 +207,29 @@ sub check_signature {
 	return ();
 }
 
+sub is_spot { return $_[0] =~ /^[A-Z0-9]+-[A-Z0-9]+$/ }
+
+# OKX's fee of an order, negative = paid, and its currency: a spot buy pays in the base currency.
+sub order_fee {
+	my ($o) = @_;
+	if (is_spot($o->{instId}) && $o->{side} eq 'buy') {
+		return (fmt(-0.001 * $o->{accFillSz}, 12), ($o->{instId} =~ /^(\w+)-/)[0]);
+	}
+	my ($quote) = $o->{instId} =~ /^\w+-(\w+)/;
+	my $rate = is_spot($o->{instId}) ? 0.001 : 0.0005;
+	return (fmt(-$rate * $o->{accFillSz} * ($o->{fillPx} || 0), 6), $quote // 'USDT');
+}
+
 sub order_view {
 	my ($o) = @_;
-	return { instType => 'SWAP', instId => $o->{instId}, ordId => $o->{ordId}, clOrdId => $o->{clOrdId},
+	my ($fee, $fee_ccy) = order_fee($o);
+	return { instType => (is_spot($o->{instId}) ? 'SPOT' : 'SWAP'), instId => $o->{instId}, ordId => $o->{ordId},
+		clOrdId => $o->{clOrdId},
 		tag => '', px => '', sz => $o->{sz}, ordType => $o->{ordType}, side => $o->{side},
 		posSide => $o->{posSide} // 'net', tdMode => $o->{tdMode}, state => $o->{state},
 		accFillSz => "$o->{accFillSz}", fillPx => "$o->{fillPx}", fillSz => "$o->{accFillSz}",
 		fillTime => $o->{uTime}, tradeId => $o->{tradeId}, avgPx => "$o->{fillPx}", lever => '3',
-		fee => fmt(-0.0005 * $o->{accFillSz} * ($o->{fillPx} || 0), 6), feeCcy => 'USDT',
+		fee => $fee, feeCcy => $fee_ccy,
 		cTime => $o->{cTime}, uTime => $o->{uTime} };
 }
 
@@ -224,7 +242,7 @@ sub route {
 		my $f = eval { $json->decode($body) } or return err('50002', 'bad fault JSON', 400);
 		%fault = (mode => $f->{mode} // 'none', count => $f->{count} // 0, code => $f->{code} // '50001',
 			after => ($f->{after} ? 1 : 0), path => $f->{path} // '', method => uc($f->{method} // ''),
-			late_ms => $f->{late_ms} // 10_000);
+			late_ms => $f->{late_ms} // 10_000, delay_ms => $f->{delay_ms} // 300);
 		return ok([ {%fault} ]);
 	}
 	return chaos_route($method, $body) if $path eq '/mock/chaos';
@@ -278,6 +296,9 @@ sub route {
 	}
 	if ($path eq '/api/v5/public/instruments') {
 		my $inst = $q{instId} // 'BTC-USDT-SWAP';
+		return ok([ { instType => 'SPOT', instId => $inst, baseCcy => ($inst =~ /^(\w+)-/)[0],
+			quoteCcy => ($inst =~ /-(\w+)$/)[0], lotSz => '0.00000001', minSz => '0.00001', tickSz => '0.1',
+			state => 'live' } ]) if is_spot($inst);
 		return ok([ { instType => 'SWAP', instId => $inst, ctVal => ($inst =~ /^ETH/ ? '0.1' : '0.01'),
 			ctMult => '1', ctValCcy => ($inst =~ /^(\w+)-/)[0], lotSz => '0.01', minSz => '0.01',
 			tickSz => '0.1', state => 'live' } ]);
@@ -353,8 +374,16 @@ sub route {
 			uid => '44705892343619584' } ]);
 	}
 	if ($path eq '/api/v5/account/balance') {
-		return ok([ { totalEq => '100000', details => [ { ccy => 'USDT', eq => '100000', cashBal => '100000',
-			availBal => '90000', frozenBal => '10000' } ] } ]);
+		my @details = ({ ccy => 'USDT', eq => '100000', cashBal => '100000', availBal => '90000', frozenBal => '10000' });
+		my %base;
+		for my $o (grep { is_spot($_->{instId}) } values %orders) {
+			my ($ccy) = $o->{instId} =~ /^(\w+)-/;
+			my ($fee, $fee_ccy) = order_fee($o);
+			$base{$ccy} += ($o->{side} eq 'buy' ? 1 : -1) * $o->{accFillSz} + ($fee_ccy eq $ccy ? $fee : 0);
+		}
+		push @details, map { { ccy => $_, eq => fmt($base{$_}, 12), cashBal => fmt($base{$_}, 12),
+			availBal => fmt($base{$_}, 12), frozenBal => '0' } } grep { !$q{ccy} || $q{ccy} eq $_ } sort keys %base;
+		return ok([ { totalEq => '100000', details => \@details } ]);
 	}
 	return (404, { code => '50000', msg => "mock has no $method $path", data => [] });
 }
@@ -405,37 +434,34 @@ sub chaos_pick {
 		$r -= $p->{$mode};
 		next if $r >= 0;
 		$chaos{injected}{$kind}{$mode}++;
+		return ('delay', 0) if $mode eq 'late_answer';
 		(my $base = $mode) =~ s/_after$//;
 		return ($base, $mode =~ /_after$/ ? 1 : 0);
 	}
 	return ();
 }
 
-# How long a late answer waits, in seconds.
-sub late_answer_delay {
+# How long a delayed answer waits, in seconds: a random late answer between late_ms/2 and late_ms.
+sub answer_delay {
 	my ($from_chaos) = @_;
-	return $fault{late_ms} / 1000 unless $from_chaos;
+	return $fault{delay_ms} / 1000 unless $from_chaos;
 	return $chaos{late_ms} / 1000 * (0.5 + rand() / 2);
-}
-
-# Releases the held requests whose time has come: a late answer is sent, a timeout just closed.
-sub release_held {
-	my ($held) = @_;
-	my $t = time;
-	return grep {
-		if ($_->[1] > $t) { 1 }
-		else { if (defined $_->[2]) { send_response($_->[0], $_->[2], $_->[3]) } else { close $_->[0] } 0 }
-	} @$held;
 }
 
 my $log;
 if ($opt{log}) { open $log, '>>', $opt{log} or die "okx_mock: cannot open $opt{log}: $!\n"; $log->autoflush(1) }
 
-my @held;              # [socket, release time, status, text] of requests answered late (or never: no text)
+# [socket, release time, status, text] of requests answered later (delay) or never (timeout: no text)
+my @held;
 my $ready = IO::Select->new($server);
 while (time < $deadline) {
-	@held = release_held(\@held);
-	next unless $ready->can_read(@held ? 0.02 : 0.2);
+	@held = grep {
+		if ($_->[1] <= time) { defined $_->[3] ? send_response($_->[0], $_->[2], $_->[3]) : close $_->[0]; 0 }
+		else { 1 }
+	} @held;
+	my $wait = 0.2;
+	for (@held) { my $w = $_->[1] - time; $wait = $w if $w < $wait }
+	next unless $ready->can_read($wait > 0.001 ? $wait : 0.001);
 	my $c = $server->accept or next;
 	my ($method, $target, $body, $h) = read_request($c);
 	unless (defined $method) { close $c; next }
@@ -460,7 +486,7 @@ while (time < $deadline) {
 
 	# before: the request is lost on its way in; after: it is processed and its answer is lost
 	my ($status, $payload) = (200, {});
-	if (!$active || $after || $mode eq 'late' || $mode eq 'late_answer') {
+	if (!$active || $after || $mode eq 'late' || $mode eq 'delay') {
 		$clock_shift_ms = ($active && $mode eq 'late') ? $fault{late_ms} : 0;
 		($status, $payload) = route($method, $target, $body, $h);
 		$clock_shift_ms = 0;
@@ -471,13 +497,16 @@ while (time < $deadline) {
 		next;
 	}
 	my $text = ref $payload eq 'SCALAR' ? $$payload : $json->encode($payload);
+	if ($active && $mode eq 'delay') {
+		push @held, [ $c, time + answer_delay($from_chaos), $status, $text ];
+		next;
+	}
 	if ($active) {
 		if ($mode eq 'http500') { ($status, $text) = (500, '{"code":"50026","msg":"System error","data":[]}') }
 		elsif ($mode eq 'http429') { ($status, $text) = (429, '{"code":"50011","msg":"Rate limit reached.","data":[]}') }
 		elsif ($mode eq 'malformed') { $text = '{"code":"0","msg":"","data":[{"ts":12,]}' }
 		elsif ($mode eq 'truncated') { $text = substr($text, 0, int(length($text) / 2)) }
 		elsif ($mode eq 'code') { $text = $json->encode({ code => $fault{code}, msg => 'mock fault', data => [] }) }
-		elsif ($mode eq 'late_answer') { push @held, [ $c, time + late_answer_delay($from_chaos), $status, $text ]; next }
 	}
 	send_response($c, $status, $text);
 }

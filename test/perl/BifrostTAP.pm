@@ -282,13 +282,14 @@ sub load_ticks_sql
 # (config => [key => json, ...], in that order), the legs (legs => [[right, strike, expiry, qty], ...],
 # symbol NVDA unless legs_symbol) and setup SQL (sql => '...', e.g. load_ticks_sql) are committed in one
 # transaction, so the worker sees all of it when it first finds the extension. feed => 'replay' (the
-# default) or 'sim'; conf => [lines] as bifrost_node. Waits for RUNNING (or RUNNING_SUSPENDED when
+# default) or 'sim'; conf => [lines] and allows_streaming as bifrost_node. Waits for RUNNING (or RUNNING_SUSPENDED when
 # suspended => 1 is given and the run flag is set in the same transaction).
 sub hedging_node
 {
 	my ($name, %o) = @_;
 	my @conf = ("bifrost.feed = '" . ($o{feed} // 'replay') . "'", @{ $o{conf} // [] });
-	my $node = bifrost_node($name, create_extension => 0, conf => \@conf);
+	my $node = bifrost_node($name, create_extension => 0, conf => \@conf,
+		allows_streaming => $o{allows_streaming});
 	my @sql  = ('BEGIN', 'CREATE EXTENSION bifrost');
 	my @cfg  = @{ $o{config} // [] };
 	while (my ($k, $v) = splice(@cfg, 0, 2))

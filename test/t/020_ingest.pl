@@ -35,9 +35,14 @@ is($q->(q{SELECT count(*) FROM bifrost.market_data
           WHERE close::text !~ '^[0-9]+(\.[0-9])?$' OR high < greatest(open, close)}),
 	'0', 'prices stored exactly as the venue wrote them');
 
-# again, from the newest stored bar: only the forming bar is rewritten
-is($q->("SELECT bifrost_ingest('okx', 'BTC-USDT-SWAP', 'ohlcv', '15m')"), '1',
-	're-ingest: only the forming bar changes');
+# again, from the newest stored bar: the forming bar comes back with the same values, so nothing changes
+my $forming = q{SELECT updated_at FROM bifrost.market_data
+                 WHERE symbol = 'BTC-USDT-SWAP' AND timeframe = '15m' AND NOT confirmed};
+my $forming_at = $q->($forming);
+is($q->("SELECT bifrost_ingest('okx', 'BTC-USDT-SWAP', 'ohlcv', '15m')"), '0',
+	're-ingest of an unchanged forming bar: 0 rows changed');
+is($q->($last_run), 'success:0:', 're-ingest recorded with 0 rows');
+is($q->($forming), $forming_at, 'the unchanged forming bar is not rewritten (updated_at kept)');
 is($q->("SELECT count(*) FROM bifrost.market_data WHERE timeframe = '15m'"), '961', 'no duplicate');
 
 # 30 minutes later the forming bar has closed and two more exist
@@ -76,10 +81,13 @@ for my $case ([ 'malformed', qr/invalid JSON/ ], [ 'truncated', qr/truncated JSO
 }
 
 # 429 / 50011 back off and retry
+# (nothing new at the venue: 0 rows, and a successful run)
 okx_mock_fault($port, 'http429', 2);
-is($q->("SELECT bifrost_ingest('okx', 'BTC-USDT-SWAP', 'ohlcv', '15m')"), '1', 'HTTP 429 twice, then success');
+is($q->("SELECT bifrost_ingest('okx', 'BTC-USDT-SWAP', 'ohlcv', '15m')") . ' ' . $q->($last_run), '0 success:0:',
+	'HTTP 429 twice, then success');
 okx_mock_fault($port, 'code', 1, '50011');
-is($q->("SELECT bifrost_ingest('okx', 'BTC-USDT-SWAP', 'ohlcv', '15m')"), '1', 'OKX 50011, then success');
+is($q->("SELECT bifrost_ingest('okx', 'BTC-USDT-SWAP', 'ohlcv', '15m')") . ' ' . $q->($last_run), '0 success:0:',
+	'OKX 50011, then success');
 
 # a venue that does not answer: the transfer times out (bifrost.http_timeout_ms = 2000)
 okx_mock_fault($port, 'timeout', 1);

@@ -331,7 +331,7 @@ my %KILL_POINT = (
 	# the mock has placed the order and holds its answer: between the send and the ack row
 	in_flight => sub {
 		my $c0 = keys %{ mock_orders() };
-		okx_mock_fault_on($port, mode => 'late_answer', late_ms => 800, count => 1, path => $ORDER,
+		okx_mock_fault_on($port, mode => 'delay', delay_ms => 800, count => 1, path => $ORDER,
 			method => 'POST');
 		move_book();
 		my $hit = poll_for(8, sub { keys %{ mock_orders() } > $c0 });

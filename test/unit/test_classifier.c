@@ -169,6 +169,10 @@ test_m(void)
 	CHECK(classify_m(&cfg, 5000.001, NULL, 0) == DIM_M5_STALE);
 	CHECK(classify_m(&cfg, NAN, NULL, 0) == DIM_M5_STALE);
 	CHECK(classify_m(&cfg, 6000, flat, 5) == DIM_M5_STALE);
+	/* from the future beyond the clock tolerance (data_lag_threshold_ms): stale too */
+	CHECK(classify_m(&cfg, -1000.0, NULL, 0) == DIM_M1_NORMAL);
+	CHECK(classify_m(&cfg, -1000.001, NULL, 0) == DIM_M5_STALE);
+	CHECK(classify_m(&cfg, -1000.001, flat, 5) == DIM_M5_STALE);
 	/* no window, or too short: normal */
 	CHECK(classify_m(&cfg, 0, NULL, 0) == DIM_M1_NORMAL);
 	CHECK(classify_m(&cfg, 0, flat, 1) == DIM_M1_NORMAL);
@@ -218,8 +222,32 @@ test_s(void)
 	CHECK(classify_s(&cfg, false, false, 5000) == DIM_S1_GREEKS_BAD);
 	CHECK(classify_s(&cfg, true, false, 5000) == DIM_S3_RISK_HALT);
 	CHECK(classify_s(&cfg, true, true, 0) == DIM_S3_RISK_HALT);
-	/* a negative age (quote stamped after now) is not lag */
+	/*
+	 * A quote stamped after now: clocks differ by a few ms, so an age down
+	 * to -data_lag_threshold_ms is fresh; a quote further in the future is
+	 * suspect and counts as lagging data.
+	 */
 	CHECK(classify_s(&cfg, false, true, -50) == DIM_S0_OK);
+	CHECK(classify_s(&cfg, false, true, -1000.0) == DIM_S0_OK);
+	CHECK(classify_s(&cfg, false, true, -1000.001) == DIM_S2_DATA_LAG);
+	CHECK(classify_s(&cfg, false, true, -3.6e6) == DIM_S2_DATA_LAG);
+	CHECK(classify_s(&cfg, false, true, -INFINITY) == DIM_S2_DATA_LAG);
+	CHECK(classify_s(&cfg, true, true, -5000) == DIM_S3_RISK_HALT);
+	{
+		classifier_quote q = quote(99, 100, NOW + 1.0);
+
+		CHECK(classifier_data_lag_ms(&q, NOW) == -1000.0);
+		CHECK(classify_s(&cfg, false, true, classifier_data_lag_ms(&q, NOW)) == DIM_S0_OK);
+		q.ts = NOW + 1.002;
+		CHECK(classify_s(&cfg, false, true, classifier_data_lag_ms(&q, NOW)) == DIM_S2_DATA_LAG);
+	}
+	{
+		engine_config c = cfg;
+
+		c.data_lag_threshold_ms = 50;
+		CHECK(classify_s(&c, false, true, -50) == DIM_S0_OK);
+		CHECK(classify_s(&c, false, true, -51) == DIM_S2_DATA_LAG);
+	}
 
 	/* the breaker at exactly -max_daily_loss_usd */
 	CHECK(classifier_risk_halt(&cfg, -5000.0));

@@ -73,7 +73,7 @@ reason(const engine_output *o)
 static void
 test_straddle_anchor(void)
 {
-	engine_leg	book[2];
+	engine_leg	book[2] = {{0}};
 	engine_input in = base();
 	engine_output out;
 
@@ -257,7 +257,7 @@ test_replay_fsm(void)
 static void
 test_session(void)
 {
-	engine_leg	call;
+	engine_leg	call = {0};
 	engine_input in;
 	engine_output out;
 	trading_state state = TS_BOOT;
@@ -369,7 +369,7 @@ test_force(void)
 	CHECK(out.dims.d == DIM_D2_HEDGE_NEEDED && out.block_reason == GUARD_COOLDOWN);
 	greeks(&in, 100.5, 0.5);
 	out = run(&in);
-	CHECK(out.dims.d == DIM_D3_FORCE_HEDGE && out.intent.force && out.intent.qty == 101);
+	CHECK(out.dims.d == DIM_D3_FORCE_HEDGE && out.intent.force && out.intent.qty == 100);	/* half to even */
 	CHECK(out.block_reason == GUARD_NONE);
 	/* but not the daily limit, the position limit or the breaker */
 	in.daily_hedge_count = 50;
@@ -416,11 +416,34 @@ test_faults(void)
 	out = run(&in);
 	CHECK(out.dims.d == DIM_D4_INVALID && out.dims.s == DIM_S1_GREEKS_BAD && out.dims.o == DIM_O0_NONE);
 	CHECK(!out.greeks_valid && out.next_state == TS_SAFE && !out.intent.present);
-	/* absurd greeks are bad greeks */
-	greeks(&in, 2e6, 0.02);
+	/* absurd greeks are bad greeks: delta worth more than 1e10 at spot 100 */
+	greeks(&in, 1.0000001e8, 0.02);
 	out = run(&in);
-	CHECK(!out.greeks_valid && out.guards.greeks_bad);
+	CHECK(!out.greeks_valid && out.guards.greeks_bad && out.dims.d == DIM_D4_INVALID);
 	greeks(&in, 30, 0.02);
+
+	/* a quote from the future: 1 s ahead is clock skew, more is suspect */
+	in.quote_ts = T0 + 1.0;
+	out = run(&in);
+	CHECK(out.data_lag_ms == -1000.0 && out.dims.s == DIM_S0_OK && out.next_state == TS_NEED_HEDGE);
+	CHECK(out.guards.data_ok && !out.fault);
+	in.quote_ts = T0 + 1.001;
+	out = run(&in);
+	CHECK(out.data_lag_ms < -1000.0 && out.dims.s == DIM_S2_DATA_LAG && out.dims.m == DIM_M5_STALE);
+	CHECK(out.guards.data_stale && out.next_state == TS_SAFE && out.fault);
+	CHECK(out.block_reason == GUARD_REASON_OF_STATE(TS_SAFE));
+	in.quote_ts = T0 + 3600;
+	out = run(&in);
+	CHECK(out.dims.s == DIM_S2_DATA_LAG && out.dims.m == DIM_M5_STALE && out.next_state == TS_SAFE);
+	CHECK(out.data_lag_ms == -3600000.0);
+	/* and SAFE does not recover on it */
+	in.state = TS_SAFE;
+	in.faults_clear_since = T0 - 60;
+	out = run(&in);
+	CHECK(out.next_state == TS_SAFE && isnan(out.faults_clear_since));
+	in.state = TS_MONITOR;
+	in.faults_clear_since = NAN;
+	in.quote_ts = T0;
 
 	/* fault events force SAFE although the data is fine */
 	in.event = TE_DATA_STALE;
@@ -455,6 +478,207 @@ test_faults(void)
 	at(&in, T0 + 4 * DAY, 99.99, 100.01);
 	out = run(&in);
 	CHECK(out.block_reason == GUARD_OUTSIDE_RTH);
+}
+
+/* Legs of one strike and expiry: calls and puts. */
+static void
+set_leg(engine_leg *leg, bs_right right, double strike, double expiry, double qty)
+{
+	memset(leg, 0, sizeof(*leg));
+	leg->right = right;
+	leg->strike = strike;
+	leg->expiry = expiry;
+	leg->quantity = qty;
+	leg->multiplier = 100;
+	leg->implied_vol = NAN;
+}
+
+/*
+ * Delta without gamma is hedged: a synthetic forward, deep in-the-money
+ * legs at their last minutes, a hedge position with no legs left.  Only a
+ * book with nothing at all to hedge stays IDLE.
+ */
+static void
+test_zero_gamma(void)
+{
+	engine_leg	book[2];
+	engine_input in = base();
+	engine_output out;
+	engine_config saved = cfg;
+
+	cfg.dividend_yield = 0;
+	/* long 10 calls, short 10 puts at 100: +1,000 shares (q = 0), gamma exactly 0 */
+	set_leg(&book[0], BS_CALL, 100, T0 + 30 * DAY, 10);
+	set_leg(&book[1], BS_PUT, 100, T0 + 30 * DAY, -10);
+	in.legs = book;
+	in.n_legs = 2;
+	out = run(&in);
+	CHECK_NEAR_ABS(out.net_delta, 1000.0, 1e-9);
+	CHECK(out.gamma == 0.0 && out.dims.o == DIM_O0_NONE && !out.guards.have_option_position);
+	CHECK(out.dims.d == DIM_D3_FORCE_HEDGE);
+	CHECK(out.next_state == TS_NEED_HEDGE && out.block_reason == GUARD_NONE);
+	CHECK(out.intent.present && out.intent.side == HEDGE_SELL && out.intent.qty == 500 && out.intent.force);
+	/* the machine arms on it, one step per tick as with options */
+	in.state = TS_IDLE;
+	CHECK(run(&in).next_state == TS_ARMED);
+	in.state = TS_ARMED;
+	CHECK(run(&in).next_state == TS_MONITOR);
+	in.state = TS_SYNC;
+	CHECK(run(&in).next_state == TS_IDLE);
+	/* hedged: in band, NO_TRADE, and still armed */
+	in.state = TS_MONITOR;
+	in.stock_position = -1000;
+	out = run(&in);
+	CHECK(out.dims.d == DIM_D0_IN_BAND && out.next_state == TS_NO_TRADE && !out.intent.present);
+	in.state = TS_NO_TRADE;
+	CHECK(run(&in).next_state == TS_NO_TRADE);
+
+	/* half hedged (an order in flight): the position counts, the order blocks a second */
+	in.state = TS_HEDGING;
+	in.stock_position = -500;
+	in.pending_hedge_qty = -500;
+	in.execution_state = DIM_E1_ORDER_WORKING;
+	out = run(&in);
+	CHECK(out.next_state == TS_HEDGING && !out.intent.present);
+	in.execution_state = DIM_E0_IDLE;
+	in.pending_hedge_qty = 0;
+
+	/* deep in the money at the last minute: gamma underflows to 0, delta is 1,000 */
+	in = base();
+	at(&in, T0 + 30 * DAY - 60, 149.99, 150.01);
+	set_leg(&book[0], BS_CALL, 100, T0 + 30 * DAY, 10);
+	in.legs = book;
+	in.n_legs = 1;
+	out = run(&in);
+	CHECK(out.gamma == 0.0 && out.dims.o == DIM_O0_NONE);
+	CHECK_NEAR_ABS(out.net_delta, 1000.0, 1e-6);
+	CHECK(out.next_state == TS_NEED_HEDGE && out.intent.present && out.intent.qty == 500);
+	in.state = TS_IDLE;
+	CHECK(run(&in).next_state == TS_ARMED);
+
+	/* no legs, a hedge position left: it is the whole delta and is hedged */
+	in = base();
+	in.stock_position = -1000;
+	out = run(&in);
+	CHECK(out.net_delta == -1000.0 && out.gamma == 0.0 && out.dims.o == DIM_O0_NONE);
+	CHECK(out.next_state == TS_NEED_HEDGE);
+	CHECK(out.intent.present && out.intent.side == HEDGE_BUY && out.intent.qty == 500);
+	in.state = TS_IDLE;
+	CHECK(run(&in).next_state == TS_ARMED);
+	/* the same through given greeks */
+	in = base();
+	greeks(&in, 60, 0);
+	out = run(&in);
+	CHECK(out.dims.o == DIM_O0_NONE && out.next_state == TS_NEED_HEDGE);
+	CHECK(out.intent.present && out.intent.side == HEDGE_SELL && out.intent.qty == 60);
+
+	/* nothing to hedge: no legs, no position, no order, no delta -> IDLE */
+	in = base();
+	out = run(&in);
+	CHECK(out.net_delta == 0.0 && out.next_state == TS_IDLE && !out.intent.present);
+	in.state = TS_IDLE;
+	CHECK(run(&in).next_state == TS_IDLE);
+	in.state = TS_NO_TRADE;
+	CHECK(run(&in).next_state == TS_IDLE);
+	greeks(&in, 0, 0);
+	in.state = TS_MONITOR;
+	CHECK(run(&in).next_state == TS_IDLE);
+	/* only expired legs left, nothing held: nothing to hedge */
+	in = base();
+	set_leg(&book[0], BS_CALL, 100, T0 - 1, 10);
+	in.legs = book;
+	in.n_legs = 1;
+	out = run(&in);
+	CHECK(out.legs_active == 0 && out.next_state == TS_IDLE);
+	/* a hedge in flight alone is something to hedge */
+	in.pending_hedge_qty = 40;
+	in.state = TS_IDLE;
+	CHECK(run(&in).next_state == TS_ARMED);
+	/* the strategy switch still disarms */
+	cfg.strategy_enabled = false;
+	in = base();
+	in.stock_position = -1000;
+	CHECK(run(&in).next_state == TS_IDLE);
+	cfg = saved;
+}
+
+/*
+ * A big book at a venue that counts in small lots: 100 BTC of delta is
+ * 1e6 lots of 0.0001 BTC.  Sanity is judged on value, so it is sane, and
+ * the intent is capped at max_hedge_shares_per_order.
+ */
+static void
+test_big_book(void)
+{
+	engine_input in = base();
+	engine_output out;
+
+	/* 2e6 shares at 100: 2e8 of value, sane; forced, capped */
+	greeks(&in, 2e6, 0.02);
+	out = run(&in);
+	CHECK(out.greeks_valid && !out.guards.greeks_bad && out.dims.d == DIM_D3_FORCE_HEDGE);
+	CHECK(out.intent.present && out.intent.side == HEDGE_SELL && out.intent.qty == 500 && out.intent.force);
+	CHECK(out.next_state == TS_NEED_HEDGE && out.block_reason == GUARD_NONE);
+	/* at the limit (1e10 of value) sane, beyond it not */
+	greeks(&in, 1e8, 0.02);
+	CHECK(run(&in).greeks_valid);
+	greeks(&in, -1e8, 0.02);
+	CHECK(run(&in).greeks_valid);
+	greeks(&in, nextafter(1e8, INFINITY), 0.02);
+	CHECK(!run(&in).greeks_valid);
+	/* gamma valued the same way: |gamma| x spot^2 */
+	greeks(&in, 30, 1e6);
+	CHECK(run(&in).greeks_valid);
+	greeks(&in, 30, -1.0000001e6);
+	CHECK(!run(&in).greeks_valid);
+
+	/* OKX lots: 100 BTC of delta at 60,000 is 1e6 lots, worth 6e6 */
+	in = base();
+	at(&in, T0, 59999, 60001);
+	in.units_per_lot = 1e-4;
+	cfg.trading_hours_only = false;
+	greeks(&in, 1e6, 0);
+	out = run(&in);
+	CHECK(out.greeks_valid && out.dims.d == DIM_D3_FORCE_HEDGE && out.dims.s == DIM_S0_OK);
+	CHECK(out.next_state == TS_NEED_HEDGE && out.block_reason == GUARD_NONE);
+	CHECK(out.intent.present && out.intent.side == HEDGE_SELL && out.intent.qty == 500 && out.intent.force);
+	/* a larger per-order cap sizes larger; max_position still holds the total */
+	{
+		engine_config saved = cfg;
+
+		cfg.max_hedge_shares_per_order = 1e9;
+		cfg.max_position_shares = 1e9;
+		out = run(&in);
+		CHECK(out.intent.present && out.intent.qty == 1000000 && out.block_reason == GUARD_NONE);
+		cfg.max_position_shares = 999999;
+		out = run(&in);
+		CHECK(out.intent.present && out.block_reason == GUARD_MAX_POSITION);
+		cfg = saved;
+		cfg.trading_hours_only = false;
+	}
+	/* the same book from legs: 100 calls long, 100 puts short, 1 BTC each, in lots */
+	{
+		engine_leg	book[2];
+
+		set_leg(&book[0], BS_CALL, 60000, T0 + 30 * DAY, 100);
+		set_leg(&book[1], BS_PUT, 60000, T0 + 30 * DAY, -100);
+		book[0].multiplier = book[1].multiplier = 1 / 1e-4;
+		in.has_greeks = false;
+		in.legs = book;
+		in.n_legs = 2;
+		cfg.dividend_yield = 0;
+		out = run(&in);
+		CHECK_NEAR_REL(out.net_delta, 1e6, 1e-12);
+		CHECK(out.greeks_valid && out.dims.o == DIM_O0_NONE && out.next_state == TS_NEED_HEDGE);
+		CHECK(out.intent.present && out.intent.qty == 500 && out.intent.force);
+		/* counted as shares of the underlying (one unit per lot) the same delta is 100 */
+		in.units_per_lot = 1;
+		book[0].multiplier = book[1].multiplier = 1;
+		out = run(&in);
+		CHECK_NEAR_ABS(out.net_delta, 100, 1e-9);
+		CHECK(out.intent.present && out.intent.qty == 100 && !out.intent.force);
+	}
+	engine_config_defaults(&cfg);
 }
 
 static void
@@ -508,7 +732,7 @@ test_determinism(void)
 static void
 test_input_check(void)
 {
-	engine_leg	leg;
+	engine_leg	leg = {0};
 	engine_input in;
 	double		prices[3] = {100, 101, 102};
 	int			bad_leg;
@@ -545,6 +769,12 @@ test_input_check(void)
 	BAD(in.spot = 0, "spot");
 	BAD(in.spot = -3, "spot");
 	BAD(in.spot = INFINITY, "spot");
+	BAD(in.units_per_lot = 0, "units_per_lot");
+	BAD(in.units_per_lot = -1e-4, "units_per_lot");
+	BAD(in.units_per_lot = NAN, "units_per_lot");
+	BAD(in.units_per_lot = INFINITY, "units_per_lot");
+	BAD(in.units_per_lot = nextafter(ENGINE_MIN_UNITS_PER_LOT, 0), "units_per_lot");
+	BAD(in.units_per_lot = nextafter(ENGINE_MAX_UNITS_PER_LOT, INFINITY), "units_per_lot");
 	BAD(in.n_legs = -1, "legs");
 	BAD(in.n_legs = 2, "legs");
 	BAD((greeks(&in, NAN, 0)), "greeks.net_delta");
@@ -696,6 +926,7 @@ test_input_defaults(void)
 	CHECK(in.daily_hedge_count == 0 && in.daily_pnl == 0);
 	CHECK(in.execution_state == DIM_E0_IDLE && in.broker_connected);
 	CHECK(isnan(in.faults_clear_since) && !in.suspended);
+	CHECK(in.units_per_lot == 1.0);
 }
 
 int
@@ -709,6 +940,8 @@ main(void)
 	test_session();
 	test_force();
 	test_faults();
+	test_zero_gamma();
+	test_big_book();
 	test_spot_and_quote();
 	test_determinism();
 	test_input_check();

@@ -471,6 +471,51 @@ test_truncations(void)
 	}
 }
 
+/* A spot buy of BTC-USDT as OKX reports it: the fee is paid in BTC, the bought currency. */
+#define ORDER_SPOT_BUY "{\"code\":\"0\",\"msg\":\"\",\"data\":[{\"instType\":\"SPOT\",\"instId\":\"BTC-USDT\"," \
+	"\"ordId\":\"2140573841193975809\",\"clOrdId\":\"bf20250115i7\",\"px\":\"\",\"sz\":\"0.0001\"," \
+	"\"ordType\":\"market\",\"side\":\"buy\",\"posSide\":\"\",\"tdMode\":\"cash\",\"tgtCcy\":\"base_ccy\"," \
+	"\"state\":\"filled\",\"accFillSz\":\"0.0001\",\"fillPx\":\"97013.1\",\"fillSz\":\"0.0001\"," \
+	"\"fillTime\":\"1736935201010\",\"tradeId\":\"615239871\",\"avgPx\":\"97013.1\",\"fee\":\"-0.0000001\"," \
+	"\"feeCcy\":\"BTC\",\"cTime\":\"1736935201001\",\"uTime\":\"1736935201011\"}]}"
+
+/* Where an order's fee goes: a cost in the quote currency, or lots of the base not received. */
+static void
+test_fee_split(void)
+{
+	okx_order	o;
+	jsonu_error err;
+	double		cost = -1,
+				lots = -1;
+
+	/* a spot buy: 0.0000001 BTC of fee is 10 lots of 0.00000001 BTC fewer, and no cost in USDT */
+	CHECK(okx_parse_order(S(ORDER_SPOT_BUY), &o, &err) == JSONU_OK &&
+		  strcmp(o.fee, "-0.0000001") == 0 && strcmp(o.fee_ccy, "BTC") == 0);
+	CHECK(okx_fee_split(o.fee, o.fee_ccy, "BTC", "USDT", 0.00000001, &cost, &lots));
+	CHECK(cost == 0.0);
+	CHECK_NEAR_REL(lots, 10.0, 1e-12);
+	/* a swap: the fee in USDT is a positive cost, no lots */
+	CHECK(okx_parse_order(S(ORDER_FILLED), &o, &err) == JSONU_OK);
+	CHECK(okx_fee_split(o.fee, o.fee_ccy, "BTC", "USDT", 0.0001, &cost, &lots) && lots == 0.0);
+	CHECK_NEAR_REL(cost, 0.0970131, 1e-12);
+	/* a rebate in the base currency: more lots received */
+	CHECK(okx_fee_split("0.00000002", "BTC", "BTC", "USDT", 0.00000001, &cost, &lots) && cost == 0.0);
+	CHECK_NEAR_REL(lots, -2.0, 1e-12);
+	/* a spot buy of 1 lot = 0.5 ETH (lot as units): 0.001 ETH of fee is 0.002 lots */
+	CHECK(okx_fee_split("-0.001", "ETH", "ETH", "USDT", 0.5, &cost, &lots) && cost == 0.0);
+	CHECK_NEAR_REL(lots, 0.002, 1e-12);
+	/* no currency named: the quote's, as before */
+	CHECK(okx_fee_split("-1.5", "", "BTC", "USDT", 0.01, &cost, &lots) && cost == 1.5 && lots == 0.0);
+	/* no fee reported: unknown cost, no lots */
+	CHECK(okx_fee_split("", "", "BTC", "USDT", 0.01, &cost, &lots) && isnan(cost) && lots == 0.0);
+	/* a third currency cannot be valued: unknown, never counted as dollars */
+	CHECK(okx_fee_split("-0.3", "OKB", "BTC", "USDT", 0.01, &cost, &lots) && isnan(cost) && lots == 0.0);
+	/* a fee in the base with no usable lot, or text that is no number: refused */
+	CHECK(!okx_fee_split("-0.001", "BTC", "BTC", "USDT", 0.0, &cost, &lots));
+	CHECK(!okx_fee_split("-0.001", "BTC", "BTC", "USDT", NAN, &cost, &lots));
+	CHECK(!okx_fee_split("abc", "USDT", "BTC", "USDT", 0.01, &cost, &lots));
+}
+
 int
 main(void)
 {
@@ -479,6 +524,7 @@ main(void)
 	test_candles();
 	test_market();
 	test_trading();
+	test_fee_split();
 	test_truncations();
 	return unit_summary("test_okx_parse");
 }

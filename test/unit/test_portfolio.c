@@ -15,7 +15,7 @@
 static engine_leg
 leg(bs_right right, double strike, double days, double qty, double mult, double iv)
 {
-	engine_leg l;
+	engine_leg l = {0};
 
 	l.right = right;
 	l.strike = strike;
@@ -29,7 +29,7 @@ leg(bs_right right, double strike, double days, double qty, double mult, double 
 static portfolio_market
 market(double spot, double vol, double r, double q)
 {
-	portfolio_market m;
+	portfolio_market m = {0};
 
 	m.spot = spot;
 	m.now = NOW;
@@ -203,12 +203,45 @@ test_invalid(void)
 	portfolio_compute(&l, 1, &m, 0, 0, &g);
 	CHECK(!g.valid);
 
-	CHECK(portfolio_greeks_sane(true, 1e6, -1e6));
-	CHECK(!portfolio_greeks_sane(true, 1e6 * (1 + 1e-15), 0));
-	CHECK(!portfolio_greeks_sane(true, 0, -1.000001e6));
-	CHECK(!portfolio_greeks_sane(false, 0, 0));
-	CHECK(!portfolio_greeks_sane(true, NAN, 0));
-	CHECK(!portfolio_greeks_sane(true, 0, INFINITY));
+	CHECK(!portfolio_greeks_sane(false, 0, 0, 1, 100));
+	CHECK(!portfolio_greeks_sane(true, NAN, 0, 1, 100));
+	CHECK(!portfolio_greeks_sane(true, 0, INFINITY, 1, 100));
+	CHECK(!portfolio_greeks_sane(true, -INFINITY, 0, 1, NAN));
+}
+
+/*
+ * Sanity is judged on value (PORTFOLIO_GREEKS_VALUE_LIMIT, 1e10), not on
+ * the count of lots: |delta| x units_per_lot x spot, |gamma| x
+ * units_per_lot x spot^2.
+ */
+static void
+test_sanity_in_value(void)
+{
+	/* shares at 100: 1e8 shares is 1e10, the limit itself */
+	CHECK(portfolio_greeks_sane(true, 1e6, -1e6, 1, 100));
+	CHECK(portfolio_greeks_sane(true, 2e6, 0, 1, 100));
+	CHECK(portfolio_greeks_sane(true, 1e8, 0, 1, 100));
+	CHECK(portfolio_greeks_sane(true, -1e8, 0, 1, 100));
+	CHECK(!portfolio_greeks_sane(true, nextafter(1e8, INFINITY), 0, 1, 100));
+	CHECK(!portfolio_greeks_sane(true, -1.0000001e8, 0, 1, 100));
+	/* gamma: 1e6 shares per unit of spot at 100 is 1e10 for a move of one spot */
+	CHECK(portfolio_greeks_sane(true, 0, 1e6, 1, 100));
+	CHECK(portfolio_greeks_sane(true, 0, -1e6, 1, 100));
+	CHECK(!portfolio_greeks_sane(true, 0, -1.000001e6, 1, 100));
+	/* BTC-USDT-SWAP lots of 0.0001 BTC at 60,000: 100 BTC is 1e6 lots, worth 6e6 */
+	CHECK(portfolio_greeks_sane(true, 1e6, 0, 1e-4, 60000));
+	CHECK(portfolio_greeks_sane(true, -1e6, 50, 1e-4, 60000));
+	/* the limit in lots there: 1e10 / 6 = 1,666,666,666.7 lots */
+	CHECK(portfolio_greeks_sane(true, 1666666666, 0, 1e-4, 60000));
+	CHECK(!portfolio_greeks_sane(true, 1666666667, 0, 1e-4, 60000));
+	/* the same 1e6 counted as shares of a 60,000 stock is 6e10: too much */
+	CHECK(!portfolio_greeks_sane(true, 1e6, 0, 1, 60000));
+	/* no spot: no value to judge, only finiteness */
+	CHECK(portfolio_greeks_sane(true, 1e12, 1e12, 1, NAN));
+	CHECK(portfolio_greeks_sane(true, 1e12, 0, 1, 0));
+	CHECK(!portfolio_greeks_sane(true, NAN, 0, 1, NAN));
+	/* huge but finite products do not overflow into a wrong answer */
+	CHECK(!portfolio_greeks_sane(true, 1e15, 1e15, 1e12, 1e12));
 }
 
 int
@@ -219,5 +252,6 @@ main(void)
 	test_conventions();
 	test_expired_legs();
 	test_invalid();
+	test_sanity_in_value();
 	return unit_summary("test_portfolio");
 }

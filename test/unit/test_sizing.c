@@ -1,12 +1,14 @@
 /*
  * test_sizing.c: hedge side and size (the reference's test_gamma_scalper
- * cases), the one threshold at its boundary, rounding, the per-order cap,
- * hedging to the band edge, and the force flag.
+ * cases), the one threshold at its boundary, rounding (halves to even, in
+ * any rounding mode), the per-order cap, hedging to the band edge, and the
+ * force flag.
  */
 #include "classifier.h"
 #include "sizing.h"
 #include "unit.h"
 
+#include <fenv.h>
 #include <math.h>
 #include <string.h>
 
@@ -89,14 +91,107 @@ test_threshold_boundary(void)
 static void
 test_rounding(void)
 {
-	/* to zero: nearest share, halves away from zero */
+	/* to zero: nearest share, halves to even as the reference's Python round() */
 	CHECK(is(size(&cfg, 30.49), HEDGE_SELL, 30, false));
-	CHECK(is(size(&cfg, 30.5), HEDGE_SELL, 31, false));
+	CHECK(is(size(&cfg, 30.5), HEDGE_SELL, 30, false));
 	CHECK(is(size(&cfg, 31.5), HEDGE_SELL, 32, false));
-	CHECK(is(size(&cfg, -30.5), HEDGE_BUY, 31, false));
+	CHECK(is(size(&cfg, 26.5), HEDGE_SELL, 26, false));
+	CHECK(is(size(&cfg, 27.5), HEDGE_SELL, 28, false));
+	CHECK(is(size(&cfg, 40.5), HEDGE_SELL, 40, false));
+	CHECK(is(size(&cfg, -30.5), HEDGE_BUY, 30, false));
+	CHECK(is(size(&cfg, -26.5), HEDGE_BUY, 26, false));
+	CHECK(is(size(&cfg, -27.5), HEDGE_BUY, 28, false));
+	CHECK(is(size(&cfg, -40.5), HEDGE_BUY, 40, false));
 	CHECK(is(size(&cfg, -30.51), HEDGE_BUY, 31, false));
 	CHECK(is(size(&cfg, 25.4), HEDGE_SELL, 25, false));
+	CHECK(size(&cfg, 30.5).need == -30.5);
 	CHECK(size(&cfg, 30.49).need == -30.49);
+	/* a hair either side of a half is not a half */
+	CHECK(is(size(&cfg, nextafter(26.5, 0)), HEDGE_SELL, 26, false));
+	CHECK(is(size(&cfg, nextafter(26.5, 100)), HEDGE_SELL, 27, false));
+	CHECK(is(size(&cfg, nextafter(27.5, 0)), HEDGE_SELL, 27, false));
+	CHECK(is(size(&cfg, -nextafter(40.5, 100)), HEDGE_BUY, 41, false));
+	/* decimals that are not exact in binary round by their binary value */
+	{
+		volatile double a = 33.3,
+					b = 6.8,
+					c = 32.2,
+					d = 5.7;
+
+		CHECK(a - b < 26.5 && is(size(&cfg, a - b), HEDGE_SELL, 26, false));
+		CHECK(c - d > 26.5 && is(size(&cfg, c - d), HEDGE_SELL, 27, false));
+		CHECK(is(size(&cfg, -(c - d)), HEDGE_BUY, 27, false));
+	}
+	CHECK(is(size(&cfg, 26.5000000000001), HEDGE_SELL, 27, false));
+	CHECK(is(size(&cfg, 2.65e1), HEDGE_SELL, 26, false));
+	/* large halves: the ties are still even */
+	CHECK(is(size(&cfg, 499.5), HEDGE_SELL, 500, false));
+	CHECK(is(size(&cfg, 498.5), HEDGE_SELL, 498, false));
+	{
+		engine_config c = cfg;
+
+		c.max_hedge_shares_per_order = 1e9;
+		c.max_delta_limit = 1e12;
+		CHECK(is(size(&c, 1000001.5), HEDGE_SELL, 1000002, false));
+		CHECK(is(size(&c, 1000002.5), HEDGE_SELL, 1000002, false));
+		CHECK(is(size(&c, -4503599627370495.5), HEDGE_BUY, 1000000000, true));
+	}
+	/* the rounding does not depend on the caller's rounding mode */
+	{
+		int			saved = fegetround();
+
+		fesetround(FE_UPWARD);
+		CHECK(is(size(&cfg, 26.5), HEDGE_SELL, 26, false));
+		CHECK(is(size(&cfg, 26.2), HEDGE_SELL, 26, false));
+		fesetround(FE_DOWNWARD);
+		CHECK(is(size(&cfg, 27.5), HEDGE_SELL, 28, false));
+		CHECK(is(size(&cfg, 26.8), HEDGE_SELL, 27, false));
+		fesetround(FE_TOWARDZERO);
+		CHECK(is(size(&cfg, -26.8), HEDGE_BUY, 27, false));
+		fesetround(saved);
+	}
+}
+
+/* The rounding itself, negative values and non-representable decimals included. */
+static void
+test_round_half_even(void)
+{
+	static const double cases[][2] = {
+		{0.5, 0}, {1.5, 2}, {2.5, 2}, {26.5, 26}, {27.5, 28}, {40.5, 40}, {41.5, 42},
+		{-0.5, 0}, {-1.5, -2}, {-2.5, -2}, {-26.5, -26}, {-27.5, -28}, {-40.5, -40},
+		{0.49999999999999994, 0}, {-0.49999999999999994, 0}, {0.5000000000000001, 1},
+		{-0.5000000000000001, -1}, {26.4, 26}, {26.6, 27}, {-26.4, -26}, {-26.6, -27},
+		{0, 0}, {7, 7}, {-7, -7}, {4503599627370495.5, 4503599627370496},
+		{4503599627370494.5, 4503599627370494}, {-4503599627370495.5, -4503599627370496},
+		{9007199254740993.0, 9007199254740992.0}, {1e300, 1e300}, {-1e300, -1e300},
+	};
+	static const int modes[] = {FE_TONEAREST, FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO};
+	int			saved = fegetround();
+
+	for (size_t m = 0; m < sizeof(modes) / sizeof(modes[0]); m++)
+	{
+		fesetround(modes[m]);
+		for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		{
+			double		got = sizing_round_half_even(cases[i][0]);
+
+			if (!CHECK(got == cases[i][1]))
+				unit_note("mode %d: round_half_even(%.17g) = %.17g, expected %.17g",
+						  modes[m], cases[i][0], got, cases[i][1]);
+		}
+		/* x.5 - a tenth, computed: not representable, lands either side of the half */
+		{
+			volatile double a = 33.3,
+						b = 6.8,
+						c = 32.2,
+						d = 5.7;
+
+			CHECK(sizing_round_half_even(a - b) == 26.0 || a - b >= 26.5);
+			CHECK(sizing_round_half_even(c - d) == 27.0 || c - d <= 26.5);
+			CHECK(sizing_round_half_even(-(c - d)) == -27.0 || c - d <= 26.5);
+		}
+	}
+	fesetround(saved);
 }
 
 static void
@@ -174,6 +269,7 @@ main(void)
 	test_reference_cases();
 	test_threshold_boundary();
 	test_rounding();
+	test_round_half_even();
 	test_cap();
 	test_band_edge();
 	test_max_net_delta_force();

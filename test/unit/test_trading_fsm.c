@@ -4,7 +4,8 @@
  * every event in several worlds (full tables), the reference's
  * test_trading_fsm paths, and bifrost's corrections: NEED_HEDGE only at
  * D2/D3 and never sticky, fault events force SAFE, SAFE recovers after
- * safe_recovery_sec or by hand.
+ * safe_recovery_sec or by hand, a book with delta and no gamma is hedged,
+ * a quote from the future is stale.
  */
 #include "trading_fsm.h"
 #include "unit.h"
@@ -69,6 +70,16 @@ test_predicates(void)
 	CHECK(!g.data_ok && g.data_stale && !g.positions_ok);
 	v.data_lag_ms = 1001.0;
 	CHECK(guards_of(&v).data_stale);
+	v.data_lag_ms = 0;
+	/* a quote from the future: up to data_lag_threshold_ms ahead is clock skew */
+	v.data_lag_ms = -1000.0;
+	CHECK(guards_of(&v).data_ok);
+	v.data_lag_ms = -1000.0 - 1e-6;
+	g = guards_of(&v);
+	CHECK(!g.data_ok && g.data_stale && !g.positions_ok);
+	v.data_lag_ms = -3.6e6;
+	CHECK(guards_of(&v).data_stale);
+	CHECK(trading_fsm_next(TS_MONITOR, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true, true) == TS_SAFE);
 	v.data_lag_ms = 0;
 	/* no quote */
 	v.dims.l = DIM_L3_NO_QUOTE;
@@ -249,7 +260,7 @@ from_abbrev(const char *s)
  */
 static void
 check_table(const char *world, const char *const *table, const trading_guards *g,
-			dim_d d, bool recovery_due)
+			dim_d d, bool exposure, bool recovery_due)
 {
 	for (int s = 0; s < TRADING_STATE_COUNT; s++)
 	{
@@ -259,7 +270,7 @@ check_table(const char *world, const char *const *table, const trading_guards *g
 		{
 			trading_state want = from_abbrev(row + 3 * e);
 			trading_state got = trading_fsm_next((trading_state) s, (trading_event) e, g, d,
-												 recovery_due);
+												 exposure, recovery_due);
 
 			if (!CHECK(got == want))
 				unit_note("%s: %s + %s -> %s, expected %s", world,
@@ -343,8 +354,8 @@ test_full_tables(void)
 		"HG HG HG HG HG HG MO SA SA SA SA HG HG HG",
 		"SA SA SA SA SA SA SA SA SA SA SA SY SY SA",
 	};
-	/* no option position: the armed states fall back to IDLE */
-	static const char *const no_options[TRADING_STATE_COUNT] = {
+	/* nothing to hedge (or the strategy disabled): the armed states fall back to IDLE */
+	static const char *const nothing_to_hedge[TRADING_STATE_COUNT] = {
 		"SY BO BO BO BO BO BO BO SA SA SA BO BO BO",
 		"SY ID ID ID ID SY SY SY SA SA SA SY SY SY",
 		"ID ID ID ID ID ID ID ID SA SA SA ID ID ID",
@@ -360,46 +371,67 @@ test_full_tables(void)
 	trading_view v = healthy();
 	trading_guards g = guards_of(&v);
 
-	check_table("hedge wanted (D2)", hedge_wanted, &g, DIM_D2_HEDGE_NEEDED, false);
-	check_table("recovered", recovered, &g, DIM_D2_HEDGE_NEEDED, true);
+	check_table("hedge wanted (D2)", hedge_wanted, &g, DIM_D2_HEDGE_NEEDED, true, false);
+	check_table("recovered", recovered, &g, DIM_D2_HEDGE_NEEDED, true, true);
 
 	v.net_delta = 4;
 	v.dims.d = DIM_D0_IN_BAND;
 	g = guards_of(&v);
-	check_table("in band (D0)", in_band, &g, DIM_D0_IN_BAND, false);
+	check_table("in band (D0)", in_band, &g, DIM_D0_IN_BAND, true, false);
 
 	v = healthy();
 	v.data_lag_ms = 5000;
 	g = guards_of(&v);
-	check_table("stale data", faulted, &g, DIM_D2_HEDGE_NEEDED, true);
+	check_table("stale data", faulted, &g, DIM_D2_HEDGE_NEEDED, true, true);
 	v = healthy();
 	v.greeks_ok = false;
 	g = guards_of(&v);
-	check_table("bad greeks", faulted, &g, DIM_D4_INVALID, true);
+	check_table("bad greeks", faulted, &g, DIM_D4_INVALID, true, true);
 	v = healthy();
 	v.dims.e = DIM_E3_DISCONNECTED;
 	g = guards_of(&v);
-	check_table("broker down", faulted, &g, DIM_D2_HEDGE_NEEDED, true);
+	check_table("broker down", faulted, &g, DIM_D2_HEDGE_NEEDED, true, true);
 	v.dims.e = DIM_E4_BROKER_ERROR;
 	g = guards_of(&v);
-	check_table("broker error", faulted, &g, DIM_D2_HEDGE_NEEDED, true);
+	check_table("broker error", faulted, &g, DIM_D2_HEDGE_NEEDED, true, true);
 
 	v = healthy();
 	v.daily_hedge_count = 50;
 	g = guards_of(&v);
-	check_table("daily limit reached", no_retry, &g, DIM_D2_HEDGE_NEEDED, false);
+	check_table("daily limit reached", no_retry, &g, DIM_D2_HEDGE_NEEDED, true, false);
 
+	/* delta without gamma (O0): hedged exactly like a book with options */
 	v = healthy();
 	v.dims.o = DIM_O0_NONE;
 	g = guards_of(&v);
-	check_table("no options", no_options, &g, DIM_D2_HEDGE_NEEDED, false);
+	CHECK(!g.have_option_position);
+	check_table("delta, no gamma", hedge_wanted, &g, DIM_D2_HEDGE_NEEDED, true, false);
+	check_table("delta, no gamma, recovered", recovered, &g, DIM_D2_HEDGE_NEEDED, true, true);
+	v.net_delta = 4;
+	v.dims.d = DIM_D0_IN_BAND;
+	g = guards_of(&v);
+	check_table("delta in band, no gamma", in_band, &g, DIM_D0_IN_BAND, true, false);
+	/* no gamma and no exposure: nothing to hedge */
+	v = healthy();
+	v.dims.o = DIM_O0_NONE;
+	v.net_delta = 0;
+	v.dims.d = DIM_D0_IN_BAND;
+	g = guards_of(&v);
+	check_table("nothing to hedge", nothing_to_hedge, &g, DIM_D0_IN_BAND, false, false);
+	/* gamma alone arms (a book whose legs' delta nets to zero) */
+	v = healthy();
+	g = guards_of(&v);
+	check_table("gamma, no exposure flag", hedge_wanted, &g, DIM_D2_HEDGE_NEEDED, false, false);
 	v = healthy();
 	{
 		engine_config saved = cfg;
 
 		cfg.strategy_enabled = false;
 		g = guards_of(&v);
-		check_table("strategy disabled", no_options, &g, DIM_D2_HEDGE_NEEDED, false);
+		check_table("strategy disabled", nothing_to_hedge, &g, DIM_D2_HEDGE_NEEDED, true, false);
+		v.dims.o = DIM_O0_NONE;
+		g = guards_of(&v);
+		check_table("strategy disabled, no gamma", nothing_to_hedge, &g, DIM_D2_HEDGE_NEEDED, true, false);
 		cfg = saved;
 	}
 }
@@ -423,57 +455,57 @@ test_assessment(void)
 		v.net_delta = 25 - EPS;
 		v.dims.d = DIM_D1_MINOR;
 		g = guards_of(&v);
-		CHECK(trading_fsm_next(s, TE_TICK, &g, DIM_D1_MINOR, false) == TS_MONITOR);
+		CHECK(trading_fsm_next(s, TE_TICK, &g, DIM_D1_MINOR, true, false) == TS_MONITOR);
 		/* D1 with a bad spread: still MONITOR, pauses are for wanted hedges */
 		v.dims.l = DIM_L2_EXTREME_WIDE;
 		v.spread_pct = 0.7;
 		g = guards_of(&v);
-		CHECK(trading_fsm_next(s, TE_TICK, &g, DIM_D1_MINOR, false) == TS_MONITOR);
+		CHECK(trading_fsm_next(s, TE_TICK, &g, DIM_D1_MINOR, true, false) == TS_MONITOR);
 		/* D3 hedges like D2 */
 		v = healthy();
 		v.net_delta = 700;
 		v.dims.d = DIM_D3_FORCE_HEDGE;
 		g = guards_of(&v);
-		CHECK(trading_fsm_next(s, TE_TICK, &g, DIM_D3_FORCE_HEDGE, false) == TS_NEED_HEDGE);
+		CHECK(trading_fsm_next(s, TE_TICK, &g, DIM_D3_FORCE_HEDGE, true, false) == TS_NEED_HEDGE);
 		/* cost before liquidity */
 		v = healthy();
 		v.dims.l = DIM_L2_EXTREME_WIDE;
 		v.spread_pct = 0.7;
 		g = guards_of(&v);
 		CHECK(!g.cost_ok && !g.liquidity_ok);
-		CHECK(trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, false) == TS_PAUSE_COST);
+		CHECK(trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true, false) == TS_PAUSE_COST);
 		/* liquidity alone: a max_spread_pct breach */
 		v = healthy();
 		cfg.max_spread_pct = 0.01;
 		g = guards_of(&v);
 		CHECK(g.cost_ok && !g.liquidity_ok);
-		CHECK(trading_fsm_next(s, TE_QUOTE, &g, DIM_D2_HEDGE_NEEDED, false) == TS_PAUSE_LIQ);
+		CHECK(trading_fsm_next(s, TE_QUOTE, &g, DIM_D2_HEDGE_NEEDED, true, false) == TS_PAUSE_LIQ);
 		cfg.max_spread_pct = NAN;
 		/* price not moved since the last hedge */
 		v = healthy();
 		v.last_hedge_price = 100.1;
 		g = guards_of(&v);
-		CHECK(trading_fsm_next(s, TE_GREEKS_UPDATE, &g, DIM_D2_HEDGE_NEEDED, false) == TS_PAUSE_COST);
+		CHECK(trading_fsm_next(s, TE_GREEKS_UPDATE, &g, DIM_D2_HEDGE_NEEDED, true, false) == TS_PAUSE_COST);
 		/* forced (D3): the price move is waived */
 		v.force = true;
 		v.net_delta = 600;
 		g = guards_of(&v);
-		CHECK(trading_fsm_next(s, TE_TICK, &g, DIM_D3_FORCE_HEDGE, false) == TS_NEED_HEDGE);
+		CHECK(trading_fsm_next(s, TE_TICK, &g, DIM_D3_FORCE_HEDGE, true, false) == TS_NEED_HEDGE);
 	}
 
 	/* ARMED waits for a usable band */
 	v = healthy();
 	cfg.threshold_hedge_shares = 5;
 	g = guards_of(&v);
-	CHECK(trading_fsm_next(TS_ARMED, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, false) == TS_ARMED);
+	CHECK(trading_fsm_next(TS_ARMED, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true, false) == TS_ARMED);
 	engine_config_defaults(&cfg);
 
 	/* SYNC holds while the loss breaker is tripped */
 	v = healthy();
 	v.dims.s = DIM_S3_RISK_HALT;
 	g = guards_of(&v);
-	CHECK(trading_fsm_next(TS_SYNC, TE_SYNCED, &g, DIM_D2_HEDGE_NEEDED, false) == TS_SYNC);
-	CHECK(trading_fsm_next(TS_SYNC, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true) == TS_SYNC);
+	CHECK(trading_fsm_next(TS_SYNC, TE_SYNCED, &g, DIM_D2_HEDGE_NEEDED, true, false) == TS_SYNC);
+	CHECK(trading_fsm_next(TS_SYNC, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true, true) == TS_SYNC);
 }
 
 static void
@@ -516,48 +548,48 @@ test_safe_recovery(void)
 		double		t = now;
 
 		fcs = NAN;
-		s = trading_fsm_next(s, TE_TICK, &stale, DIM_D2_HEDGE_NEEDED, false);
+		s = trading_fsm_next(s, TE_TICK, &stale, DIM_D2_HEDGE_NEEDED, true, false);
 		fcs = trading_faults_clear_since(trading_fault_present(&stale, TE_TICK), fcs, t);
 		CHECK(s == TS_SAFE && isnan(fcs));
 		t += 1.0;
 		fcs = trading_faults_clear_since(trading_fault_present(&g, TE_TICK), fcs, t);
 		CHECK(fcs == t);
-		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED,
+		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true,
 							 trading_recovery_due(fcs, t, 5.0));
 		CHECK(s == TS_SAFE);
-		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED,
+		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true,
 							 trading_recovery_due(fcs, t + 4.999, 5.0));
 		CHECK(s == TS_SAFE);
-		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED,
+		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true,
 							 trading_recovery_due(fcs, t + 5.0, 5.0));
 		CHECK(s == TS_SYNC);
 		/* then one step per event back to hedging */
-		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true);
+		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true, true);
 		CHECK(s == TS_IDLE);
-		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true);
+		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true, true);
 		CHECK(s == TS_ARMED);
-		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true);
+		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true, true);
 		CHECK(s == TS_MONITOR);
-		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true);
+		s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true, true);
 		CHECK(s == TS_NEED_HEDGE);
 	}
 
 	/* by hand: manual_resume needs broker up and data ok */
-	CHECK(trading_fsm_next(TS_SAFE, TE_MANUAL_RESUME, &g, DIM_D2_HEDGE_NEEDED, false) == TS_SYNC);
-	CHECK(trading_fsm_next(TS_SAFE, TE_MANUAL_RESUME, &stale, DIM_D2_HEDGE_NEEDED, false) == TS_SAFE);
+	CHECK(trading_fsm_next(TS_SAFE, TE_MANUAL_RESUME, &g, DIM_D2_HEDGE_NEEDED, true, false) == TS_SYNC);
+	CHECK(trading_fsm_next(TS_SAFE, TE_MANUAL_RESUME, &stale, DIM_D2_HEDGE_NEEDED, true, false) == TS_SAFE);
 	v = healthy();
 	v.dims.e = DIM_E3_DISCONNECTED;
 	{
 		trading_guards down = guards_of(&v);
 
-		CHECK(trading_fsm_next(TS_SAFE, TE_MANUAL_RESUME, &down, DIM_D2_HEDGE_NEEDED, false) == TS_SAFE);
-		CHECK(trading_fsm_next(TS_SAFE, TE_BROKER_UP, &down, DIM_D2_HEDGE_NEEDED, false) == TS_SAFE);
+		CHECK(trading_fsm_next(TS_SAFE, TE_MANUAL_RESUME, &down, DIM_D2_HEDGE_NEEDED, true, false) == TS_SAFE);
+		CHECK(trading_fsm_next(TS_SAFE, TE_BROKER_UP, &down, DIM_D2_HEDGE_NEEDED, true, false) == TS_SAFE);
 	}
-	CHECK(trading_fsm_next(TS_SAFE, TE_BROKER_UP, &g, DIM_D2_HEDGE_NEEDED, false) == TS_SYNC);
-	CHECK(trading_fsm_next(TS_SAFE, TE_BROKER_UP, &stale, DIM_D2_HEDGE_NEEDED, false) == TS_SAFE);
+	CHECK(trading_fsm_next(TS_SAFE, TE_BROKER_UP, &g, DIM_D2_HEDGE_NEEDED, true, false) == TS_SYNC);
+	CHECK(trading_fsm_next(TS_SAFE, TE_BROKER_UP, &stale, DIM_D2_HEDGE_NEEDED, true, false) == TS_SAFE);
 	/* manual_resume and broker_up outside SAFE do nothing */
-	CHECK(trading_fsm_next(TS_MONITOR, TE_MANUAL_RESUME, &g, DIM_D2_HEDGE_NEEDED, true) == TS_MONITOR);
-	CHECK(trading_fsm_next(TS_IDLE, TE_BROKER_UP, &g, DIM_D2_HEDGE_NEEDED, true) == TS_IDLE);
+	CHECK(trading_fsm_next(TS_MONITOR, TE_MANUAL_RESUME, &g, DIM_D2_HEDGE_NEEDED, true, true) == TS_MONITOR);
+	CHECK(trading_fsm_next(TS_IDLE, TE_BROKER_UP, &g, DIM_D2_HEDGE_NEEDED, true, true) == TS_IDLE);
 }
 
 /* The reference's test_trading_fsm paths. */
@@ -569,49 +601,49 @@ test_reference_paths(void)
 	trading_guards in_band;
 	trading_state s = TS_BOOT;
 
-	s = trading_fsm_next(s, TE_START, &g, DIM_D2_HEDGE_NEEDED, false);
+	s = trading_fsm_next(s, TE_START, &g, DIM_D2_HEDGE_NEEDED, true, false);
 	CHECK(s == TS_SYNC);
-	s = trading_fsm_next(s, TE_SYNCED, &g, DIM_D2_HEDGE_NEEDED, false);
+	s = trading_fsm_next(s, TE_SYNCED, &g, DIM_D2_HEDGE_NEEDED, true, false);
 	CHECK(s == TS_IDLE);
-	s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, false);
+	s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true, false);
 	CHECK(s == TS_ARMED);
-	s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, false);
+	s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true, false);
 	CHECK(s == TS_MONITOR);
-	s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, false);
+	s = trading_fsm_next(s, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true, false);
 	CHECK(s == TS_NEED_HEDGE);
-	s = trading_fsm_next(s, TE_TARGET_EMITTED, &g, DIM_D2_HEDGE_NEEDED, false);
+	s = trading_fsm_next(s, TE_TARGET_EMITTED, &g, DIM_D2_HEDGE_NEEDED, true, false);
 	CHECK(s == TS_HEDGING);
-	s = trading_fsm_next(s, TE_HEDGE_FAILED, &g, DIM_D2_HEDGE_NEEDED, false);
+	s = trading_fsm_next(s, TE_HEDGE_FAILED, &g, DIM_D2_HEDGE_NEEDED, true, false);
 	CHECK(s == TS_NEED_HEDGE);
-	s = trading_fsm_next(s, TE_TARGET_EMITTED, &g, DIM_D2_HEDGE_NEEDED, false);
-	s = trading_fsm_next(s, TE_HEDGE_DONE, &g, DIM_D2_HEDGE_NEEDED, false);
+	s = trading_fsm_next(s, TE_TARGET_EMITTED, &g, DIM_D2_HEDGE_NEEDED, true, false);
+	s = trading_fsm_next(s, TE_HEDGE_DONE, &g, DIM_D2_HEDGE_NEEDED, true, false);
 	CHECK(s == TS_MONITOR);
 
 	/* MONITOR -> NO_TRADE in band */
 	v.net_delta = 5;
 	in_band = guards_of(&v);
-	CHECK(trading_fsm_next(TS_MONITOR, TE_TICK, &in_band, DIM_D0_IN_BAND, false) == TS_NO_TRADE);
+	CHECK(trading_fsm_next(TS_MONITOR, TE_TICK, &in_band, DIM_D0_IN_BAND, true, false) == TS_NO_TRADE);
 	/* NEED_HEDGE is not sticky: back in band -> NO_TRADE, minor -> MONITOR */
-	CHECK(trading_fsm_next(TS_NEED_HEDGE, TE_TICK, &in_band, DIM_D0_IN_BAND, false) == TS_NO_TRADE);
+	CHECK(trading_fsm_next(TS_NEED_HEDGE, TE_TICK, &in_band, DIM_D0_IN_BAND, true, false) == TS_NO_TRADE);
 	v.net_delta = 20;
 	g = guards_of(&v);
-	CHECK(trading_fsm_next(TS_NEED_HEDGE, TE_TICK, &g, DIM_D1_MINOR, false) == TS_MONITOR);
+	CHECK(trading_fsm_next(TS_NEED_HEDGE, TE_TICK, &g, DIM_D1_MINOR, true, false) == TS_MONITOR);
 	/* the reference's D1 MONITOR -> NEED_HEDGE no longer happens */
-	CHECK(trading_fsm_next(TS_MONITOR, TE_TICK, &g, DIM_D1_MINOR, false) == TS_MONITOR);
+	CHECK(trading_fsm_next(TS_MONITOR, TE_TICK, &g, DIM_D1_MINOR, true, false) == TS_MONITOR);
 
 	/* SYNC -> SAFE when data is stale; any state -> SAFE on broker down */
 	v = healthy();
 	v.data_lag_ms = 2000;
 	g = guards_of(&v);
-	CHECK(trading_fsm_next(TS_SYNC, TE_SYNCED, &g, DIM_D2_HEDGE_NEEDED, false) == TS_SAFE);
+	CHECK(trading_fsm_next(TS_SYNC, TE_SYNCED, &g, DIM_D2_HEDGE_NEEDED, true, false) == TS_SAFE);
 	v = healthy();
 	g = guards_of(&v);
 	for (int s2 = 0; s2 < TRADING_STATE_COUNT; s2++)
-		CHECK(trading_fsm_next((trading_state) s2, TE_BROKER_DOWN, &g, DIM_D2_HEDGE_NEEDED, true) == TS_SAFE);
+		CHECK(trading_fsm_next((trading_state) s2, TE_BROKER_DOWN, &g, DIM_D2_HEDGE_NEEDED, true, true) == TS_SAFE);
 
 	/* out-of-range input stays put */
-	CHECK(trading_fsm_next((trading_state) 42, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, false) == (trading_state) 42);
-	CHECK(trading_fsm_next(TS_IDLE, (trading_event) 42, &g, DIM_D2_HEDGE_NEEDED, false) == TS_IDLE);
+	CHECK(trading_fsm_next((trading_state) 42, TE_TICK, &g, DIM_D2_HEDGE_NEEDED, true, false) == (trading_state) 42);
+	CHECK(trading_fsm_next(TS_IDLE, (trading_event) 42, &g, DIM_D2_HEDGE_NEEDED, true, false) == TS_IDLE);
 }
 
 static void
