@@ -164,6 +164,15 @@ SELECT bifrost_evaluate('{"units_per_lot": 0}');
 SELECT bifrost_evaluate('{"units_per_lot": -1}');
 SELECT bifrost_evaluate('{"units_per_lot": "tiny"}');
 SELECT bifrost_evaluate('{"units_per_lot": 1e300}');
+-- a spot book whose lot is 1e-8 BTC (OKX BTC-USDT): 15 BTC held is 1.5e9
+-- lots and a 100 BTC option 1e10 lots; the domain bounds them in BTC, so
+-- the book is decided, not refused (the worker would read it as no quote)
+SELECT * FROM pg_temp.decide((SELECT input FROM btc) || jsonb_build_object(
+    'units_per_lot', 1e-8, 'stock_position', 1.5e9,
+    'legs', jsonb_build_array(jsonb_build_object('option_right', 'C', 'strike', 60000, 'quantity', 1,
+                                                 'multiplier', 100, 'expiry', '2026-12-25 08:00+00'))));
+-- beyond 1e9 BTC it is refused
+SELECT bifrost_evaluate((SELECT input FROM btc) || '{"units_per_lot": 1e-8, "stock_position": 1.00000001e17}');
 
 -- a quote from the future: up to data_lag_threshold_ms (1000 ms) ahead is
 -- clock skew, further ahead it is suspect (S2, SAFE)

@@ -108,10 +108,25 @@ DELETE FROM bifrost.legs;
 SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
 SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
 
--- 0.6 -> 0.7: money safety
+-- 0.6 -> 0.7: money safety.  A 0.6 hedger took the venue's position at a
+-- reconciliation without a record the ledger check can read (a risk event
+-- only): the update records what no trade explains as one adjustment per
+-- position, so the check starts from the ledger as it stands and an
+-- operator can see (and judge) what it took.  A suspended run flag stays.
+INSERT INTO bifrost.positions (exchange, symbol, side, size) VALUES ('okx', 'BTC-USDT-SWAP', 'NET', 7);
+INSERT INTO bifrost.risk_events (symbol, ts, level, rule, details)
+VALUES ('BTC-USDT-SWAP', '2026-11-24 15:00+00', 'warn', 'position_mismatch',
+        'okx reports 7 lots of BTC-USDT-SWAP, the hedger''s book 0: the broker''s position is taken');
+UPDATE bifrost.daemon_run_status SET suspended = true;
 ALTER EXTENSION bifrost UPDATE TO '0.7';
 SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
 SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
+SELECT category, name, detail FROM bifrost_self_check() WHERE NOT ok;
+SELECT exchange, symbol, size_before, size_after, reason FROM bifrost.position_adjustments;
+SELECT suspended FROM bifrost.daemon_run_status;
+DELETE FROM bifrost.position_adjustments;
+DELETE FROM bifrost.positions;
+DELETE FROM bifrost.risk_events;
 
 -- a fresh install at the default version (0.1 then the update scripts) has
 -- the same catalog and the same expected schema as the updated one

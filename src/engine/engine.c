@@ -45,6 +45,19 @@ amount_in_domain(double x, double limit)
 	return fabs(x) <= limit;
 }
 
+/*
+ * The bound of a quantity counted in lots (a position, a hedge in flight, a
+ * leg's multiplier).  A lot smaller than one unit of the underlying bounds
+ * the quantity by its size in the underlying, so a book is in the domain
+ * whatever the venue's lot: 15 BTC held is 1.5e9 lots of 1e-8 BTC.  A
+ * larger lot keeps the bound in lots.
+ */
+static double
+lots_limit(double limit, double units_per_lot)
+{
+	return units_per_lot < 1.0 ? limit / units_per_lot : limit;
+}
+
 static bool
 absent_or_finite(double x)
 {
@@ -52,7 +65,7 @@ absent_or_finite(double x)
 }
 
 static const char *
-check_leg(const engine_leg *leg, double now)
+check_leg(const engine_leg *leg, double now, double units_per_lot)
 {
 	/* written so that NaN fails every test */
 	if (leg->right != BS_CALL && leg->right != BS_PUT)
@@ -63,7 +76,8 @@ check_leg(const engine_leg *leg, double now)
 		return "legs.expiry";
 	if (!(fabs(leg->quantity) <= ENGINE_MAX_QUANTITY))
 		return "legs.quantity";
-	if (!(leg->multiplier > 0.0 && leg->multiplier <= ENGINE_MAX_MULTIPLIER))
+	if (!(leg->multiplier > 0.0 &&
+		  leg->multiplier <= lots_limit(ENGINE_MAX_MULTIPLIER, units_per_lot)))
 		return "legs.multiplier";
 	if (!isnan(leg->implied_vol) &&
 		!(leg->implied_vol == 0.0 || (leg->implied_vol >= BS_MIN_SIGMA && leg->implied_vol <= BS_MAX_SIGMA)))
@@ -108,7 +122,7 @@ engine_input_check(const engine_input *in, int *bad_leg)
 		return "legs";
 	for (int i = 0; i < in->n_legs; i++)
 	{
-		const char *bad = check_leg(&in->legs[i], in->now);
+		const char *bad = check_leg(&in->legs[i], in->now, in->units_per_lot);
 
 		if (bad)
 		{
@@ -124,9 +138,9 @@ engine_input_check(const engine_input *in, int *bad_leg)
 		if (!amount_in_domain(in->greeks_gamma, ENGINE_MAX_AMOUNT))
 			return "greeks.gamma";
 	}
-	if (!amount_in_domain(in->stock_position, ENGINE_MAX_QUANTITY))
+	if (!amount_in_domain(in->stock_position, lots_limit(ENGINE_MAX_QUANTITY, in->units_per_lot)))
 		return "stock_position";
-	if (!amount_in_domain(in->pending_hedge_qty, ENGINE_MAX_QUANTITY))
+	if (!amount_in_domain(in->pending_hedge_qty, lots_limit(ENGINE_MAX_QUANTITY, in->units_per_lot)))
 		return "pending_hedge_qty";
 	if (!isnan(in->last_hedge_price) && !price_in_domain(in->last_hedge_price))
 		return "last_hedge.price";

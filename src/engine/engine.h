@@ -113,10 +113,14 @@ extern void engine_input_init(engine_input *in);
  * at most BS_MAX_T years ahead; quantities and multipliers are bounded so
  * that their products with prices and greeks stay far inside a double.
  * units_per_lot lies in [ENGINE_MIN_UNITS_PER_LOT, ENGINE_MAX_UNITS_PER_LOT].
- * Inside it every figure of the output is finite.
+ * A position, a pending hedge and a leg's multiplier are counted in lots;
+ * with lots smaller than one unit of the underlying their bounds hold for
+ * their size in units (lots x units_per_lot), so a venue's tiny lot (1e-8
+ * BTC) does not put an ordinary book outside the domain.  Inside it every
+ * figure of the output is finite.
  */
 #define ENGINE_MAX_QUANTITY 1e9		/* leg contracts; shares of a position or pending hedge */
-#define ENGINE_MAX_MULTIPLIER 1e9	/* underlying per contract, in lots at a venue */
+#define ENGINE_MAX_MULTIPLIER 1e9	/* underlying per contract (lots at a venue, see above) */
 #define ENGINE_MAX_AMOUNT 1e15		/* |daily_pnl|, |given net delta|, |given gamma| */
 #define ENGINE_MIN_UNITS_PER_LOT 1e-12	/* units_per_lot, like a price */
 #define ENGINE_MAX_UNITS_PER_LOT 1e12

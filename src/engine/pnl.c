@@ -40,3 +40,21 @@ pnl_equity(const hedge_book *book, double mark, double option_value)
 {
 	return book->cash + book->position * mark + option_value;
 }
+
+double
+pnl_apply_fill_fees(hedge_book *book, double signed_qty, double price, double fee, double fee_lots)
+{
+	double		received = signed_qty - fee_lots;
+	double		paid = signed_qty * price + fee;
+
+	/* no fee: exactly the plain fill, to the last bit */
+	if (fee == 0.0 && fee_lots == 0.0)
+		return pnl_apply_fill(book, signed_qty, price);
+	if (received == 0.0)
+	{
+		book->cash -= paid;
+		return 0.0;
+	}
+	/* the lots received cost what was paid for the fill plus the fee */
+	return pnl_apply_fill(book, received, paid / received);
+}

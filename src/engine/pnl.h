@@ -20,6 +20,15 @@ typedef struct hedge_book
 /* Applies one fill (signed shares, price); returns the P&L it realized. */
 extern double pnl_apply_fill(hedge_book *book, double signed_qty, double price);
 
+/*
+ * A fill that pays fees: fee in money (a positive cost), fee_lots withheld
+ * from the lots received (positive = fewer).  The position moves by
+ * signed_qty - fee_lots and the cash by -(signed_qty x price + fee), so
+ * both fees lower the equity and any P&L the fill realizes.
+ */
+extern double pnl_apply_fill_fees(hedge_book *book, double signed_qty, double price, double fee,
+								  double fee_lots);
+
 /* Mark-to-market equity: cash + position x mark + value of the option book. */
 extern double pnl_equity(const hedge_book *book, double mark, double option_value);
 

@@ -260,10 +260,10 @@ hstore_fill(const hedge_fill_rec *f)
 	const hedge_order_rec *o = f->order;
 	bool		partial = f->filled_qty < o->qty;
 	char		trade_id[HSTORE_CLIENT_ORDER_ID_MAX + 4];
-	Oid			types[10] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
-	TIMESTAMPTZOID, TEXTOID, FLOAT8OID};
-	Datum		values[10];
-	char		nulls[10] = "          ";
+	Oid			types[11] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
+	TIMESTAMPTZOID, TEXTOID, FLOAT8OID, FLOAT8OID};
+	Datum		values[11];
+	char		nulls[11] = "           ";
 	Oid			ptypes[5] = {TEXTOID, FLOAT8OID, FLOAT8OID, TIMESTAMPTZOID, TEXTOID};
 	Datum		pvalues[5];
 	char		pnulls[5] = "     ";
@@ -283,12 +283,13 @@ hstore_fill(const hedge_fill_rec *f)
 	values[9] = Float8GetDatum(isfinite(f->fee) ? f->fee : 0);
 	if (!isfinite(f->fee))
 		nulls[9] = 'n';
+	values[10] = Float8GetDatum(isfinite(f->fee_base_lots) ? f->fee_base_lots : 0);
 	if (!isfinite(f->realized_pnl))
 		nulls[6] = 'n';
 	store_exec("INSERT INTO bifrost.trades (order_id, exchange, trade_id, symbol, side, price, amount,"
-			   " fee, realized_pnl, ts)"
-			   " VALUES ($1, $9, $2, $3, $4, $5::numeric, $6::numeric, $10::numeric, $7::numeric, $8)",
-			   10, types, values, nulls, SPI_OK_INSERT);
+			   " fee, fee_base, realized_pnl, ts)"
+			   " VALUES ($1, $9, $2, $3, $4, $5::numeric, $6::numeric, $10::numeric, $11::numeric, $7::numeric, $8)",
+			   11, types, values, nulls, SPI_OK_INSERT);
 
 	operation(f->ts, "fill", o->side, f->filled_qty, f->price, o->state_reason, o->client_order_id,
 			  o->decision_mid, f->realized_pnl);
@@ -337,7 +338,8 @@ hstore_position_adjustment(const char *symbol, double ts, double before, double 
 }
 
 void
-hstore_blocked_decision(const char *symbol, double ts, const engine_output *out, const char *config_hash)
+hstore_blocked_decision(const char *symbol, double ts, const engine_output *out, const char *reason,
+						const char *config_hash)
 {
 	Oid			types[7] = {TEXTOID, TIMESTAMPTZOID, FLOAT8OID, TEXTOID, INT4OID, TEXTOID, TEXTOID};
 	Datum		values[8];
@@ -348,7 +350,9 @@ hstore_blocked_decision(const char *symbol, double ts, const engine_output *out,
 	values[2] = Float8GetDatum(out->net_delta);
 	values[3] = TEXT(hedge_side_name(out->intent.side));
 	values[4] = Int32GetDatum((int32) out->intent.qty);
-	values[5] = TEXT(guard_reason_name(out->block_reason));
+	if (reason == NULL)
+		reason = guard_reason_name(out->block_reason);
+	values[5] = TEXT(reason ? reason : "none");
 	values[6] = TEXT(config_hash);
 	memcpy(types8, types, sizeof(types));
 	types8[7] = TEXTOID;
@@ -405,6 +409,24 @@ hstore_load_last_fill(const char *symbol, double *price, double *ts)
 	*price = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 	*ts = timestamptz_to_epoch(DatumGetTimestampTz(SPI_getbinval(SPI_tuptable->vals[0],
 																 SPI_tuptable->tupdesc, 2, &isnull)));
+	return true;
+}
+
+bool
+hstore_load_last_sent(const char *symbol, double *ts)
+{
+	Oid			types[2] = {TEXTOID, TEXTOID};
+	Datum		values[2] = {TEXT(symbol), TEXT(exchange)};
+	bool		isnull;
+	Datum		d;
+
+	store_exec("SELECT max(created_at) FROM bifrost.orders WHERE exchange = $2 AND symbol = $1"
+			   "   AND status <> 'CREATED'",
+			   2, types, values, NULL, SPI_OK_SELECT);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	if (isnull)
+		return false;
+	*ts = timestamptz_to_epoch(DatumGetTimestampTz(d));
 	return true;
 }
 
@@ -468,15 +490,33 @@ hstore_load_day(const char *symbol, int32 trading_date, const char *tz, hedge_da
 		day->legs_snapshot = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
 		day->n_legs = decode_legs(day->legs_snapshot, &day->legs);
 	}
-	store_exec("SELECT count(*)::int, coalesce(sum(CASE WHEN side = 'BUY' THEN -1 ELSE 1 END * price * amount), 0)::float8,"
-			   "  coalesce(sum(realized_pnl), 0)::float8"
+	store_exec("SELECT coalesce(sum(CASE WHEN side = 'BUY' THEN -1 ELSE 1 END * price * amount), 0)::float8,"
+			   "  coalesce(sum(realized_pnl), 0)::float8, coalesce(sum(fee), 0)::float8"
 			   " FROM bifrost.trades WHERE exchange = $4 AND symbol = $1"
 			   "   AND (ts AT TIME ZONE $3)::date = $2",
 			   4, types, values, NULL, SPI_OK_SELECT);
+	day->cash = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+	day->realized = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+	day->fees = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+
+	/*
+	 * The day's hedge count is its orders that left for the broker (CREATED
+	 * means never sent): an order the venue rejected counts, as the
+	 * reference's record_hedge_sent counts it, so a refusing broker exhausts
+	 * the limit; one refused before it left ("not sent: ...", the venue not
+	 * open) or cancelled as never sent before a restart does not, so an
+	 * outage does not use up the day.  The ledger check of the self-check
+	 * counts the same orders.
+	 */
+	store_exec("SELECT count(*)::int FROM bifrost.orders o WHERE o.exchange = $4 AND o.symbol = $1"
+			   "   AND o.status <> 'CREATED' AND (o.created_at AT TIME ZONE $3)::date = $2"
+			   "   AND NOT EXISTS (SELECT 1 FROM bifrost.operations c"
+			   "                    WHERE c.client_order_id = o.client_order_id AND c.type IN ('cancel', 'reject')"
+			   "                      AND (c.state_reason = 'not_sent_before_restart'"
+			   "                           OR c.state_reason LIKE 'not sent:%'))",
+			   4, types, values, NULL, SPI_OK_SELECT);
 	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-	day->fills = DatumGetInt32(d);
-	day->cash = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-	day->realized = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+	day->orders_sent = DatumGetInt32(d);
 }
 
 void

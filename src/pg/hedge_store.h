@@ -50,7 +50,8 @@ typedef struct hedge_fill_rec
 	double		ts;
 	int64		filled_qty;		/* <= order->qty; the rest is cancelled */
 	double		price;
-	double		fee;			/* as the venue charged it, NAN when unknown (stored as NULL) */
+	double		fee;			/* in the quote currency, a positive cost; NAN when unknown (stored as NULL) */
+	double		fee_base_lots;	/* withheld in the instrument, in lots: fewer lots received */
 	double		realized_pnl;
 	double		position_after; /* signed shares */
 	double		avg_cost_after; /* 0 when flat */
@@ -65,8 +66,9 @@ typedef struct hedge_day_rec
 	engine_leg *legs;			/* the same, decoded */
 	int			n_legs;
 	/* both palloc'd in the caller's transaction: use them before it ends */
-	int			fills;
-	double		cash;			/* -sum(signed qty x price) of today's fills */
+	int			orders_sent;	/* today's orders that left for the broker, rejected or not */
+	double		cash;			/* -sum(signed qty x price) of today's fills, price per unit */
+	double		fees;			/* sum of today's fees in the quote currency */
 	double		realized;
 } hedge_day_rec;
 
@@ -96,13 +98,15 @@ extern void hstore_position_adjustment(const char *symbol, double ts, double bef
 
 /* A decision that wanted to hedge and was blocked. */
 extern void hstore_blocked_decision(const char *symbol, double ts, const engine_output *out,
-									const char *config_hash);
+									const char *reason, const char *config_hash);
 extern void hstore_risk_event(const char *symbol, double ts, const char *level,
 							  const char *rule, const char *details);
 
 /* Start-up: the hedge position, the last fill, the orders still open. */
 extern void hstore_load_position(const char *symbol, double *position, double *avg_cost);
 extern bool hstore_load_last_fill(const char *symbol, double *price, double *ts);
+/* Epoch of the last order that left for the broker (the cooldown's start); false when none. */
+extern bool hstore_load_last_sent(const char *symbol, double *ts);
 extern int	hstore_load_open_orders(const char *symbol, hedge_order_rec *out, int max);
 
 /* The day: trading_date in days since 1970-01-01 of day_roll_tz. */

@@ -63,6 +63,25 @@
  * than that (OKX refuses it after its expTime anyway; IBKR has none).
  */
 #define HEDGER_NOT_FOUND_GRACE_S 5.0
+/*
+ * After a reject no order goes out (not even a forced one) for 2 s, doubling
+ * with each further reject in a row up to 5 min; a fill starts over.  A
+ * broker that refuses everything (no margin) then sees a handful of orders
+ * an hour, not one per quote.
+ */
+#define REJECT_BACKOFF_MIN_S 2.0
+#define REJECT_BACKOFF_MAX_S 300.0
+/* The result of a flatten that completed. */
+#define FLATTEN_DONE "flattened: the hedge position is zero; hedging stays suspended until bifrost_resume()"
+
+/* A row about an order that the broker answered and that has not committed yet. */
+typedef enum order_row
+{
+	ROW_NONE,					/* every answer is recorded */
+	ROW_SENT,					/* accepted: the NEW row */
+	ROW_UNKNOWN,				/* the answer was lost: the UNKNOWN row */
+	ROW_REJECTED				/* rejected at the send: the REJECTED row (the order is over) */
+} order_row;
 
 typedef struct pending_order
 {
@@ -76,12 +95,30 @@ typedef struct pending_order
 	double		sent_wall;		/* wall clock of the send (or of the restart) */
 	double		next_query;		/* wall clock */
 	int			queries;
+	bool		via_fsm;		/* a hedge of the state machine (not a flatten) */
+
+	/*
+	 * Rows that did not commit are retried, never dropped: the answer to
+	 * the send (the order is at the broker whatever its row says), and a
+	 * fill, kept as it was decided so that the retry records the same fill.
+	 */
+	order_row	row_due;
+	char		row_reason[VENUE_NOTE_MAX];
+	double		row_retry_at;	/* wall clock */
+	bool		fill_known;
+	double		fill_ts;
+	int64		fill_qty;
+	double		fill_price;
+	double		fill_fee;
+	double		fill_fee_lots;
+	double		retry_wait;		/* seconds, doubling with each failed try */
 } pending_order;
 
 typedef struct blocked_row
 {
 	double		ts;
 	engine_output out;
+	const char *reason;			/* static; NULL: the engine's block reason */
 } blocked_row;
 
 typedef struct hedger_state
@@ -96,6 +133,8 @@ typedef struct hedger_state
 	char		day_roll_tz[64];
 	feed_params feed_p;
 	paper_fill_model paper;
+	bool		paper_trade;	/* gates.guard.risk.paper_trade */
+	bool		live;			/* orders go to the broker's venue: paper_trade off and a venue broker */
 
 	/* the venues: NULL for paper and for the sim and replay feeds */
 	venue	   *broker_venue;
@@ -115,9 +154,14 @@ typedef struct hedger_state
 	int32		trading_date;	/* in day_roll_tz, 0 before the first quote */
 	bool		day_started;
 	double		day_start_equity;
-	int			daily_hedge_count;
+	int			daily_hedge_count;	/* orders sent today, ones the venue rejected too */
 	double		daily_pnl;
 	bool		breaker_recorded;
+	int			reject_streak;	/* rejects in a row since the last fill */
+	double		reject_backoff_until;	/* feed clock; no order before it */
+
+	/* an operator's flatten not yet done: its daemon_control id, 0 when none */
+	int64		flatten_command;
 
 	/* the trading state machine */
 	trading_state state;
@@ -202,7 +246,8 @@ pending_qty(void)
 
 	/* paper knows what will fill; at a venue the whole order is in flight */
 	for (int i = 0; i < H.n_pending; i++)
-		sum += (H.pending[i].order.side == HEDGE_BUY ? 1 : -1) *
+		if (H.pending[i].row_due != ROW_REJECTED)
+			sum += (H.pending[i].order.side == HEDGE_BUY ? 1 : -1) *
 			(double) (H.pending[i].live ? H.pending[i].order.qty : H.pending[i].decision.filled_qty);
 	return sum;
 }
@@ -284,6 +329,95 @@ run_unit(const char *activity, store_work_fn fn, void *arg)
 }
 
 /*
+ * What the tables record of the book, the day and the orders in flight.
+ * A unit that records a change moves memory first (its status row shows
+ * the state after the change) and puts it back when the unit fails, so
+ * memory never holds what the tables do not.
+ */
+typedef struct ledger_mark
+{
+	hedge_book	book;
+	double		unpriced_lots;
+	double		last_hedge_price;
+	int			daily_hedge_count;
+	double		daily_pnl;
+	int			reject_streak;
+	double		reject_backoff_until;
+	pending_order pending[HSTORE_MAX_OPEN_ORDERS];
+	int			n_pending;
+	trading_state state;
+	double		state_since;
+	double		faults_clear_since;
+	engine_output last_out;
+	bool		have_out;
+} ledger_mark;
+
+static ledger_mark saved_mark;
+
+static void
+ledger_save(void)
+{
+	saved_mark.book = H.book;
+	saved_mark.unpriced_lots = H.unpriced_lots;
+	saved_mark.last_hedge_price = H.last_hedge_price;
+	saved_mark.daily_hedge_count = H.daily_hedge_count;
+	saved_mark.daily_pnl = H.daily_pnl;
+	saved_mark.reject_streak = H.reject_streak;
+	saved_mark.reject_backoff_until = H.reject_backoff_until;
+	memcpy(saved_mark.pending, H.pending, sizeof(H.pending));
+	saved_mark.n_pending = H.n_pending;
+	saved_mark.state = H.state;
+	saved_mark.state_since = H.state_since;
+	saved_mark.faults_clear_since = H.faults_clear_since;
+	saved_mark.last_out = H.last_out;
+	saved_mark.have_out = H.have_out;
+}
+
+static void
+ledger_restore(void)
+{
+	H.book = saved_mark.book;
+	H.unpriced_lots = saved_mark.unpriced_lots;
+	H.last_hedge_price = saved_mark.last_hedge_price;
+	H.daily_hedge_count = saved_mark.daily_hedge_count;
+	H.daily_pnl = saved_mark.daily_pnl;
+	H.reject_streak = saved_mark.reject_streak;
+	H.reject_backoff_until = saved_mark.reject_backoff_until;
+	memcpy(H.pending, saved_mark.pending, sizeof(H.pending));
+	H.n_pending = saved_mark.n_pending;
+	H.state = saved_mark.state;
+	H.state_since = saved_mark.state_since;
+	H.faults_clear_since = saved_mark.faults_clear_since;
+	H.last_out = saved_mark.last_out;
+	H.have_out = saved_mark.have_out;
+}
+
+/* Runs a unit after ledger_save() and the memory changes it records; false (memory restored) when it failed. */
+static bool
+commit_or_restore(const char *activity, store_work_fn fn, void *arg)
+{
+	char		err[STORE_ERROR_MAX];
+
+	if (store_run(activity, fn, arg, err, sizeof(err)))
+		return true;
+	ledger_restore();
+	note_write_failure(err);
+	return false;
+}
+
+/* A row of pending order p failed: try again later, then less often. */
+static void
+retry_later(pending_order *p, double wall_now)
+{
+	p->retry_wait = p->retry_wait > 0 ? Min(2 * p->retry_wait, WRITE_PAUSE_MAX_S) : WRITE_PAUSE_MIN_S;
+	p->row_retry_at = wall_now + p->retry_wait;
+	if (p->live)
+		p->next_query = Max(p->next_query, p->row_retry_at);
+	else if (!feed_is_replay(H.feed))
+		p->due = Max(p->due, p->row_retry_at);
+}
+
+/*
  * After a poll: a failed write starts or lengthens the pause of the quote
  * loop and says so in daemon_heartbeat.last_error; a poll that took quotes
  * and wrote everything ends the pause.
@@ -340,9 +474,11 @@ load_config_work(void *arg)
 	store_exec("SELECT key, value #>> '{}' FROM bifrost.config WHERE key IN ('symbol', 'day_roll_tz',"
 			   " 'feed.sim.spot', 'feed.sim.vol', 'feed.sim.drift', 'feed.sim.tick_ms', 'feed.sim.spread_bps',"
 			   " 'feed.sim.seed', 'feed.replay.speed', 'broker.paper.latency_ms', 'broker.paper.slippage_bps',"
-			   " 'broker.paper.reject_rate', 'broker.paper.partial_fill_rate')",
+			   " 'broker.paper.reject_rate', 'broker.paper.partial_fill_rate', 'gates.guard.risk.paper_trade')",
 			   0, NULL, NULL, NULL, SPI_OK_SELECT);
 	n = (int) SPI_processed;
+	/* absent means the default: paper */
+	H.paper_trade = true;
 	for (int i = 0; i < n; i++)
 	{
 		char	   *key = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1);
@@ -374,6 +510,8 @@ load_config_work(void *arg)
 			H.paper.reject_rate = config_number(val, 0);
 		else if (strcmp(key, "broker.paper.partial_fill_rate") == 0)
 			H.paper.partial_fill_rate = config_number(val, 0);
+		else if (strcmp(key, "gates.guard.risk.paper_trade") == 0)
+			H.paper_trade = !(val && strcmp(val, "false") == 0);
 	}
 	H.paper.seed = H.feed_p.sim_seed;
 	H.feed_p.kind = bifrost_feed;
@@ -446,6 +584,18 @@ reload_legs(void)
 	}
 }
 
+/*
+ * Orders leave for a venue only when both say so: paper_trade off and a
+ * venue broker.  Paper trading with a venue broker fills on the paper
+ * model at the feed's quotes and keeps its own book (orders.exchange
+ * 'paper'): the venue's account is neither traded nor read.
+ */
+static bool
+trading_live(void)
+{
+	return !H.paper_trade && bifrost_broker != BIFROST_BROKER_PAPER;
+}
+
 static bool
 feed_params_equal(const feed_params *a, const feed_params *b)
 {
@@ -466,7 +616,7 @@ hedger_reload(void)
 	feed_before = H.feed_p;
 	run_unit("bifrost: load config", load_config_work, NULL);
 	reload_legs();
-	if (!feed_params_equal(&feed_before, &H.feed_p))
+	if (!feed_params_equal(&feed_before, &H.feed_p) || H.live != trading_live())
 	{
 		/* another instrument, feed or feed setting: start over from the tables */
 		hedger_status_writer writer = H.write_status;
@@ -497,6 +647,7 @@ hedger_figures_get(hedger_figures *out)
 	out->daily_hedge_count = H.daily_hedge_count;
 	out->daily_pnl = H.daily_pnl;
 	out->data_lag_ms = H.have_quote ? Max(0.0, (H.engine_now - H.quote.ts) * 1000.0) : NAN;
+	out->trading_mode = H.live ? "live" : "paper";
 }
 
 typedef struct status_args
@@ -540,7 +691,8 @@ flush_blocked_work(void *arg)
 {
 	hstore_sync_commit(false);
 	for (int i = 0; i < H.n_blocked; i++)
-		hstore_blocked_decision(H.symbol, H.blocked[i].ts, &H.blocked[i].out, H.config_hash);
+		hstore_blocked_decision(H.symbol, H.blocked[i].ts, &H.blocked[i].out, H.blocked[i].reason,
+								H.config_hash);
 }
 
 static void
@@ -578,14 +730,15 @@ is_risk_limit(guard_reason r)
 }
 
 static void
-record_blocked(double now, const engine_output *out)
+record_blocked(double now, const engine_output *out, const char *reason_override)
 {
-	const char *reason = guard_reason_name(out->block_reason);
+	const char *reason = reason_override ? reason_override : guard_reason_name(out->block_reason);
 
 	if (H.n_blocked == HEDGER_BLOCKED_BUFFER)
 		flush_blocked();
 	H.blocked[H.n_blocked].ts = now;
 	H.blocked[H.n_blocked].out = *out;
+	H.blocked[H.n_blocked].reason = reason_override;
 	H.n_blocked++;
 
 	/* a risk event when a risk limit starts blocking, not on every quote */
@@ -679,6 +832,8 @@ position_work(void *arg)
 		hstore_position_adjustment(H.symbol, a->ts, a->lots_before, a->lots, a->risk.rule);
 	}
 	hstore_set_position(H.symbol, a->ts, a->lots, a->avg_cost);
+	/* status_current shows the position the table now holds */
+	write_status_here(NULL);
 }
 
 /*
@@ -744,8 +899,8 @@ roll_day(double now)
 	H.trading_date = date;
 	H.day_started = true;
 	H.breaker_recorded = false;
-	H.daily_hedge_count = a.rec.fills;
-	H.book.cash = lot_value(a.rec.cash);
+	H.daily_hedge_count = a.rec.orders_sent;
+	H.book.cash = lot_value(a.rec.cash) - a.rec.fees;
 	if (a.rec.found)
 	{
 		H.day_start_equity = a.rec.start_equity;
@@ -857,6 +1012,7 @@ clock_of(double now, engine_clock *clock)
 static void evaluate(double now, trading_event event, bool suspended, bool broker_connected,
 					 bool quote_driven);
 static void save_cursor_work(void *arg);
+static void advance_flatten(double wall_now, bool suspended, bool broker_connected);
 
 static void
 set_state(trading_state next, double now, bool *changed)
@@ -938,7 +1094,7 @@ typedef enum order_answer
 
 typedef struct order_args
 {
-	pending_order *p;
+	hedge_order_rec order;		/* as the tables have it (status before this row) */
 	double		ts;
 	order_answer answer;
 	const char *reason;			/* of a reject, or why the outcome is unknown */
@@ -959,16 +1115,18 @@ order_work(void *arg)
 	switch (a->answer)
 	{
 		case ORDER_REJECTED:
-			hstore_order_rejected(&a->p->order, H.symbol, a->ts, a->reason);
+			hstore_order_rejected(&a->order, H.symbol, a->ts, a->reason);
 			write_status_here("reject");
-			break;
+			return;
 		case ORDER_ACCEPTED:
-			hstore_order_sent(&a->p->order, H.symbol, a->ts);
+			hstore_order_sent(&a->order, H.symbol, a->ts);
 			break;
 		case ORDER_UNKNOWN:
-			hstore_order_unknown(&a->p->order, H.symbol, a->ts, a->reason);
+			hstore_order_unknown(&a->order, H.symbol, a->ts, a->reason);
 			break;
 	}
+	/* the day's hedge count moved with the send */
+	write_status_here(NULL);
 }
 
 /* Sends the order to the venue; the outcome and its reason go into oa. */
@@ -1009,8 +1167,93 @@ send_to_venue(pending_order *p, order_args *oa, venue_order_report *rep)
 	}
 }
 
+/* A reject: no order leaves before the back-off (REJECT_BACKOFF_*) is over. */
+static void
+note_reject(double ts)
+{
+	double		wait = Min(REJECT_BACKOFF_MIN_S * ldexp(1.0, Min(H.reject_streak, 16)), REJECT_BACKOFF_MAX_S);
+
+	H.reject_streak++;
+	H.reject_backoff_until = ts + wait;
+}
+
+static bool
+reject_backoff_active(double now)
+{
+	return H.reject_streak > 0 && isfinite(H.reject_backoff_until) && now < H.reject_backoff_until;
+}
+
 /*
- * Records the intent, then sends the order to the paper broker.  The
+ * Records the broker's answer to the send of pending order i: the order
+ * counts in the day's hedges from this row on (rejected or not), and a
+ * rejected one leaves the pending list.  False when the row did not commit:
+ * it stays due and is tried again.
+ */
+static bool
+record_order_row(int i, double ts, bool suspended, bool broker_connected)
+{
+	pending_order *p = &H.pending[i];
+	order_args	oa;
+
+	memset(&oa, 0, sizeof(oa));
+	oa.order = p->order;
+	oa.ts = ts;
+	oa.reason = p->row_reason;
+	oa.answer = p->row_due == ROW_REJECTED ? ORDER_REJECTED :
+		p->row_due == ROW_UNKNOWN ? ORDER_UNKNOWN : ORDER_ACCEPTED;
+
+	ledger_save();
+	/* an order refused before it left is no hedge sent (hstore_load_day counts the same) */
+	if (!(p->row_due == ROW_REJECTED && strncmp(p->row_reason, "not sent:", 9) == 0))
+		H.daily_hedge_count++;
+	if (p->row_due == ROW_REJECTED)
+	{
+		bool		via_fsm = p->via_fsm;
+
+		H.pending[i] = H.pending[--H.n_pending];
+		note_reject(ts);
+		/* the reject's status rows show the state after the failure */
+		if (via_fsm && (H.bootstrapped || H.have_quote))
+		{
+			engine_output out = run_engine(ts, TE_HEDGE_FAILED, suspended, broker_connected);
+			bool		changed = false;
+
+			set_state(out.next_state, ts, &changed);
+		}
+	}
+	else
+	{
+		strlcpy(p->order.status, p->row_due == ROW_UNKNOWN ? "UNKNOWN" : "NEW", sizeof(p->order.status));
+		p->row_due = ROW_NONE;
+	}
+	if (commit_or_restore(oa.answer == ORDER_REJECTED ? "bifrost: order rejected" :
+						  oa.answer == ORDER_UNKNOWN ? "bifrost: order outcome unknown" : "bifrost: order sent",
+						  order_work, &oa))
+		return true;
+	retry_later(&H.pending[i], venue_now());
+	return false;
+}
+
+/* Answers to sends whose rows failed, tried again when their time comes. */
+static void
+retry_order_rows(double wall_now, bool suspended, bool broker_connected)
+{
+	int			i = 0;
+
+	while (i < H.n_pending)
+	{
+		pending_order *p = &H.pending[i];
+		bool		ends = p->row_due == ROW_REJECTED;
+
+		if (p->row_due == ROW_NONE || p->row_retry_at > wall_now ||
+			!record_order_row(i, feed_is_replay(H.feed) ? H.engine_now : wall_now, suspended, broker_connected) ||
+			!ends)
+			i++;
+	}
+}
+
+/*
+ * Records the intent, then sends the order to the broker.  The paper
  * broker's answer is a pure function of the client order id, so the
  * decision taken here is the one a restarted worker would take again.
  */
@@ -1047,9 +1290,8 @@ place_hedge(double now, hedge_side side, int64 qty, const char *reason, double n
 	memset(&p, 0, sizeof(p));
 	memset(&oa, 0, sizeof(oa));
 	p.order = ia.order;
-	oa.p = &p;
-	oa.ts = now;
-	if (H.broker_venue)
+	p.via_fsm = through_fsm;
+	if (H.live)
 	{
 		venue_order_report rep;
 
@@ -1063,14 +1305,12 @@ place_hedge(double now, hedge_side side, int64 qty, const char *reason, double n
 		oa.answer = p.decision.outcome == PAPER_REJECT ? ORDER_REJECTED : ORDER_ACCEPTED;
 		oa.reason = p.decision.reason;
 	}
-	if (oa.answer != ORDER_REJECTED)
-	{
-		/* the row is written from oa.p, whose status is still CREATED */
-		H.pending[H.n_pending] = p;
-		strlcpy(H.pending[H.n_pending].order.status, oa.answer == ORDER_UNKNOWN ? "UNKNOWN" : "NEW",
-				sizeof(p.order.status));
-		H.n_pending++;
-	}
+	/* the order has left: the cooldown runs from its send, as the reference's record_hedge_sent */
+	H.last_hedge_ts = now;
+	p.row_due = oa.answer == ORDER_REJECTED ? ROW_REJECTED : oa.answer == ORDER_UNKNOWN ? ROW_UNKNOWN : ROW_SENT;
+	strlcpy(p.row_reason, oa.reason ? oa.reason : "", sizeof(p.row_reason));
+	/* tracked until its row commits, whatever happens to the row */
+	H.pending[H.n_pending++] = p;
 	if (through_fsm)
 	{
 		engine_output out = run_engine(now, TE_TARGET_EMITTED, suspended, broker_connected);
@@ -1078,23 +1318,7 @@ place_hedge(double now, hedge_side side, int64 qty, const char *reason, double n
 
 		set_state(out.next_state, now, &changed);
 	}
-	if (oa.answer == ORDER_REJECTED)
-	{
-		engine_output out;
-		bool		changed = false;
-
-		/* the reject's status rows show the state after the failure */
-		if (through_fsm)
-		{
-			out = run_engine(now, TE_HEDGE_FAILED, suspended, broker_connected);
-			set_state(out.next_state, now, &changed);
-		}
-		run_unit("bifrost: order rejected", order_work, &oa);
-		return;
-	}
-	run_unit(oa.answer == ORDER_UNKNOWN ? "bifrost: order outcome unknown" : "bifrost: order sent",
-			 order_work, &oa);
-	write_status(NULL);
+	(void) record_order_row(H.n_pending - 1, now, suspended, broker_connected);
 }
 
 typedef struct fill_args
@@ -1115,21 +1339,34 @@ fill_work(void *arg)
 
 /*
  * Records the fill of pending order i (filled_qty lots at price; the rest,
- * if any, is cancelled) and takes it off the pending list.
+ * if any, is cancelled) and takes it off the pending list.  fee is in money
+ * (NAN unknown), fee_lots withheld from the lots received.  False when the
+ * rows did not commit: the order stays pending with its fill, tried again.
  */
-static void
-apply_fill(int i, double ts, int64 filled_qty, double price, double fee,
+static bool
+apply_fill(int i, double ts, int64 filled_qty, double price, double fee, double fee_lots,
 		   bool suspended, bool broker_connected)
 {
-	pending_order *p = &H.pending[i];
+	pending_order *p;
 	fill_args	a;
-	double		signed_qty = (p->order.side == HEDGE_BUY ? 1.0 : -1.0) * (double) filled_qty;
+	double		signed_qty;
 	engine_output out;
 	bool		changed = false;
-	hedge_book	after = H.book;
-	bool		closes = H.book.position != 0 && (H.book.position > 0) != (signed_qty > 0);
-	double		realized = pnl_apply_fill(&after, signed_qty, lot_value(price));
-	hedge_order_rec order = p->order;
+	hedge_book	after;
+	bool		closes;
+	double		realized;
+	hedge_order_rec order;
+
+	/* the answer to the send first: the fill's rows follow its NEW row */
+	if (H.pending[i].row_due != ROW_NONE && !record_order_row(i, ts, suspended, broker_connected))
+		return false;
+	p = &H.pending[i];
+	signed_qty = (p->order.side == HEDGE_BUY ? 1.0 : -1.0) * (double) filled_qty;
+	fee_lots = isfinite(fee_lots) ? fee_lots : 0;
+	after = H.book;
+	closes = H.book.position != 0 && (H.book.position > 0) != (signed_qty > 0);
+	realized = pnl_apply_fill_fees(&after, signed_qty, lot_value(price), isfinite(fee) ? fee : 0, fee_lots);
+	order = p->order;
 
 	memset(&a, 0, sizeof(a));
 	a.rec.order = &order;
@@ -1138,15 +1375,17 @@ apply_fill(int i, double ts, int64 filled_qty, double price, double fee,
 	a.rec.filled_qty = filled_qty;
 	a.rec.price = price;
 	a.rec.fee = fee;
+	a.rec.fee_base_lots = fee_lots;
 	/* a fill that only opens or adds realizes nothing: NULL, not a 0 that counts as a loss */
 	a.rec.realized_pnl = closes ? realized : NAN;
 	a.rec.position_after = after.position;
 	a.rec.avg_cost_after = after.avg_cost / H.units_per_lot;
-	/* the position moves with the fill, in memory as in the tables */
+
+	/* memory as after the fill, so that its status rows show it; put back if they fail */
+	ledger_save();
 	H.book = after;
 	H.last_hedge_price = price;
-	H.last_hedge_ts = ts;
-	H.daily_hedge_count++;
+	H.reject_streak = 0;
 	H.pending[i] = H.pending[--H.n_pending];
 	update_daily_pnl(ts);
 
@@ -1160,7 +1399,17 @@ apply_fill(int i, double ts, int64 filled_qty, double price, double fee,
 		out = run_engine(ts, TE_HEDGE_DONE, suspended, broker_connected);
 		set_state(out.next_state, ts, &changed);
 	}
-	run_unit("bifrost: fill", fill_work, &a);
+	if (commit_or_restore("bifrost: fill", fill_work, &a))
+		return true;
+	p = &H.pending[i];
+	p->fill_known = true;
+	p->fill_ts = ts;
+	p->fill_qty = filled_qty;
+	p->fill_price = price;
+	p->fill_fee = fee;
+	p->fill_fee_lots = fee_lots;
+	retry_later(p, venue_now());
+	return false;
 }
 
 /* Fills every paper order due by the feed clock now, at the quote current then. */
@@ -1172,16 +1421,24 @@ fill_due_orders(double now, bool suspended, bool broker_connected)
 	while (i < H.n_pending)
 	{
 		pending_order *p = &H.pending[i];
+		bool		filled;
 
-		if (p->live || p->due > now || !H.have_quote || !quote_usable(&H.quote))
+		if (p->live || p->row_due == ROW_REJECTED || p->due > now ||
+			(!p->fill_known && (!H.have_quote || !quote_usable(&H.quote))))
 		{
 			i++;
 			continue;
 		}
-		/* due, or the first quote after it when none was current then (after a restart) */
-		apply_fill(i, Max(Max(p->due, p->order.placed_at), H.quote.ts), p->decision.filled_qty,
-				   paper_fill_price(&H.paper, p->order.side, H.quote.bid, H.quote.ask), 0,
-				   suspended, broker_connected);
+		if (p->fill_known)
+			filled = apply_fill(i, p->fill_ts, p->fill_qty, p->fill_price, p->fill_fee, p->fill_fee_lots,
+								suspended, broker_connected);
+		else
+			/* due, or the first quote after it when none was current then (after a restart) */
+			filled = apply_fill(i, Max(Max(p->due, p->order.placed_at), H.quote.ts), p->decision.filled_qty,
+								paper_fill_price(&H.paper, p->order.side, H.quote.bid, H.quote.ask), 0, 0,
+								suspended, broker_connected);
+		if (!filled)
+			i++;
 	}
 }
 
@@ -1214,8 +1471,11 @@ unfilled_work(void *arg)
 	write_status_here("cancel");
 }
 
-/* Pending order i ended without a fill: record it, let the state machine know. */
-static void
+/*
+ * Pending order i ended without a fill: record it, let the state machine
+ * know.  False when the rows did not commit: it stays pending, asked again.
+ */
+static bool
 finish_unfilled(int i, double ts, bool rejected, const char *reason, bool suspended,
 				bool broker_connected)
 {
@@ -1223,19 +1483,28 @@ finish_unfilled(int i, double ts, bool rejected, const char *reason, bool suspen
 	engine_output out;
 	bool		changed = false;
 
+	if (H.pending[i].row_due != ROW_NONE && !record_order_row(i, ts, suspended, broker_connected))
+		return false;
 	memset(&a, 0, sizeof(a));
 	a.order = H.pending[i].order;
 	a.ts = ts;
 	a.rejected = rejected;
 	strlcpy(a.reason, reason, sizeof(a.reason));
+
+	ledger_save();
 	H.pending[i] = H.pending[--H.n_pending];
+	if (rejected)
+		note_reject(ts);
 	/* an order settled by the reconciliation before the first quote is no event of the state machine */
 	if (H.bootstrapped || H.have_quote)
 	{
 		out = run_engine(ts, TE_HEDGE_FAILED, suspended, broker_connected);
 		set_state(out.next_state, ts, &changed);
 	}
-	run_unit(rejected ? "bifrost: order rejected" : "bifrost: order cancelled", unfilled_work, &a);
+	if (commit_or_restore(rejected ? "bifrost: order rejected" : "bifrost: order cancelled", unfilled_work, &a))
+		return true;
+	retry_later(&H.pending[i], venue_now());
+	return false;
 }
 
 /* When to ask about an order again: soon at first, then less often. */
@@ -1245,6 +1514,32 @@ next_query_after(const pending_order *p, double now)
 	double		wait = HEDGER_QUERY_FIRST_S * ldexp(1.0, Min(p->queries, 10));
 
 	return now + Min(wait, HEDGER_QUERY_MAX_S);
+}
+
+/*
+ * An order whose send had no answer (or that a restart found CREATED) is at
+ * the venue after all: it was sent, once.  False when its row did not commit.
+ */
+static bool
+record_found(pending_order *p, double ts)
+{
+	order_args	oa;
+
+	memset(&oa, 0, sizeof(oa));
+	oa.order = p->order;
+	oa.ts = ts;
+	oa.answer = ORDER_ACCEPTED;
+	ledger_save();
+	/* a CREATED order was not in the day's count loaded at the start */
+	if (p->never_sent_maybe)
+		H.daily_hedge_count++;
+	strlcpy(p->order.status, "NEW", sizeof(p->order.status));
+	p->outcome_unknown = false;
+	p->never_sent_maybe = false;
+	if (commit_or_restore("bifrost: order found", order_work, &oa))
+		return true;
+	retry_later(p, venue_now());
+	return false;
 }
 
 /* Asks the venue about every order whose time has come, and acts on the answers. */
@@ -1260,13 +1555,15 @@ query_venue_orders(double wall_now, bool suspended, bool broker_connected)
 		double		grace;
 		double		ts;
 		char		reason[VENUE_NOTE_MAX];
+		bool		done;
 
-		if (!p->live || p->next_query > wall_now)
+		if (!p->live || p->row_due == ROW_REJECTED || p->next_query > wall_now)
 		{
 			i++;
 			continue;
 		}
 		memset(&rep, 0, sizeof(rep));
+		rep.fee_base_lots = 0;
 		H.broker_venue->ops->query(H.broker_venue, p->order.client_order_id, &rep);
 		venue_scrub_secrets(&H.broker_venue->params, rep.reason);
 		p->queries++;
@@ -1275,46 +1572,40 @@ query_venue_orders(double wall_now, bool suspended, bool broker_connected)
 		ts = isfinite(rep.ts) && rep.ts >= p->order.placed_at && rep.ts <= wall_now ? rep.ts : wall_now;
 		if (rep.exchange_order_id[0] && !p->order.exchange_order_id[0])
 			strlcpy(p->order.exchange_order_id, rep.exchange_order_id, sizeof(p->order.exchange_order_id));
-		if ((p->outcome_unknown || p->never_sent_maybe) &&
+		if ((p->outcome_unknown || p->never_sent_maybe) && p->row_due == ROW_NONE &&
 			(rep.state == VENUE_ORDER_OPEN || rep.state == VENUE_ORDER_FILLED ||
-			 rep.state == VENUE_ORDER_CANCELED))
+			 rep.state == VENUE_ORDER_CANCELED) &&
+			!record_found(p, ts))
 		{
-			order_args	oa;
-
-			/* the order is at the venue after all: it was sent, once */
-			memset(&oa, 0, sizeof(oa));
-			oa.p = p;
-			oa.ts = ts;
-			oa.answer = ORDER_ACCEPTED;
-			run_unit("bifrost: order found", order_work, &oa);
-			strlcpy(p->order.status, "NEW", sizeof(p->order.status));
-			p->outcome_unknown = false;
-			p->never_sent_maybe = false;
+			i++;
+			continue;
 		}
 
+		done = true;
 		switch (rep.state)
 		{
 			case VENUE_ORDER_FILLED:
-				apply_fill(i, ts, Min(rep.filled_qty > 0 ? rep.filled_qty : p->order.qty, p->order.qty),
-						   rep.avg_price, rep.fee, suspended, broker_connected);
-				continue;
+				done = apply_fill(i, ts, Min(rep.filled_qty > 0 ? rep.filled_qty : p->order.qty, p->order.qty),
+								  rep.avg_price, rep.fee, rep.fee_base_lots, suspended, broker_connected);
+				break;
 			case VENUE_ORDER_CANCELED:
 				if (rep.filled_qty > 0 && isfinite(rep.avg_price) && rep.avg_price > 0)
 				{
-					apply_fill(i, ts, Min(rep.filled_qty, p->order.qty), rep.avg_price, rep.fee,
-							   suspended, broker_connected);
-					continue;
+					done = apply_fill(i, ts, Min(rep.filled_qty, p->order.qty), rep.avg_price, rep.fee,
+									  rep.fee_base_lots, suspended, broker_connected);
+					break;
 				}
 				snprintf(reason, sizeof(reason), "cancelled by %s%s%s", H.broker_venue->ops->name,
 						 rep.reason[0] ? ": " : "", rep.reason);
-				finish_unfilled(i, ts, false, reason, suspended, broker_connected);
-				continue;
+				done = finish_unfilled(i, ts, false, reason, suspended, broker_connected);
+				break;
 			case VENUE_ORDER_REJECTED:
 				snprintf(reason, sizeof(reason), "%s", rep.reason[0] ? rep.reason : "rejected by the venue");
-				finish_unfilled(i, ts, true, reason, suspended, broker_connected);
-				continue;
+				done = finish_unfilled(i, ts, true, reason, suspended, broker_connected);
+				break;
 			case VENUE_ORDER_NOT_FOUND:
 				grace = 2.0 * bifrost_http_timeout_ms / 1000.0 + HEDGER_NOT_FOUND_GRACE_S;
+				done = false;
 				if (wall_now - p->sent_wall >= grace)
 				{
 					if (p->never_sent_maybe)
@@ -1322,8 +1613,12 @@ query_venue_orders(double wall_now, bool suspended, bool broker_connected)
 					else
 						snprintf(reason, sizeof(reason), "never reached %s: no order %s there %.0f s after sending",
 								 H.broker_venue->ops->name, p->order.client_order_id, wall_now - p->sent_wall);
-					finish_unfilled(i, wall_now, !p->never_sent_maybe, reason, suspended, broker_connected);
-					continue;
+					done = finish_unfilled(i, wall_now, !p->never_sent_maybe, reason, suspended, broker_connected);
+					if (!done)
+					{
+						i++;
+						continue;
+					}
 				}
 				break;
 			case VENUE_ORDER_OPEN:
@@ -1331,9 +1626,14 @@ query_venue_orders(double wall_now, bool suspended, bool broker_connected)
 				if (rep.state == VENUE_ORDER_UNKNOWN && p->queries == 1)
 					ereport(LOG, (errmsg("bifrost: no answer about order %s yet: %s",
 										 p->order.client_order_id, rep.reason)));
+				done = false;
 				break;
 		}
-		p->next_query = next_query_after(p, wall_now);
+		if (done)
+			continue;			/* order i left the list */
+		p = &H.pending[i];
+		if (p->row_retry_at <= wall_now)
+			p->next_query = next_query_after(p, wall_now);
 		i++;
 	}
 }
@@ -1364,7 +1664,9 @@ evaluate(double now, trading_event event, bool suspended, bool broker_connected,
 
 	if (out.intent.present && (event == TE_TICK || event == TE_QUOTE))
 	{
-		if (out.block_reason == GUARD_NONE && out.next_state == TS_NEED_HEDGE)
+		bool		backing_off = out.block_reason == GUARD_NONE && reject_backoff_active(now);
+
+		if (out.block_reason == GUARD_NONE && out.next_state == TS_NEED_HEDGE && !backing_off)
 		{
 			/* the intent's transaction writes the status row: no separate one */
 			place_hedge(now, out.intent.side, out.intent.qty,
@@ -1374,7 +1676,7 @@ evaluate(double now, trading_event event, bool suspended, bool broker_connected,
 			return;
 		}
 		if (quote_driven)
-			record_blocked(now, &out);
+			record_blocked(now, &out, backing_off ? "reject_backoff" : NULL);
 	}
 	else if (!out.intent.present)
 		H.last_block = NULL;
@@ -1391,8 +1693,11 @@ typedef struct start_args
 	double		position,
 				avg_cost,
 				last_price,
-				last_ts;
+				last_ts,
+				last_sent_ts;
 	bool		have_last;
+	bool		have_sent;
+	int64		flatten_command;
 } start_args;
 
 static void
@@ -1402,7 +1707,9 @@ start_work(void *arg)
 
 	hstore_load_position(H.symbol, &a->position, &a->avg_cost);
 	a->have_last = hstore_load_last_fill(H.symbol, &a->last_price, &a->last_ts);
+	a->have_sent = hstore_load_last_sent(H.symbol, &a->last_sent_ts);
 	a->n_open = hstore_load_open_orders(H.symbol, a->open, HSTORE_MAX_OPEN_ORDERS);
+	a->flatten_command = store_unfinished_flatten();
 }
 
 typedef struct cancel_args
@@ -1443,7 +1750,7 @@ open_venues(char *why, size_t whylen)
 		bifrost_feed == BIFROST_FEED_IBKR ? "ibkr" : NULL;
 	char		reason[VENUE_WHY_MAX];
 
-	if (bifrost_broker != BIFROST_BROKER_PAPER)
+	if (H.live)
 	{
 		const char *name = bifrost_broker_name(bifrost_broker);
 
@@ -1472,6 +1779,14 @@ open_venues(char *why, size_t whylen)
 		snprintf(why, whylen, "feed %s: %s", feed_kind, reason);
 		close_venues();
 		return false;
+	}
+	/* paper trading at a venue's feed sizes in that venue's lots, as live trading would */
+	if (!H.live && strcmp(feed_kind, bifrost_broker_name(bifrost_broker)) == 0)
+	{
+		double		units = H.quote_venue->ops->units_per_lot(H.quote_venue);
+
+		if (isfinite(units) && units > 0)
+			H.units_per_lot = units;
 	}
 	return true;
 }
@@ -1514,11 +1829,19 @@ reconcile_position(double wall_now)
 	snprintf(a.risk.details, sizeof(a.risk.details),
 			 "%s reports %g lots of %s, the hedger's book %g: the broker's position is taken",
 			 v->ops->name, lots, H.symbol, H.book.position);
+	ereport(LOG, (errmsg("bifrost: %s", a.risk.details)));
+	ledger_save();
 	H.unpriced_lots += lots - H.book.position;
 	H.book.position = lots;
 	a.avg_cost = H.book.avg_cost / H.units_per_lot;
-	ereport(LOG, (errmsg("bifrost: %s", a.risk.details)));
-	run_unit("bifrost: reconcile position", position_work, &a);
+	if (!commit_or_restore("bifrost: reconcile position", position_work, &a))
+	{
+		/* the book stays as its rows are: compare again later */
+		H.reconcile_wait = RECONCILE_WAIT_MIN_S;
+		H.reconcile_at = wall_now + H.reconcile_wait;
+		H.reconcile_after_orders = true;
+		return;
+	}
 	/* before the day has started, roll_day prices them with its first mark */
 	if (H.day_started)
 	{
@@ -1558,7 +1881,9 @@ hedger_start(double wall_now, hedger_status_writer writer, char *why, size_t why
 		snprintf(why, whylen, "could not read bifrost.config");
 		return false;
 	}
-	hstore_set_exchange(bifrost_broker_name(bifrost_broker));
+	H.live = trading_live();
+	H.reject_backoff_until = NAN;
+	hstore_set_exchange(H.live ? bifrost_broker_name(bifrost_broker) : "paper");
 	if (!open_venues(why, whylen))
 		return false;
 	run_unit("bifrost: load legs", load_legs_work, NULL);
@@ -1573,6 +1898,10 @@ hedger_start(double wall_now, hedger_status_writer writer, char *why, size_t why
 		H.last_hedge_price = a.last_price;
 		H.last_hedge_ts = a.last_ts;
 	}
+	/* the cooldown runs from the last send */
+	if (a.have_sent)
+		H.last_hedge_ts = a.last_sent_ts;
+	H.flatten_command = a.flatten_command;
 	for (int i = 0; i < a.n_open && H.broker_venue; i++)
 	{
 		pending_order *p = &H.pending[H.n_pending++];
@@ -1753,6 +2082,8 @@ hedger_poll(double wall_now, bool suspended, bool broker_connected)
 		if (!feed_next(H.feed, wall_now, &q))
 			break;
 		take_quote(&q, suspended, broker_connected);
+		/* a flatten goes on at the quote that settled the order it waited for */
+		advance_flatten(wall_now, suspended, broker_connected);
 		CHECK_FOR_INTERRUPTS();
 	}
 	if (!feed_is_replay(H.feed))
@@ -1760,6 +2091,7 @@ hedger_poll(double wall_now, bool suspended, bool broker_connected)
 		H.engine_now = wall_now;
 		fill_due_orders(wall_now, suspended, broker_connected);
 	}
+	retry_order_rows(venue_now(), suspended, broker_connected);
 	if (H.broker_venue)
 	{
 		flush_blocked();
@@ -1767,6 +2099,7 @@ hedger_poll(double wall_now, bool suspended, bool broker_connected)
 		if (H.reconcile_after_orders && H.n_pending == 0 && venue_now() >= H.reconcile_at)
 			reconcile_position(venue_now());
 	}
+	advance_flatten(wall_now, suspended, broker_connected);
 	flush_blocked();
 	settle_write_pause(wall_now, take_quotes);
 }
@@ -1792,26 +2125,91 @@ hedger_heartbeat(double wall_now, bool suspended, bool broker_connected)
 	flush_blocked();
 }
 
-const char *
-hedger_flatten(double wall_now, bool broker_connected)
+typedef struct flatten_result_args
 {
+	int64		command;
+	const char *result;
+} flatten_result_args;
+
+static void
+flatten_result_work(void *arg)
+{
+	flatten_result_args *a = arg;
+
+	hstore_sync_commit(true);
+	store_set_command_result(a->command, a->result);
+}
+
+/*
+ * One step of an operator's flatten: nothing while an order is in flight
+ * (it fills or ends first), then the order that takes the position to
+ * zero, and when the position is zero the command's result says so.
+ * Returns the step's text for daemon_control.result.
+ */
+static const char *
+flatten_step(double wall_now, bool suspended, bool broker_connected)
+{
+	double		now = feed_is_replay(H.feed) ? H.engine_now : wall_now;
 	int64		qty;
+
+	if (!suspended)
+		return "flatten abandoned: hedging was resumed before the position reached zero";
+	qty = (int64) llround(fabs(H.book.position));
+	if (H.n_pending > 0)
+		return "flattening: waiting for the hedge in flight, then taking the position to zero";
+	if (qty == 0)
+		return FLATTEN_DONE;
+	if (!broker_connected)
+		return "flattening: waiting for the broker";
+	if (!H.have_quote || !quote_usable(&H.quote))
+		return "flattening: waiting for a usable quote";
+	if (reject_backoff_active(now))
+		return "flattening: the broker rejected the last order; sending again after the back-off";
+	place_hedge(now, H.book.position > 0 ? HEDGE_SELL : HEDGE_BUY, qty, "flatten",
+				H.have_out ? H.last_out.net_delta : NAN, true, broker_connected, false);
+	return "flattening: order sent to take the position to zero; hedging stays suspended until bifrost_resume()";
+}
+
+static bool
+flatten_finished(const char *result)
+{
+	return strncmp(result, "flattening:", 11) != 0;
+}
+
+/* Moves a flatten in progress on, and records its end in its command's result. */
+static void
+advance_flatten(double wall_now, bool suspended, bool broker_connected)
+{
+	flatten_result_args a;
+	char		err[STORE_ERROR_MAX];
+
+	if (H.flatten_command == 0)
+		return;
+	a.command = H.flatten_command;
+	a.result = flatten_step(wall_now, suspended, broker_connected);
+	if (!flatten_finished(a.result))
+		return;
+	if (!store_run("bifrost: flatten result", flatten_result_work, &a, err, sizeof(err)))
+	{
+		note_write_failure(err);
+		return;
+	}
+	H.flatten_command = 0;
+}
+
+const char *
+hedger_flatten(int64 command_id, double wall_now, bool broker_connected)
+{
+	const char *result;
 
 	if (!H.active)
 		return "not flattened: the hedger is not running";
-	if (!broker_connected)
-		return "not flattened: the broker is not connected";
-	if (H.n_pending > 0)
-		return "not flattened: a hedge is in flight; flatten again when it has filled";
-	if (!H.have_quote || !quote_usable(&H.quote))
-		return "not flattened: no usable quote yet";
-	qty = (int64) llround(fabs(H.book.position));
-	if (qty == 0)
+	if (llround(fabs(H.book.position)) == 0 && H.n_pending == 0)
 		return "flat: the hedge position is already zero";
-	place_hedge(feed_is_replay(H.feed) ? H.engine_now : wall_now,
-				H.book.position > 0 ? HEDGE_SELL : HEDGE_BUY, qty, "flatten",
-				H.have_out ? H.last_out.net_delta : NAN, true, broker_connected, false);
-	return "flatten order sent; hedging stays suspended until bifrost_resume()";
+	/* bifrost_flatten() set the suspended flag with the command */
+	result = flatten_step(wall_now, true, broker_connected);
+	H.flatten_command = flatten_finished(result) ? 0 : command_id;
+	return result;
 }
 
 const char *

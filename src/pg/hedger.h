@@ -26,6 +26,7 @@ typedef struct hedger_figures
 	int			daily_hedge_count;
 	double		daily_pnl;
 	double		data_lag_ms;	/* NAN without a quote */
+	const char *trading_mode;	/* "paper" or "live": where orders go */
 } hedger_figures;
 
 /* Writes the status row (and a history row for a reason) in the current transaction. */
@@ -48,7 +49,12 @@ extern void hedger_reload(void);
 extern void hedger_figures_get(hedger_figures *out);
 
 /* Control commands: return the text for daemon_control.result. */
-extern const char *hedger_flatten(double wall_now, bool broker_connected);
+/*
+ * Flatten (daemon_control row command_id) completes: it waits for the order
+ * in flight, then sends the order that takes the position to zero, and
+ * writes the row's result again when the position is zero.
+ */
+extern const char *hedger_flatten(int64 command_id, double wall_now, bool broker_connected);
 extern const char *hedger_resume_trading(double wall_now, bool suspended, bool broker_connected);
 
 #endif							/* BIFROST_HEDGER_H */

@@ -261,14 +261,15 @@ store_write_status(const daemon_snapshot *snap, const char *history_reason)
 		"  FROM bifrost.config)"
 		" INSERT INTO bifrost.status_current AS s (id, daemon_state, trading_state, symbol, spot, bid, ask,"
 		"   net_delta, stock_position, option_legs_count, daily_hedge_count, daily_pnl, data_lag_ms,"
-		"   config_summary, ts, trading_state_since)"
+		"   config_summary, ts, trading_state_since, trading_mode)"
 		" SELECT 1, $1, $2, cfg.symbol, $5, $6, $7, $8, $9,"
 		"   coalesce($10, (SELECT count(*) FROM bifrost.legs l WHERE l.symbol = cfg.symbol AND l.quantity <> 0"
 		"      AND l.expiry > now())::integer),"
 		"   coalesce($11, 0), coalesce($12, 0), $13,"
 		"   pg_catalog.format('cfg=%s broker=%s feed=%s paper=%s', cfg.hash, $3, $4,"
 		"          CASE WHEN coalesce(cfg.paper, true) THEN 'on' ELSE 'off' END),"
-		"   now(), coalesce($14, now())"
+		"   now(), coalesce($14, now()),"
+		"   coalesce($15, CASE WHEN coalesce(cfg.paper, true) OR $3 = 'paper' THEN 'paper' ELSE 'live' END)"
 		" FROM cfg"
 		" ON CONFLICT (id) DO UPDATE SET daemon_state = EXCLUDED.daemon_state,"
 		"   trading_state = EXCLUDED.trading_state, symbol = EXCLUDED.symbol, spot = EXCLUDED.spot,"
@@ -276,21 +277,22 @@ store_write_status(const daemon_snapshot *snap, const char *history_reason)
 		"   stock_position = EXCLUDED.stock_position, option_legs_count = EXCLUDED.option_legs_count,"
 		"   daily_hedge_count = EXCLUDED.daily_hedge_count, daily_pnl = EXCLUDED.daily_pnl,"
 		"   data_lag_ms = EXCLUDED.data_lag_ms, config_summary = EXCLUDED.config_summary, ts = EXCLUDED.ts,"
+		"   trading_mode = EXCLUDED.trading_mode,"
 		"   trading_state_since = CASE WHEN $14 IS NOT NULL THEN $14"
 		"     WHEN s.trading_state IS DISTINCT FROM EXCLUDED.trading_state"
 		"     THEN EXCLUDED.ts ELSE s.trading_state_since END";
 	static const char *history_sql =
 		"INSERT INTO bifrost.status_history (daemon_state, trading_state, symbol, spot, bid, ask,"
 		"  net_delta, stock_position, option_legs_count, daily_hedge_count, daily_pnl, data_lag_ms,"
-		"  config_summary, ts, trading_state_since, reason)"
+		"  config_summary, ts, trading_state_since, reason, trading_mode)"
 		" SELECT daemon_state, trading_state, symbol, spot, bid, ask, net_delta, stock_position,"
 		"  option_legs_count, daily_hedge_count, daily_pnl, data_lag_ms, config_summary, ts,"
-		"  trading_state_since, $1"
+		"  trading_state_since, $1, trading_mode"
 		" FROM bifrost.status_current WHERE id = 1";
-	Oid			types[14] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
-		FLOAT8OID, INT4OID, INT4OID, INT4OID, FLOAT8OID, FLOAT8OID, TIMESTAMPTZOID};
-	Datum		values[14];
-	char		nulls[15] = "              ";
+	Oid			types[15] = {TEXTOID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
+		FLOAT8OID, INT4OID, INT4OID, INT4OID, FLOAT8OID, FLOAT8OID, TIMESTAMPTZOID, TEXTOID};
+	Datum		values[15];
+	char		nulls[16] = "               ";
 	const hedger_figures *f = snap->figures;
 	bool		have = f && f->valid;
 
@@ -319,7 +321,11 @@ store_write_status(const daemon_snapshot *snap, const char *history_reason)
 		nulls[12] = 'n';
 	if (!have || !isfinite(f->trading_state_since))
 		nulls[13] = 'n';
-	store_exec(upsert_sql, 14, types, values, nulls, SPI_OK_INSERT);
+	/* the hedger's mode while it runs; else what the configuration asks for */
+	values[14] = have && f->trading_mode ? CStringGetTextDatum(f->trading_mode) : (Datum) 0;
+	if (!have || !f->trading_mode)
+		nulls[14] = 'n';
+	store_exec(upsert_sql, 15, types, values, nulls, SPI_OK_INSERT);
 
 	if (history_reason)
 	{
@@ -395,6 +401,24 @@ store_set_command_result(int64 id, const char *result)
 
 	store_exec("UPDATE bifrost.daemon_control SET result = $2 WHERE id = $1",
 				 2, types, values, NULL, SPI_OK_UPDATE);
+}
+
+/*
+ * The newest flatten the worker took on and did not finish (its result
+ * still says "flattening:"): a restarted hedger carries on with it.  0 when
+ * none.
+ */
+int64
+store_unfinished_flatten(void)
+{
+	bool		isnull;
+	Datum		d;
+
+	store_exec("SELECT max(id) FROM bifrost.daemon_control"
+			   " WHERE command = 'flatten' AND consumed_at IS NOT NULL AND result LIKE 'flattening:%'",
+			   0, NULL, NULL, NULL, SPI_OK_SELECT);
+	d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+	return isnull ? 0 : DatumGetInt64(d);
 }
 
 void

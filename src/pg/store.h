@@ -74,6 +74,7 @@ extern void store_write_status(const daemon_snapshot *snap, const char *history_
 extern bool store_read_suspended(void);
 extern int	store_claim_commands(TimestampTz worker_started, control_command *out, int max);
 extern void store_set_command_result(int64 id, const char *result);
+extern int64 store_unfinished_flatten(void);
 extern void store_record_error(const char *message);
 
 /*

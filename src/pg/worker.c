@@ -515,7 +515,7 @@ execute_command(const control_command *cmd, bool *stop)
 		/* bifrost_flatten() set the suspended flag: no hedging after it */
 		refresh_suspended();
 		apply_suspension();
-		return hedger_flatten(wall_now(), run.broker_connected);
+		return hedger_flatten(cmd->id, wall_now(), run.broker_connected);
 	}
 	if (strcmp(cmd->command, "resume_trading") == 0)
 		return hedger_resume_trading(wall_now(), suspend_wanted(), run.broker_connected);

@@ -22,7 +22,8 @@ my $node = bifrost_node('broker',
 	conf => [ "bifrost.broker = 'okx'", "bifrost.okx_base_url = 'http://127.0.0.1:$port'" ]);
 # keys and an instrument the mock lists: what the broker needs beyond a reachable endpoint
 $node->safe_psql('postgres',
-	okx_secrets_sql() . q{; SELECT bifrost_config_set('symbol', '"BTC-USDT-SWAP"'::jsonb)});
+	okx_secrets_sql() . q{; SELECT bifrost_config_set('symbol', '"BTC-USDT-SWAP"'::jsonb)}
+	  . q{; SELECT bifrost_config_set('gates.guard.risk.paper_trade', 'false')});
 my ($ok) = wait_state($node, 'WAITING_BROKER', 30);
 ok($ok, 'unreachable okx endpoint: WAITING_BROKER');
 my $pid = hedger_pid($node);

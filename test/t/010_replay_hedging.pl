@@ -114,9 +114,10 @@ is( $node->safe_psql(
 check_hedge_invariants($node, 'replay');
 
 # Every tick through bifrost_evaluate (from the 4th on, when the worker's machine is in its monitoring
-# states), with the position, hedge count and last hedge of the fills before it: the ticks where it
-# hedges unblocked are exactly the worker's intents, same side and size. Fills come 50 ms after their
-# intent, before the next tick, so no hedge is ever in flight at a tick.
+# states), with the position of the fills before it, the hedge count of the orders sent before it and
+# the last hedge (the last fill's price, the last send's time: the cooldown runs from the send): the
+# ticks where it hedges unblocked are exactly the worker's intents, same side and size. Fills come 50 ms
+# after their intent, before the next tick, so no hedge is ever in flight at a tick.
 my $MODEL = q{
 	WITH t AS (SELECT ts, bid, ask, row_number() OVER (ORDER BY ts, id) AS rn
 	             FROM bifrost.ticks WHERE symbol = 'NVDA'),
@@ -125,12 +126,14 @@ my $MODEL = q{
 	                     'implied_vol', implied_vol) ORDER BY id) AS a FROM bifrost.legs),
 	     f AS (SELECT ts, price, CASE side WHEN 'BUY' THEN quantity ELSE -quantity END AS q
 	             FROM bifrost.operations WHERE type = 'fill'),
+	     i AS (SELECT ts FROM bifrost.operations WHERE type = 'hedge_intent'),
 	     e AS (SELECT t.ts, bifrost_evaluate(jsonb_build_object(
 	                    'state', 'MONITOR', 'event', 'tick', 'now', t.ts,
 	                    'quote', jsonb_build_object('bid', t.bid, 'ask', t.ask, 'ts', t.ts), 'legs', legs.a,
 	                    'stock_position', (SELECT coalesce(sum(q), 0) FROM f WHERE f.ts < t.ts),
-	                    'daily_hedge_count', (SELECT count(*) FROM f WHERE f.ts < t.ts))
-	                  || coalesce((SELECT jsonb_build_object('last_hedge', jsonb_build_object('price', f.price, 'ts', f.ts))
+	                    'daily_hedge_count', (SELECT count(*) FROM i WHERE i.ts < t.ts))
+	                  || coalesce((SELECT jsonb_build_object('last_hedge', jsonb_build_object('price', f.price,
+	                                        'ts', (SELECT max(i.ts) FROM i WHERE i.ts < t.ts)))
 	                                 FROM f WHERE f.ts < t.ts ORDER BY f.ts DESC LIMIT 1), '{}')) AS r
 	             FROM t, legs WHERE t.rn >= 4)
 	SELECT string_agg(to_char(ts AT TIME ZONE 'UTC', 'HH24:MI:SS') || ' ' || (r #>> '{intent,side}') || ' '

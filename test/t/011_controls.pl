@@ -1,8 +1,8 @@
 # The control commands on a live hedger (replay feed; the test inserts ticks step by step and waits for the
 # worker to decide on them): a config change takes effect at the next decision and shows in config_summary
 # at once; suspend (no orders, decisions blocked with reason suspended, status still written) and resume;
-# flatten (refused while a hedge is in flight, then the order that takes the position to zero with
-# state_reason flatten, staying suspended; "already flat" after); resume_trading (refused outside SAFE and
+# flatten (waits for the hedge in flight, then sends the order that takes the position to zero with
+# state_reason flatten, stays suspended, and its result says when it is done; "already flat" after); resume_trading (refused outside SAFE and
 # while a fault remains, then SAFE -> SYNC and back to hedging).
 use strict;
 use warnings;
@@ -133,17 +133,18 @@ $t = insert_ticks($node, $t, 2, 104.5);
 	"SELECT count(*) = @{[$intents + 2]} FROM bifrost.operations WHERE type = 'hedge_intent'", 10);
 ok($ok, 'a hedge in flight');
 my $r = command('bifrost_flatten');
-like($r, qr/^not flattened: a hedge is in flight/, "flatten refused while a hedge is in flight ($r)");
+like($r, qr/^flattening: waiting for the hedge in flight/, "flatten waits for the hedge in flight ($r)");
 ($ok) = wait_state($node, 'RUNNING_SUSPENDED', 5);
-ok($ok, 'flatten suspended hedging even so');
+ok($ok, 'flatten suspended hedging');
 ticks('in-flight hedge fills', 104.5);
 is(hedge_count($node, 'fill'), '4', 'the hedge in flight filled');
-is(open_orders($node), '0', 'nothing open');
 
+# then, without another command, the order that takes the position to zero
 my $pos = position();
-cmp_ok($pos, '<', -100, "position before flatten: $pos");
-$r = command('bifrost_flatten');
-is($r, 'flatten order sent; hedging stays suspended until bifrost_resume()', 'flatten: result text');
+cmp_ok($pos, '<', -100, "position before the flatten order: $pos");
+($ok) = wait_until($node, 'postgres',
+	q{SELECT count(*) = 1 FROM bifrost.operations WHERE type = 'hedge_intent' AND state_reason = 'flatten'}, 10);
+ok($ok, 'the flatten order went out once the hedge in flight had filled');
 is( $q->(q{SELECT side || ' ' || quantity FROM bifrost.operations
            WHERE type = 'hedge_intent' AND state_reason = 'flatten'}),
 	'BUY ' . (-$pos), "flatten intent: BUY " . (-$pos) . " (state_reason flatten)");
@@ -158,6 +159,10 @@ is(position(), '0', 'positions.size 0 after flatten');
 ok($ok, 'status_current: stock_position 0, still RUNNING_SUSPENDED');
 is($q->(q{SELECT status FROM bifrost.orders o JOIN bifrost.operations i ON i.id = o.intent_id
            WHERE i.state_reason = 'flatten'}), 'FILLED', 'the flatten order FILLED');
+($ok) = wait_until($node, 'postgres', q{
+	SELECT result = 'flattened: the hedge position is zero; hedging stays suspended until bifrost_resume()'
+	  FROM bifrost.daemon_control WHERE command = 'flatten' ORDER BY id DESC LIMIT 1}, 10);
+ok($ok, 'the flatten command\'s result says it is done');
 $intents = hedge_count($node, 'hedge_intent');
 ticks('after flatten', 104.5, 104.5);
 is(hedge_count($node, 'hedge_intent'), $intents, 'after flatten: no re-hedging while suspended');

@@ -1,6 +1,7 @@
 # What the paper broker answers, and what the hedger writes and does next (replay feed, ticks inserted step
 # by step): rejects (broker.paper.reject_rate 1: reject rows, orders REJECTED, no fill, no position, the
-# machine back to NEED_HEDGE and trying again); a plain fill (the machine back to monitoring, not SAFE);
+# rejected order counted as a hedge sent, the machine back to NEED_HEDGE and trying again once the reject
+# back-off is over); a plain fill (the machine back to monitoring, not SAFE);
 # partial fills (broker.paper.partial_fill_rate 1: PARTIALLY_FILLED then CANCELED, a cancel operation of
 # the rest, the position is the filled part, the next decision hedges the remainder).
 use strict;
@@ -42,12 +43,12 @@ my $ok;
 		'CREATED,REJECTED', 'reject: lifecycle CREATED, REJECTED');
 	is( $q->(q{SELECT string_agg(reason || ':' || trading_state || ':' || stock_position || ':' || daily_hedge_count,
 	                             ',' ORDER BY id) FROM bifrost.status_history}),
-		'hedge_intent:NEED_HEDGE:0:0,reject:NEED_HEDGE:0:0',
+		'hedge_intent:NEED_HEDGE:0:0,reject:NEED_HEDGE:0:1',
 		'reject: status_history rows of the intent and the reject (the state after the failure)');
 	($ok) = wait_until($node, 'postgres', q{
-		SELECT trading_state = 'NEED_HEDGE' AND stock_position = 0 AND daily_hedge_count = 0
+		SELECT trading_state = 'NEED_HEDGE' AND stock_position = 0 AND daily_hedge_count = 1
 		  FROM bifrost.status_current}, 5);
-	ok($ok, 'reject: back to NEED_HEDGE (retry allowed), no position, no hedge counted');
+	ok($ok, 'reject: back to NEED_HEDGE (retry allowed), no position, the rejected order counted as sent');
 	is($q->('SELECT count(*) FROM bifrost.trades') . ' ' . $q->('SELECT count(*) FROM bifrost.positions'),
 		'0 0', 'reject: no trade, no position row');
 
@@ -55,9 +56,11 @@ my $ok;
 	($ok) = wait_cursor($node, 30);
 	is( $q->(q{SELECT count(*) FILTER (WHERE type = 'hedge_intent') || ' ' || count(*) FILTER (WHERE type = 'reject')
 	                  || ' ' || count(*) FILTER (WHERE type = 'fill') FROM bifrost.operations}),
-		'3 3 0', 'reject: every following tick tries again and is rejected again (3 intents, 3 rejects)');
+		'2 2 0', 'reject: the tick after the 2 s back-off tries again, the next is within the 4 s one (2 intents, 2 rejects)');
+	is($q->(q{SELECT block_reason FROM bifrost.decisions ORDER BY id DESC LIMIT 1}), 'reject_backoff',
+		'reject: the last tick blocked by reject_backoff');
 	is($q->(q{SELECT count(DISTINCT client_order_id) || ' ' || bool_and(status = 'REJECTED') FROM bifrost.orders}),
-		'3 true', 'reject: three orders, three client order ids, all REJECTED');
+		'2 true', 'reject: two orders, two client order ids, all REJECTED');
 	check_hedge_invariants($node, 'reject');
 
 	# Rejects off: the next tick hedges, the one after fills it. The fill takes the machine from HEDGING
@@ -74,7 +77,7 @@ my $ok;
 	$t = insert_ticks($node, $t, 2, 100);
 	($ok) = wait_cursor($node, 30);
 	is($q->(q{SELECT status FROM bifrost.orders ORDER BY id DESC LIMIT 1}), 'FILLED', 'and the next tick fills it');
-	($ok) = wait_until($node, 'postgres', q{SELECT daily_hedge_count = 1 FROM bifrost.status_current}, 5);
+	($ok) = wait_until($node, 'postgres', q{SELECT daily_hedge_count = 3 FROM bifrost.status_current}, 5);
 	my ($state, $since) = split /\|/, $q->('SELECT trading_state, trading_state_since FROM bifrost.status_current');
 	like($state, qr/^(MONITOR|NO_TRADE|NEED_HEDGE)$/,
 		"after a fill the machine monitors again, it is not SAFE (got $state since $since)")
@@ -116,8 +119,8 @@ my $ok;
 	is($q->(q{SELECT size FROM bifrost.positions WHERE symbol = 'NVDA'}), -$filled,
 		"partial: the position is the filled part (-$filled)");
 	($ok) = wait_until($node, 'postgres', qq{
-		SELECT stock_position = -$filled AND daily_hedge_count = 1 FROM bifrost.status_current}, 5);
-	ok($ok, 'partial: status_current shows the position and one hedge');
+		SELECT stock_position = -$filled AND daily_hedge_count = 2 FROM bifrost.status_current}, 5);
+	ok($ok, 'partial: status_current shows the position and two orders sent (the remainder is in flight)');
 	is($q->(q{SELECT count(*) FROM bifrost.status_history WHERE reason = 'cancel'}), '1',
 		'partial: a status_history row for the cancel (SPEC §3: every hedge event, intent, fill, reject, cancel)');
 

@@ -53,6 +53,7 @@ my $node = hedging_node(
 	],
 	config => [
 		'symbol'                                       => qq{"$SYMBOL"},
+		'gates.guard.risk.paper_trade'                 => 'false',
 		'gates.strategy.trading_hours_only'            => 'false',
 		'gates.intent.hedge.cooldown_seconds'          => '0',
 		'gates.intent.hedge.min_price_move_pct'        => '0',

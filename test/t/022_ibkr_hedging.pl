@@ -56,6 +56,7 @@ my $node = hedging_node(
 		'restart_after_crash = on'
 	],
 	config => [
+		'gates.guard.risk.paper_trade'                => 'false',
 		'gates.strategy.trading_hours_only'           => 'false',
 		'gates.intent.hedge.cooldown_seconds'         => '0',
 		'gates.intent.hedge.min_price_move_pct'       => '0',

@@ -38,6 +38,7 @@ my $q = sub { $node->safe_psql('postgres', shift) };
 my $expiry = strftime('%Y-%m-%d 16:00 UTC', gmtime(time + 28 * 86400));
 $q->(join(";\n",
 	'BEGIN', 'CREATE EXTENSION bifrost',
+	"SELECT bifrost_config_set('gates.guard.risk.paper_trade', 'false')",
 	"SELECT bifrost_config_set('gates.strategy.trading_hours_only', 'false')",
 	"SELECT bifrost_config_set('gates.intent.hedge.cooldown_seconds', '0')",
 	"SELECT bifrost_config_set('gates.intent.hedge.min_price_move_pct', '0')",

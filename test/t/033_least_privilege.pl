@@ -23,6 +23,7 @@ my $expiry = strftime('%Y-%m-%d 16:00 UTC', gmtime(time + 28 * 86400));
 $q->(join(";\n",
 	'CREATE ROLE bifrost_agent LOGIN', 'CREATE EXTENSION bifrost', 'GRANT bifrost_worker TO bifrost_agent',
 	'CREATE TABLE public.private_notes (note text)',
+	"SELECT bifrost_config_set('gates.guard.risk.paper_trade', 'false')",
 	"SELECT bifrost_config_set('gates.strategy.trading_hours_only', 'false')",
 	"SELECT bifrost_config_set('gates.intent.hedge.cooldown_seconds', '0')",
 	"SELECT bifrost_config_set('gates.intent.hedge.min_price_move_pct', '0')",

@@ -681,6 +681,60 @@ test_big_book(void)
 	engine_config_defaults(&cfg);
 }
 
+/*
+ * A spot book at a venue whose lot is 1e-8 of the base currency (OKX
+ * BTC-USDT: lotSz 0.00000001): a position of 15 BTC is 1.5e9 lots and an
+ * option worth 100 BTC a contract has a multiplier of 1e10 lots.  The
+ * domain bounds quantities by their size in the underlying, so the book is
+ * in it and hedged; refused, the worker would take the quote as missing
+ * and sit in SAFE.  Beyond 1e9 units of the underlying it is refused.
+ */
+static void
+test_small_lots_domain(void)
+{
+	engine_input in = base();
+	engine_leg	leg;
+	engine_output out;
+
+	at(&in, T0, 59999, 60001);
+	in.units_per_lot = 1e-8;
+	in.stock_position = 15 / 1e-8;
+	in.pending_hedge_qty = -12 / 1e-8;
+	set_leg(&leg, BS_CALL, 60000, T0 + 30 * DAY, 1);
+	leg.multiplier = 100 / 1e-8;
+	in.legs = &leg;
+	in.n_legs = 1;
+	cfg.trading_hours_only = false;
+	{
+		const char *bad = engine_input_check(&in, NULL);
+
+		if (!CHECK(bad == NULL))
+			unit_note("a 15 BTC book in 1e-8 lots refused at %s", bad);
+	}
+	out = run(&in);
+	CHECK(out.greeks_valid && out.dims.s == DIM_S0_OK && !out.guards.data_stale);
+	CHECK(out.intent.present && out.intent.side == HEDGE_SELL && out.intent.qty == 500);
+	/* the bounds in units of the underlying: 1e9 of them, in lots of 1e-8 */
+	in.pending_hedge_qty = 0;
+	in.stock_position = ENGINE_MAX_QUANTITY / 1e-8;
+	leg.multiplier = ENGINE_MAX_MULTIPLIER / 1e-8;
+	CHECK(engine_input_check(&in, NULL) == NULL);
+	in.stock_position = nextafter(ENGINE_MAX_QUANTITY / 1e-8, INFINITY);
+	CHECK(engine_input_check(&in, NULL) != NULL && strcmp(engine_input_check(&in, NULL), "stock_position") == 0);
+	in.stock_position = 0;
+	in.pending_hedge_qty = -nextafter(ENGINE_MAX_QUANTITY / 1e-8, INFINITY);
+	CHECK(engine_input_check(&in, NULL) != NULL && strcmp(engine_input_check(&in, NULL), "pending_hedge_qty") == 0);
+	in.pending_hedge_qty = 0;
+	leg.multiplier = nextafter(ENGINE_MAX_MULTIPLIER / 1e-8, INFINITY);
+	CHECK(engine_input_check(&in, NULL) != NULL && strcmp(engine_input_check(&in, NULL), "legs.multiplier") == 0);
+	/* a lot of more than one unit keeps the bounds in lots */
+	leg.multiplier = 100;
+	in.units_per_lot = 1000;
+	in.stock_position = ENGINE_MAX_QUANTITY;
+	CHECK(engine_input_check(&in, NULL) == NULL);
+	engine_config_defaults(&cfg);
+}
+
 static void
 test_spot_and_quote(void)
 {
@@ -942,6 +996,7 @@ main(void)
 	test_faults();
 	test_zero_gamma();
 	test_big_book();
+	test_small_lots_domain();
 	test_spot_and_quote();
 	test_determinism();
 	test_input_check();

@@ -44,5 +44,26 @@ main(void)
 		CHECK_NEAR_ABS(pnl_apply_fill(&l, -4, 110.0), 40.0, 1e-9);
 		CHECK_NEAR_ABS(pnl_equity(&l, 105.0, 7.0), -1000 + 440 + 6 * 105.0 + 7.0, 1e-9);
 	}
+	/* fees in both currencies: the position gets fewer lots, the cash pays the money fee */
+	{
+		hedge_book f = {0};
+		hedge_book plain = {0};
+
+		/* spot buy of 100 at 10, 0.1 withheld in the instrument: 99.9 held, 1000 paid */
+		CHECK_NEAR_ABS(pnl_apply_fill_fees(&f, 100, 10.0, 0.0, 0.1), 0.0, 0);
+		CHECK_NEAR_ABS(f.position, 99.9, 1e-12);
+		CHECK_NEAR_ABS(f.cash, -1000.0, 1e-9);
+		/* at an unchanged price the equity is down by the fee's value */
+		CHECK_NEAR_ABS(pnl_equity(&f, 10.0, 0.0), -1.0, 1e-9);
+		/* sell all 99.9 at 10 paying 0.5 in money: realizes both fees */
+		CHECK_NEAR_ABS(pnl_apply_fill_fees(&f, -99.9, 10.0, 0.5, 0.0), -1.5, 1e-9);
+		CHECK_NEAR_ABS(f.position, 0, 1e-12);
+		CHECK_NEAR_ABS(f.cash, -1.5, 1e-9);
+		/* no fee: the plain fill, bit for bit */
+		pnl_apply_fill(&plain, 3, 101.37);
+		f = (hedge_book) {0};
+		pnl_apply_fill_fees(&f, 3, 101.37, 0.0, 0.0);
+		CHECK(f.avg_cost == plain.avg_cost && f.cash == plain.cash);
+	}
 	return unit_summary("test_pnl");
 }
