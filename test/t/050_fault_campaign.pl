@@ -507,8 +507,8 @@ my @lines = (
 	"fills: " . ($trades // '?'),
 	"unknown outcomes: " . ($unknown // '?'),
 	"requests drawn for: " . join(', ', map { "$_ $chaos->{requests}{$_}" } sort keys %{ $chaos->{requests} // {} }),
-	"faults of the kill points: " . ($points{in_flight} // 0) . ' late answers, ' . ($points{lost_answer} // 0)
-	  . ' lost answers of placed orders (order POSTs)',
+	"faults of the kill points: " . ($points{in_flight} // 0) . ' late answers, '
+	  . (($points{lost_answer} // 0) + ($points{recovering} // 0)) . ' lost answers of placed orders (order POSTs)',
 	"random faults injected: " . join('; ', map {
 		my $k = $_;
 		"$k " . join(', ', map { "$_ $chaos->{injected}{$k}{$_}" } sort keys %{ $chaos->{injected}{$k} })
