@@ -31,6 +31,15 @@
 # ("posts") and its order when one was placed.  The account's position mode is --pos-mode (default
 # net_mode) until POST /mock/account {"posMode": "..."} changes it.  Every request is appended to --log as
 # one JSON line.
+#
+# Random faults for a fault campaign: POST /mock/chaos {"seed": n, "late_ms": 600, "kinds": {"order_post":
+# {"timeout": p, "timeout_after": p, "http500": p, "http500_after": p, "http429": p, "truncated": p,
+# "truncated_after": p, "late_answer": p}, "order_query": {...}, "ticker": {...}, "positions": {...}}}
+# draws, from a generator seeded with n, one fault (or none) for every request of those kinds that no
+# /mock/fault targets.  "late_answer" answers between late_ms/2 and late_ms later (the order placed at
+# once); "_after" processes the request (an order is placed) and loses or spoils only the answer.
+# GET /mock/chaos reports the seed, the requests seen per kind and the faults drawn per kind and mode;
+# POST /mock/chaos {} stops drawing.
 use strict;
 use warnings;
 use IO::Socket::INET;
@@ -74,6 +83,8 @@ my %limits = ('/api/v5/market/ticker' => 20, '/api/v5/market/candles' => 40,
 	'/api/v5/public/funding-rate-history' => 10, '/api/v5/market/index-tickers' => 20,
 	'/api/v5/rubik/stat/contracts/long-short-account-ratio' => 5,
 	'/api/v5/trade/order' => 60, '/api/v5/account/config' => 5);
+
+my %chaos = (seed => 0, late_ms => 600, kinds => {}, requests => {}, injected => {});
 
 my $deadline = time + $opt{lifetime};
 $SIG{ALRM} = sub { exit 0 };
@@ -248,6 +259,7 @@ sub route {
 			late_ms => $f->{late_ms} // 10_000, delay_ms => $f->{delay_ms} // 300);
 		return ok([ {%fault} ]);
 	}
+	return chaos_route($method, $body) if $path eq '/mock/chaos';
 	if ($path eq '/mock/account' && $method eq 'POST') {
 		my $a = eval { $json->decode($body) } or return err('50002', 'bad account JSON', 400);
 		$pos_mode = $a->{posMode} if defined $a->{posMode};
@@ -398,6 +410,65 @@ sub route {
 }
 
 
+# ---- random faults (POST/GET /mock/chaos) ----
+
+my @CHAOS_MODES = qw(timeout timeout_after http500 http500_after http429 truncated truncated_after late_answer);
+
+sub chaos_route {
+	my ($method, $body) = @_;
+	if ($method eq 'POST') {
+		my $c = eval { $json->decode(length($body // '') ? $body : '{}') } or return err('50002', 'bad chaos JSON', 400);
+		my %kinds;
+		for my $kind (keys %{ $c->{kinds} // {} }) {
+			for my $mode (keys %{ $c->{kinds}{$kind} }) {
+				return err('50002', "unknown chaos mode $mode", 400) unless grep { $_ eq $mode } @CHAOS_MODES;
+				$kinds{$kind}{$mode} = 0 + $c->{kinds}{$kind}{$mode};
+			}
+		}
+		%chaos = (seed => $c->{seed} // 0, late_ms => $c->{late_ms} // 600, kinds => \%kinds,
+			requests => $chaos{requests}, injected => $chaos{injected});
+		srand($chaos{seed});
+	}
+	return ok([ { seed => $chaos{seed}, late_ms => $chaos{late_ms}, kinds => $chaos{kinds},
+		requests => $chaos{requests}, injected => $chaos{injected} } ]);
+}
+
+# The kind of a request, as /mock/chaos names it ('' when chaos never touches it).
+sub chaos_kind {
+	my ($method, $path) = @_;
+	return 'order_post' if $path eq '/api/v5/trade/order' && $method eq 'POST';
+	return 'order_query' if $path eq '/api/v5/trade/order';
+	return 'ticker' if $path eq '/api/v5/market/ticker';
+	return 'positions' if $path eq '/api/v5/account/positions';
+	return '';
+}
+
+# The fault drawn for this request: (mode, after) or () for none.
+sub chaos_pick {
+	my ($method, $path) = @_;
+	my $kind = chaos_kind($method, $path) or return ();
+	$chaos{requests}{$kind}++;
+	my $p = $chaos{kinds}{$kind} or return ();
+	my $r = rand();
+	for my $mode (@CHAOS_MODES) {
+		next unless $p->{$mode};
+		$r -= $p->{$mode};
+		next if $r >= 0;
+		$chaos{injected}{$kind}{$mode}++;
+		return ('delay', 0) if $mode eq 'late_answer';
+		(my $base = $mode) =~ s/_after$//;
+		return ($base, $mode =~ /_after$/ ? 1 : 0);
+	}
+	return ();
+}
+
+# How long a delayed answer waits, in seconds: a random late answer between late_ms/2 and late_ms.
+sub answer_delay {
+	my ($from_chaos) = @_;
+	return $fault{delay_ms} / 1000 unless $from_chaos;
+	return $chaos{late_ms} / 1000 * (0.5 + rand() / 2);
+}
+
 my $log;
 if ($opt{log}) { open $log, '>>', $opt{log} or die "okx_mock: cannot open $opt{log}: $!\n"; $log->autoflush(1) }
 
@@ -428,6 +499,11 @@ while (time < $deadline) {
 	  && ($fault{path} eq '' || $fault{path} eq $path) && ($fault{method} eq '' || $fault{method} eq $method);
 	my $after = $fault{after};
 	if ($active && $fault{count} > 0) { $fault{count}--; $fault{mode} = 'none' if $fault{count} == 0 }
+	my $from_chaos = 0;
+	if (!$active && $target !~ m{^/mock/}) {
+		my ($m, $a) = chaos_pick($method, $path);
+		($active, $mode, $after, $from_chaos) = (1, $m, $a, 1) if $m;
+	}
 
 	# before: the request is lost on its way in; after: it is processed and its answer is lost
 	my ($status, $payload) = (200, {});
@@ -443,7 +519,7 @@ while (time < $deadline) {
 	}
 	my $text = ref $payload eq 'SCALAR' ? $$payload : $json->encode($payload);
 	if ($active && $mode eq 'delay') {
-		push @held, [ $c, time + $fault{delay_ms} / 1000, $status, $text ];
+		push @held, [ $c, time + answer_delay($from_chaos), $status, $text ];
 		next;
 	}
 	if ($active) {

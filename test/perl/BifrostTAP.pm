@@ -687,4 +687,31 @@ sub ibkr_mock_state
 	return JSON::PP->new->decode($r->{content});
 }
 
+push @EXPORT, qw(okx_mock_chaos okx_mock_chaos_report);
+
+# POST /mock/chaos (test/mock/okx_mock.pl): seed, late_ms and kinds => { kind => { mode => probability } };
+# okx_mock_chaos($port) alone stops the random faults.
+sub okx_mock_chaos
+{
+	my ($port, %c) = @_;
+	require HTTP::Tiny;
+	require JSON::PP;
+	my $r = HTTP::Tiny->new(timeout => 10)->post("http://127.0.0.1:$port/mock/chaos",
+		{ content => JSON::PP->new->canonical->encode(\%c) });
+	die "okx_mock_chaos: HTTP $r->{status} $r->{content}" unless $r->{success};
+	return;
+}
+
+# GET /mock/chaos, decoded: { seed, late_ms, kinds, requests => { kind => n },
+# injected => { kind => { mode => n } } }.
+sub okx_mock_chaos_report
+{
+	my ($port) = @_;
+	require HTTP::Tiny;
+	require JSON::PP;
+	my $r = HTTP::Tiny->new(timeout => 10)->get("http://127.0.0.1:$port/mock/chaos");
+	die "okx_mock_chaos_report: HTTP $r->{status}" unless $r->{success};
+	return JSON::PP->new->decode($r->{content})->{data}[0];
+}
+
 1;
