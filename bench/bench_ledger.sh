@@ -20,29 +20,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 require_installed
 
-TMP=$(mktemp -d /tmp/bifrost-bench-ledger.XXXXXX)
-chmod 755 "$TMP"
-[[ ${EUID:-$(id -u)} -eq 0 ]] && chown "$OS_USER:" "$TMP"
-PGDATA=$TMP/data
-cleanup() {
-    if [[ -f $PGDATA/postmaster.pid ]]; then
-        as_pg "$BINDIR/pg_ctl" -D "$PGDATA" -m immediate -t 30 stop >/dev/null 2>&1 || true
-    fi
-    rm -rf "$TMP"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-PORT=$(free_port 55532) || die "no free port"
-as_pg "$BINDIR/initdb" -D "$PGDATA" -A trust -U postgres --no-sync >"$TMP/initdb.log" 2>&1 ||
-    { cat "$TMP/initdb.log"; die "initdb failed"; }
-as_pg "$BINDIR/pg_ctl" -D "$PGDATA" -l "$TMP/server.log" -w -t 60 \
-    -o "-p $PORT -k $TMP -c listen_addresses=localhost -c fsync=off" start >/dev/null ||
-    { cat "$TMP/server.log"; die "the server did not start"; }
-
-psql_run() { as_pg "$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$TMP" -p "$PORT" -d postgres "$@"; }
-psql_run -c 'CREATE EXTENSION bifrost' >/dev/null
+start_scratch_cluster ledger 55532
 
 # Hedge g: intent 3g-2, order_sent 3g-1, fill 3g; one a minute back from 2026-11-24 15:00 UTC, sides
 # alternating, so that the day of the status row holds the last few hundred orders.

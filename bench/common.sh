@@ -4,6 +4,10 @@
 #   as_pg CMD...              run CMD as the postgres OS user (initdb and postgres refuse root)
 #   require_installed         exit unless `make install` has put bifrost into PG_CONFIG's tree
 #   free_port FIRST           print the first of 100 ports from FIRST that nobody listens on
+#   start_scratch_cluster NAME FIRST_PORT
+#                             a throwaway cluster (fsync off) in a temporary directory, stopped and
+#                             removed on exit, with the extension created; sets TMP, PGDATA, PORT and
+#                             defines psql_run ARGS... (psql on it, stopping at the first error)
 PG_CONFIG=${PG_CONFIG:-pg_config}
 BINDIR=$("$PG_CONFIG" --bindir)
 OS_USER=postgres
@@ -32,3 +36,30 @@ free_port() {
     done
     return 1
 }
+
+start_scratch_cluster() {
+    local name=$1 first_port=$2
+    TMP=$(mktemp -d "/tmp/bifrost-bench-$name.XXXXXX")
+    chmod 755 "$TMP"
+    [[ ${EUID:-$(id -u)} -eq 0 ]] && chown "$OS_USER:" "$TMP"
+    PGDATA=$TMP/data
+    trap stop_scratch_cluster EXIT
+    trap 'exit 130' INT
+    trap 'exit 143' TERM
+    PORT=$(free_port "$first_port") || die "no free port"
+    as_pg "$BINDIR/initdb" -D "$PGDATA" -A trust -U postgres --no-sync >"$TMP/initdb.log" 2>&1 ||
+        { cat "$TMP/initdb.log"; die "initdb failed"; }
+    as_pg "$BINDIR/pg_ctl" -D "$PGDATA" -l "$TMP/server.log" -w -t 60 \
+        -o "-p $PORT -k $TMP -c listen_addresses=localhost -c fsync=off" start >/dev/null ||
+        { cat "$TMP/server.log"; die "the server did not start"; }
+    psql_run -c 'CREATE EXTENSION bifrost' >/dev/null
+}
+
+stop_scratch_cluster() {
+    if [[ -f $PGDATA/postmaster.pid ]]; then
+        as_pg "$BINDIR/pg_ctl" -D "$PGDATA" -m immediate -t 30 stop >/dev/null 2>&1 || true
+    fi
+    rm -rf "$TMP"
+}
+
+psql_run() { as_pg "$BINDIR/psql" -X -q -v ON_ERROR_STOP=1 -h "$TMP" -p "$PORT" -d postgres "$@"; }

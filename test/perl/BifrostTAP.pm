@@ -457,6 +457,25 @@ sub check_hedge_invariants
 	return $fail;
 }
 
+push @EXPORT, qw(eager_hedging_config);
+
+# The configuration of a test hedger that hedges whenever its delta says so, at any hour, in one
+# order whatever the size, and never goes stale or trips a limit on the way: pairs for hedging_node's
+# config, after which a test names what it wants otherwise.
+sub eager_hedging_config
+{
+	return (
+		'gates.strategy.trading_hours_only'             => 'false',
+		'gates.intent.hedge.cooldown_seconds'           => '0',
+		'gates.intent.hedge.min_price_move_pct'         => '0',
+		'gates.state.delta.max_delta_limit'             => '100000000',
+		'gates.intent.hedge.max_hedge_shares_per_order' => '1000000',
+		'gates.guard.risk.max_position_shares'          => '100000000',
+		'gates.guard.risk.max_daily_loss_usd'           => '1000000',
+		'gates.state.system.data_lag_threshold_ms'      => '10000',
+		'gates.state.market.stale_ts_threshold_ms'      => '20000');
+}
+
 push @EXPORT, qw(insert_ticks wait_cursor hedge_count);
 
 # Inserts NVDA ticks (or $o{symbol}) $step seconds apart from epoch $t, one per element of @quotes: a mid

@@ -54,15 +54,7 @@ my $node = hedging_node(
 	config => [
 		'symbol'                                       => qq{"$SYMBOL"},
 		'gates.guard.risk.paper_trade'                 => 'false',
-		'gates.strategy.trading_hours_only'            => 'false',
-		'gates.intent.hedge.cooldown_seconds'          => '0',
-		'gates.intent.hedge.min_price_move_pct'        => '0',
-		'gates.state.delta.max_delta_limit'            => '100000000',
-		'gates.intent.hedge.max_hedge_shares_per_order' => '1000000',
-		'gates.guard.risk.max_position_shares'         => '100000000',
-		'gates.guard.risk.max_daily_loss_usd'          => '1000000',
-		'gates.state.system.data_lag_threshold_ms'     => '10000',
-		'gates.state.market.stale_ts_threshold_ms'     => '20000'
+		eager_hedging_config()
 	],
 	sql => okx_secrets_sql() . ";\n"
 	  . "INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity, multiplier) "
