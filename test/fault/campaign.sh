@@ -63,7 +63,12 @@ cat "$SUMMARY"
 if [[ $rc -ne 0 ]]; then
     printf 'RESULT: FAIL (exit %s; rerun with: bash test/fault/campaign.sh %s %s)\n' "$rc" "$KILLS" "$SEED"
     log=$TREE/tmp_check/log/regress_log_050_fault_campaign
-    [[ -f $log ]] && grep -E '^\[.*\] (not ok|#)' "$log" | tail -n 60
+    if [[ -f $log ]]; then
+        grep -E '^\[.*\] (not ok|#)' "$log" | tail -n 60
+        # a campaign that died (rather than failed a check) says why only at the end of its log
+        printf -- '--- end of %s ---\n' "$log"
+        tail -n 25 "$log"
+    fi
     exit "$rc"
 fi
 printf 'RESULT: PASS\n'

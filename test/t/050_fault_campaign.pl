@@ -114,13 +114,15 @@ sub bounded
 	return $left < $secs ? ($left > 5 ? $left : 5) : $secs;
 }
 
-# The output of $sql, or undef while the server is down or restarting.
+# The output of $sql, or undef while the server is down or restarting.  A psql that cannot connect
+# may exit before IPC::Run has written the query to it; the "Broken pipe" it then throws (psql()
+# passes on all but its own timeout) means the same as a failed connection, not the campaign's end.
 sub q_try
 {
 	my ($sql) = @_;
 	my ($out, $err) = ('', '');
-	my $rc = $node->psql('postgres', $sql, stdout => \$out, stderr => \$err, timeout => 20);
-	return $rc == 0 ? $out : undef;
+	my $rc = eval { $node->psql('postgres', $sql, stdout => \$out, stderr => \$err, timeout => 20) };
+	return defined $rc && $rc == 0 ? $out : undef;
 }
 
 # Polls $cond every 20 ms for at most $secs; true when it held.
