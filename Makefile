@@ -60,6 +60,7 @@ PG_OBJS = \
 	src/pg/hedge_store.o \
 	src/pg/hedger.o \
 	src/pg/hedger_port.o \
+	src/pg/hedger_settings.o \
 	src/pg/leg_settlement.o \
 	src/pg/ingest.o \
 	src/pg/ingest_common.o \

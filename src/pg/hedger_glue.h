@@ -1,7 +1,8 @@
 /*
  * hedger_glue.h: what the worker's side of the hedger shares between its
- * two files: hedger.c (start, stop, settings, the feed, the entry points)
- * and hedger_port.c (the hedger core's port: its rows into the tables, its
+ * files: hedger.c (start, stop, venues, the feed, the entry points),
+ * hedger_settings.c (configuration and legs from the tables) and
+ * hedger_port.c (the hedger core's port: its rows into the tables, its
  * orders to the venue, the clock and the day from the database).
  */
 #ifndef BIFROST_HEDGER_GLUE_H
@@ -60,6 +61,12 @@ typedef struct hedger_glue
 } hedger_glue;
 
 extern hedger_glue G;
+
+/* hedger_settings.c: bifrost.config into G (inside store_run), the legs into G and the core. */
+extern void hedger_load_config_work(void *arg);
+extern void hedger_reload_legs(void);
+/* Orders leave for a venue: paper_trade off and a venue broker. */
+extern bool hedger_trading_live(void);
 
 /* The core's port, writing through store_run and trading through G's venues. */
 extern void hedger_port_init(hcore_port *port);
