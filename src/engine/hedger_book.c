@@ -47,10 +47,10 @@ pending_qty(const hcore *c)
 	double		sum = 0;
 
 	/* paper knows what will fill; at a broker the whole order is in flight */
-	for (int i = 0; i < c->n_pending; i++)
-		if (c->pending[i].row_due != HCORE_ROW_REJECTED)
-			sum += (c->pending[i].order.side == HEDGE_BUY ? 1 : -1) *
-				(double) (c->pending[i].live ? c->pending[i].order.qty : c->pending[i].decision.filled_qty);
+	for (int i = 0; i < c->led.n_pending; i++)
+		if (c->led.pending[i].row_due != HCORE_ROW_REJECTED)
+			sum += (c->led.pending[i].order.side == HEDGE_BUY ? 1 : -1) *
+				(double) (c->led.pending[i].live ? c->led.pending[i].order.qty : c->led.pending[i].decision.filled_qty);
 	return sum;
 }
 
@@ -140,7 +140,7 @@ update_daily_pnl(hcore *c, double now)
 	if (!c->day_started || !core_quote_usable(c))
 		return;
 	mid = quote_mid(c);
-	c->daily_pnl = pnl_equity(&c->book, lot_value(c, mid), option_value(c, mid, now)) - c->day_start_equity;
+	c->led.daily_pnl = pnl_equity(&c->led.book, lot_value(c, mid), option_value(c, mid, now)) - c->day_start_equity;
 }
 
 /* The position row (with a status row showing it), and a risk event and adjustment when given. */
@@ -160,12 +160,12 @@ position_unit(hcore *c, hcore_unit *u, double ts, const char *rule, const char *
 		/* no trade explains the change: recorded, so the ledger check can tell it from drift */
 		r = unit_add(u, HROW_ADJUSTMENT, ts);
 		r->u.adjustment.before = lots_before;
-		r->u.adjustment.after = c->book.position;
+		r->u.adjustment.after = c->led.book.position;
 		r->u.adjustment.reason = rule;
 	}
 	r = unit_add(u, HROW_POSITION, ts);
-	r->u.position.lots = c->book.position;
-	r->u.position.avg_cost = c->book.avg_cost / c->set.units_per_lot;
+	r->u.position.lots = c->led.book.position;
+	r->u.position.avg_cost = c->led.book.avg_cost / c->set.units_per_lot;
 	/* status_current shows the position the table now holds */
 	unit_add_status(c, u, ts, NULL);
 }
@@ -186,21 +186,21 @@ price_unpriced_lots(hcore *c, double now, bool adjust_equity)
 	hedge_book	before;
 	hcore_unit	u;
 
-	if (c->unpriced_lots == 0 || !core_quote_usable(c))
+	if (c->led.unpriced_lots == 0 || !core_quote_usable(c))
 		return;
 	mark = lot_value(c, quote_mid(c));
-	before = c->book;
-	before.position -= c->unpriced_lots;
+	before = c->led.book;
+	before.position -= c->led.unpriced_lots;
 	if (before.position == 0)
 		before.avg_cost = 0;
-	pnl_apply_fill(&before, c->unpriced_lots, mark);
-	c->book.avg_cost = before.avg_cost;
+	pnl_apply_fill(&before, c->led.unpriced_lots, mark);
+	c->led.book.avg_cost = before.avg_cost;
 	if (adjust_equity)
 	{
-		c->day_start_equity += c->unpriced_lots * mark;
+		c->day_start_equity += c->led.unpriced_lots * mark;
 		save_day_start(c, now);
 	}
-	c->unpriced_lots = 0;
+	c->led.unpriced_lots = 0;
 	position_unit(c, &u, now, NULL, NULL, 0);
 	(void) unit_write(c, &u);
 }
@@ -234,8 +234,8 @@ roll_day(hcore *c, double now)
 	c->trading_date = date;
 	c->day_started = true;
 	c->breaker_recorded = false;
-	c->daily_hedge_count = day.orders_sent;
-	c->book.cash = lot_value(c, day.cash) - day.fees;
+	c->led.daily_hedge_count = day.orders_sent;
+	c->led.book.cash = lot_value(c, day.cash) - day.fees;
 	if (day.found)
 	{
 		c->day_start_equity = day.start_equity;
@@ -253,7 +253,7 @@ roll_day(hcore *c, double now)
 		/* the day starts now, with the broker's lots in its equity already */
 		price_unpriced_lots(c, now, false);
 		/* today's cash is that of today's fills (none, normally) */
-		c->day_start_equity = pnl_equity(&c->book, lot_value(c, mid), option_value(c, mid, now));
+		c->day_start_equity = pnl_equity(&c->led.book, lot_value(c, mid), option_value(c, mid, now));
 		save_day_start(c, now);
 	}
 }
@@ -293,7 +293,7 @@ reconcile_position(hcore *c, double wall)
 	double		lots;
 	char		why[HEDGE_WHY_MAX];
 	char		details[256];
-	ledger_mark m;
+	hcore_ledger m;
 	hcore_unit	u;
 	double		before;
 
@@ -311,16 +311,16 @@ reconcile_position(hcore *c, double wall)
 		return;
 	}
 	c->reconcile_wait = 0;
-	if (fabs(lots - c->book.position) < 1e-9)
+	if (fabs(lots - c->led.book.position) < 1e-9)
 		return;
 	snprintf(details, sizeof(details),
 			 "%s reports %g lots of %s, the hedger's book %g: the broker's position is taken",
-			 c->port.broker_name, lots, c->set.symbol, c->book.position);
+			 c->port.broker_name, lots, c->set.symbol, c->led.book.position);
 	core_log(c, HCORE_LOG, "%s", details);
-	ledger_save(c, &m);
-	before = c->book.position;
-	c->unpriced_lots += lots - c->book.position;
-	c->book.position = lots;
+	m = c->led;
+	before = c->led.book.position;
+	c->led.unpriced_lots += lots - c->led.book.position;
+	c->led.book.position = lots;
 	position_unit(c, &u, wall, "position_mismatch", details, before);
 	if (!commit_or_restore(c, &u, &m))
 	{

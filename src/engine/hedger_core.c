@@ -18,23 +18,23 @@ hcore_init(hcore *c, const hcore_settings *set, const hcore_port *port, double w
 	c->port = *port;
 	if (!(isfinite(c->set.units_per_lot) && c->set.units_per_lot > 0))
 		c->set.units_per_lot = 1;
-	c->state = TS_BOOT;
-	c->state_since = wall;
-	c->faults_clear_since = NAN;
-	c->last_hedge_price = NAN;
+	c->led.state = TS_BOOT;
+	c->led.state_since = wall;
+	c->led.faults_clear_since = NAN;
+	c->led.last_hedge_price = NAN;
 	c->last_hedge_ts = NAN;
-	c->reject_backoff_until = NAN;
+	c->led.reject_backoff_until = NAN;
 	c->now = wall;
 }
 
 void
 hcore_start(hcore *c, const hcore_loaded *loaded, double wall)
 {
-	c->book.position = loaded->position;
-	c->book.avg_cost = lot_value(c, loaded->avg_cost);
+	c->led.book.position = loaded->position;
+	c->led.book.avg_cost = lot_value(c, loaded->avg_cost);
 	if (loaded->have_last_fill)
 	{
-		c->last_hedge_price = loaded->last_fill_price;
+		c->led.last_hedge_price = loaded->last_fill_price;
 		c->last_hedge_ts = loaded->last_fill_ts;
 	}
 	/* the cooldown runs from the last send */
@@ -52,7 +52,7 @@ hcore_start(hcore *c, const hcore_loaded *loaded, double wall)
 			cancel_unsent(c, o, wall);
 			continue;
 		}
-		p = &c->pending[c->n_pending++];
+		p = &c->led.pending[c->led.n_pending++];
 		memset(p, 0, sizeof(*p));
 		p->order = *o;
 		if (c->set.live)
@@ -71,7 +71,7 @@ hcore_start(hcore *c, const hcore_loaded *loaded, double wall)
 			p->due = paper_fill_due(&c->set.paper, o->placed_at);
 		}
 	}
-	if (c->set.live && c->n_pending == 0)
+	if (c->set.live && c->led.n_pending == 0)
 		reconcile_position(c, wall);
 	else if (c->set.live)
 		c->reconcile_after_orders = true;
@@ -84,16 +84,16 @@ hcore_figures(const hcore *c, hedger_figures *out)
 
 	memset(out, 0, sizeof(*out));
 	out->valid = true;
-	out->trading_state = trading_state_name(c->state);
-	out->trading_state_since = c->state_since;
+	out->trading_state = trading_state_name(c->led.state);
+	out->trading_state_since = c->led.state_since;
 	out->spot = usable ? quote_mid(c) : NAN;
 	out->bid = c->have_quote && c->bid > 0 ? c->bid : NAN;
 	out->ask = c->have_quote && c->ask > 0 ? c->ask : NAN;
-	out->net_delta = c->have_out && c->last_out.greeks_valid ? c->last_out.net_delta : NAN;
-	out->stock_position = c->book.position;
+	out->net_delta = c->led.have_out && c->led.last_out.greeks_valid ? c->led.last_out.net_delta : NAN;
+	out->stock_position = c->led.book.position;
 	out->option_legs_count = c->n_legs;
-	out->daily_hedge_count = c->daily_hedge_count;
-	out->daily_pnl = c->daily_pnl;
+	out->daily_hedge_count = c->led.daily_hedge_count;
+	out->daily_pnl = c->led.daily_pnl;
 	/* the quote's age, or the feed's when it dates the quote older */
 	out->data_lag_ms = c->have_quote ?
 		HCORE_MAX(0.0, (c->now - HCORE_MIN(c->quote_ts, c->port.quote_as_of(c->port.ctx, c->quote_ts, c->now))) * 1000.0)
@@ -114,11 +114,11 @@ hcore_write_status(hcore *c, const char *history_reason)
 bool
 hcore_switch_ready(hcore *c)
 {
-	if (c->n_pending == 0)
+	if (c->led.n_pending == 0)
 		return true;
 	if (!c->switch_waiting)
 		core_log(c, HCORE_LOG, "the settings changed; switching once the %d order(s) in flight have ended",
-				 c->n_pending);
+				 c->led.n_pending);
 	c->switch_waiting = true;
 	return false;
 }
@@ -133,8 +133,8 @@ static void
 rebase_due_times(hcore *c, double wall)
 {
 	c->reconcile_at = wall_clock_due(c->reconcile_at, wall, HCORE_RECONCILE_WAIT_MAX_S);
-	for (int i = 0; i < c->n_pending; i++)
-		c->pending[i].next_query = wall_clock_due(c->pending[i].next_query, wall, HCORE_QUERY_MAX_S);
+	for (int i = 0; i < c->led.n_pending; i++)
+		c->led.pending[i].next_query = wall_clock_due(c->led.pending[i].next_query, wall, HCORE_QUERY_MAX_S);
 }
 
 void
@@ -151,7 +151,7 @@ hcore_round(hcore *c, double wall, bool suspended, bool broker_connected)
 	{
 		hcore_flush_blocked(c);
 		query_broker_orders(c, c->port.wall_now(c->port.ctx), suspended, broker_connected);
-		if (c->reconcile_after_orders && c->n_pending == 0 && c->port.wall_now(c->port.ctx) >= c->reconcile_at)
+		if (c->reconcile_after_orders && c->led.n_pending == 0 && c->port.wall_now(c->port.ctx) >= c->reconcile_at)
 			reconcile_position(c, c->port.wall_now(c->port.ctx));
 	}
 	advance_flatten(c, wall, suspended, broker_connected);
@@ -173,12 +173,12 @@ hcore_next_wake(hcore *c, double wall, double feed_next, double paused_until)
 	 * the feed's next quote, not its own due time, which would be due again
 	 * at once and spin the worker.
 	 */
-	for (int i = 0; i < c->n_pending; i++)
+	for (int i = 0; i < c->led.n_pending; i++)
 	{
-		if (c->pending[i].live)
-			wake = HCORE_MIN(wake, c->pending[i].next_query);
+		if (c->led.pending[i].live)
+			wake = HCORE_MIN(wake, c->led.pending[i].next_query);
 		else if (!c->set.replay && core_quote_usable(c))
-			wake = HCORE_MIN(wake, HCORE_MAX(c->pending[i].due, paused_until));
+			wake = HCORE_MIN(wake, HCORE_MAX(c->led.pending[i].due, paused_until));
 	}
 	return HCORE_MAX(wake, wall);
 }
@@ -202,7 +202,7 @@ static const char *
 flat_result(const hcore *c, bool flattened)
 {
 	static char text[256];
-	double		left = fabs(c->book.position);
+	double		left = fabs(c->led.book.position);
 
 	if (left < 1e-9)
 		return flattened ?
@@ -227,8 +227,8 @@ flatten_step(hcore *c, double wall, bool suspended, bool broker_connected)
 
 	if (!suspended)
 		return "flatten abandoned: hedging was resumed before the position reached zero";
-	qty = hcore_flatten_lots(c->book.position);
-	if (c->n_pending > 0)
+	qty = hcore_flatten_lots(c->led.book.position);
+	if (c->led.n_pending > 0)
 		return "flattening: waiting for the hedge in flight, then taking the position to zero";
 	if (c->switch_waiting)
 		return "flattening: the settings changed; the hedger starts over with them, then takes the position to zero";
@@ -240,8 +240,8 @@ flatten_step(hcore *c, double wall, bool suspended, bool broker_connected)
 		return "flattening: waiting for a usable quote";
 	if (reject_backoff_active(c, now))
 		return "flattening: the broker rejected the last order; sending again after the back-off";
-	place_hedge(c, now, c->book.position > 0 ? HEDGE_SELL : HEDGE_BUY, qty, "flatten",
-				c->have_out ? c->last_out.net_delta : NAN, true, broker_connected, false);
+	place_hedge(c, now, c->led.book.position > 0 ? HEDGE_SELL : HEDGE_BUY, qty, "flatten",
+				c->led.have_out ? c->led.last_out.net_delta : NAN, true, broker_connected, false);
 	return "flattening: order sent to take the position to zero; hedging stays suspended until bifrost_resume()";
 }
 
@@ -277,7 +277,7 @@ hcore_flatten(hcore *c, int64_t command, double wall, bool broker_connected)
 {
 	const char *result;
 
-	if (hcore_flatten_lots(c->book.position) == 0 && c->n_pending == 0)
+	if (hcore_flatten_lots(c->led.book.position) == 0 && c->led.n_pending == 0)
 		return flat_result(c, false);
 	/* bifrost_flatten() set the suspended flag with the command */
 	result = flatten_step(c, wall, true, broker_connected);

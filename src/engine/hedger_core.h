@@ -264,40 +264,57 @@ typedef struct hcore_settings
 									 * arrived this long after its request left */
 } hcore_settings;
 
+/*
+ * The part of the core that rows record: a unit that records a change
+ * moves it first (its status rows show the state after the change) and it
+ * is put back as a whole when the unit fails.
+ */
+typedef struct hcore_ledger
+{
+	hedge_book	book;			/* position, average cost, today's cash */
+	double		unpriced_lots;	/* taken from the broker's position, not yet given a cost */
+	double		last_hedge_price;
+	int			daily_hedge_count;	/* orders sent today, ones the broker rejected too */
+	double		daily_pnl;
+	int			reject_streak;	/* rejects in a row since the last fill */
+	double		reject_backoff_until;	/* feed clock; no order before it */
+
+	/* orders in flight */
+	hcore_order pending[HEDGE_MAX_OPEN_ORDERS];
+	int			n_pending;
+
+	/* the trading state machine, and its last decision */
+	trading_state state;
+	double		state_since;
+	double		faults_clear_since;
+	engine_output last_out;
+	bool		have_out;
+} hcore_ledger;
+
 typedef struct hcore
 {
 	hcore_port	port;
 	hcore_settings set;
+	hcore_ledger led;
 
-	/* the book: legs (caller's arrays) */
+	/* the book's legs (caller's arrays) */
 	engine_leg *legs;
 	engine_leg *legs_in_lots;	/* the same with multipliers in lots, for the engine */
 	int			n_legs;
-	hedge_book	book;			/* position, average cost, today's cash */
-	double		unpriced_lots;	/* taken from the broker's position, not yet given a cost */
-	double		last_hedge_price;
-	double		last_hedge_ts;
+	double		last_hedge_ts;	/* the cooldown's start: the last order sent */
 
 	/* the day */
 	int32_t		trading_date;	/* 0 before the first quote */
 	bool		day_started;
 	double		day_start_equity;
-	int			daily_hedge_count;	/* orders sent today, ones the broker rejected too */
-	double		daily_pnl;
 	bool		breaker_recorded;
-	int			reject_streak;	/* rejects in a row since the last fill */
-	double		reject_backoff_until;	/* feed clock; no order before it */
 
 	/* another mode, broker or instrument waits for the orders in flight; none leaves meanwhile */
 	bool		switch_waiting;
 	/* an operator's flatten not yet done: its command id, 0 when none */
 	int64_t		flatten_command;
 
-	/* the trading state machine */
-	trading_state state;
-	double		state_since;
-	double		faults_clear_since;
-	bool		bootstrapped;
+	bool		bootstrapped;	/* the state machine has started (at the first quote) */
 	const char *last_block;		/* for risk events on a change of reason */
 
 	/* market */
@@ -307,15 +324,9 @@ typedef struct hcore
 				quote_ts;
 	double		now;			/* the engine's time: the last quote's, or the wall clock */
 
-	/* orders in flight */
-	hcore_order pending[HEDGE_MAX_OPEN_ORDERS];
-	int			n_pending;
-	bool		reconcile_after_orders; /* compare positions once they are settled */
+	bool		reconcile_after_orders; /* compare positions once the orders have settled */
 	double		reconcile_at;	/* wall clock of the next try after a failed read */
 	double		reconcile_wait;
-
-	engine_output last_out;
-	bool		have_out;
 
 	hcore_blocked blocked[HCORE_BLOCKED_BUFFER];
 	int			n_blocked;

@@ -12,10 +12,10 @@
 void
 set_state(hcore *c, trading_state next, double now, bool *changed)
 {
-	if (next == c->state)
+	if (next == c->led.state)
 		return;
-	c->state = next;
-	c->state_since = now;
+	c->led.state = next;
+	c->led.state_since = now;
 	*changed = true;
 }
 
@@ -26,7 +26,7 @@ run_engine(hcore *c, double now, trading_event event, bool suspended, bool broke
 	engine_output out;
 
 	engine_input_init(&in);
-	in.state = c->state;
+	in.state = c->led.state;
 	in.event = event;
 	in.now = now;
 	c->port.clock(c->port.ctx, now, &in.clock);
@@ -41,23 +41,23 @@ run_engine(hcore *c, double now, trading_event event, bool suspended, bool broke
 	in.legs = c->legs_in_lots;
 	in.n_legs = c->n_legs;
 	in.units_per_lot = c->set.units_per_lot;
-	in.stock_position = c->book.position;
+	in.stock_position = c->led.book.position;
 	in.pending_hedge_qty = pending_qty(c);
-	in.last_hedge_price = c->last_hedge_price;
+	in.last_hedge_price = c->led.last_hedge_price;
 	in.last_hedge_ts = c->last_hedge_ts;
-	in.daily_hedge_count = c->daily_hedge_count;
-	in.daily_pnl = c->daily_pnl;
-	in.execution_state = c->n_pending > 0 ? DIM_E1_ORDER_WORKING : DIM_E0_IDLE;
+	in.daily_hedge_count = c->led.daily_hedge_count;
+	in.daily_pnl = c->led.daily_pnl;
+	in.execution_state = c->led.n_pending > 0 ? DIM_E1_ORDER_WORKING : DIM_E0_IDLE;
 	in.broker_connected = broker_connected;
-	in.faults_clear_since = c->faults_clear_since;
+	in.faults_clear_since = c->led.faults_clear_since;
 	in.suspended = suspended;
 	/* a quote the feed should never give (crossed, negative): decide as with none */
 	if (engine_input_check(&in, NULL) != NULL)
 		in.has_quote = false;
 	engine_evaluate(&c->set.cfg, &in, &out);
-	c->faults_clear_since = out.faults_clear_since;
-	c->last_out = out;
-	c->have_out = true;
+	c->led.faults_clear_since = out.faults_clear_since;
+	c->led.last_out = out;
+	c->led.have_out = true;
 	return out;
 }
 
@@ -123,7 +123,7 @@ record_blocked(hcore *c, double now, const engine_output *out, const char *reaso
 		snprintf(details, sizeof(details),
 				 "%s %lld shares blocked by %s (net delta %.2f, state %s, daily P&L %.2f)",
 				 hedge_side_name(out->intent.side), (long long) out->intent.qty, reason,
-				 out->net_delta, trading_state_name(out->next_state), c->daily_pnl);
+				 out->net_delta, trading_state_name(out->next_state), c->led.daily_pnl);
 		hcore_flush_blocked(c);
 		risk_event(c, now, reason, details);
 	}
@@ -148,7 +148,7 @@ evaluate(hcore *c, double now, trading_event event, bool suspended, bool broker_
 		char		details[256];
 
 		snprintf(details, sizeof(details), "daily P&L %.2f at or below -%.2f: the loss breaker tripped",
-				 c->daily_pnl, c->set.cfg.max_daily_loss_usd);
+				 c->led.daily_pnl, c->set.cfg.max_daily_loss_usd);
 		risk_event(c, now, "circuit_breaker", details);
 		c->breaker_recorded = true;
 		changed = true;
@@ -241,7 +241,7 @@ hcore_resume_trading(hcore *c, double wall, bool suspended, bool broker_connecte
 	bool		changed = false;
 	double		now = c->set.replay ? c->now : wall;
 
-	if (c->state != TS_SAFE)
+	if (c->led.state != TS_SAFE)
 		return "not in SAFE: nothing to resume";
 	out = run_engine(c, now, TE_MANUAL_RESUME, suspended, broker_connected);
 	set_state(c, out.next_state, now, &changed);

@@ -41,33 +41,8 @@ extern void note_write_failure(hcore *c, const char *error);
 extern void core_log(const hcore *c, hcore_log_level level, const char *fmt,...)
 			__attribute__((format(printf, 3, 4)));
 
-/*
- * The part of the core that rows record.  A unit that records a change
- * moves memory first (its status row shows the state after the change)
- * and puts it back when the unit fails.
- */
-typedef struct ledger_mark
-{
-	hedge_book	book;
-	double		unpriced_lots;
-	double		last_hedge_price;
-	int			daily_hedge_count;
-	double		daily_pnl;
-	int			reject_streak;
-	double		reject_backoff_until;
-	hcore_order pending[HEDGE_MAX_OPEN_ORDERS];
-	int			n_pending;
-	trading_state state;
-	double		state_since;
-	double		faults_clear_since;
-	engine_output last_out;
-	bool		have_out;
-} ledger_mark;
-
-extern void ledger_save(const hcore *c, ledger_mark *m);
-extern void ledger_restore(hcore *c, const ledger_mark *m);
-/* Writes u after ledger_save(m) and the changes it records; false (memory restored) when it failed. */
-extern bool commit_or_restore(hcore *c, hcore_unit *u, const ledger_mark *m);
+/* Writes u after the ledger was saved in m and changed; false (the ledger put back) when it failed. */
+extern bool commit_or_restore(hcore *c, hcore_unit *u, const hcore_ledger *m);
 
 /* ---- the book and the day (hedger_book.c) ---- */
 

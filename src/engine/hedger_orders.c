@@ -38,17 +38,17 @@ wall_now(const hcore *c)
 static void
 note_reject(hcore *c, double ts)
 {
-	double		wait = HCORE_MIN(HCORE_REJECT_BACKOFF_MIN_S * ldexp(1.0, HCORE_MIN(c->reject_streak, 16)),
+	double		wait = HCORE_MIN(HCORE_REJECT_BACKOFF_MIN_S * ldexp(1.0, HCORE_MIN(c->led.reject_streak, 16)),
 								 HCORE_REJECT_BACKOFF_MAX_S);
 
-	c->reject_streak++;
-	c->reject_backoff_until = ts + wait;
+	c->led.reject_streak++;
+	c->led.reject_backoff_until = ts + wait;
 }
 
 bool
 reject_backoff_active(const hcore *c, double now)
 {
-	return c->reject_streak > 0 && isfinite(c->reject_backoff_until) && now < c->reject_backoff_until;
+	return c->led.reject_streak > 0 && isfinite(c->led.reject_backoff_until) && now < c->led.reject_backoff_until;
 }
 
 /* The unit of an answer to a send: the order's row and a status row. */
@@ -81,24 +81,24 @@ order_unit(hcore *c, hcore_unit *u, const hedge_order_rec *order, double ts, hco
 static bool
 record_order_row(hcore *c, int i, double ts, bool suspended, bool broker_connected)
 {
-	hcore_order *p = &c->pending[i];
+	hcore_order *p = &c->led.pending[i];
 	hedge_order_rec order = p->order;
 	char		reason[HEDGE_NOTE_MAX];
 	hcore_row_kind kind = p->row_due == HCORE_ROW_REJECTED ? HROW_ORDER_REJECTED :
 		p->row_due == HCORE_ROW_UNKNOWN ? HROW_ORDER_UNKNOWN : HROW_ORDER_SENT;
-	ledger_mark m;
+	hcore_ledger m;
 	hcore_unit	u;
 
 	snprintf(reason, sizeof(reason), "%s", p->row_reason);
-	ledger_save(c, &m);
+	m = c->led;
 	/* an order refused before it left is no hedge sent (the day's record counts the same) */
 	if (!(p->row_due == HCORE_ROW_REJECTED && strncmp(p->row_reason, "not sent:", 9) == 0))
-		c->daily_hedge_count++;
+		c->led.daily_hedge_count++;
 	if (p->row_due == HCORE_ROW_REJECTED)
 	{
 		bool		via_fsm = p->via_fsm;
 
-		c->pending[i] = c->pending[--c->n_pending];
+		c->led.pending[i] = c->led.pending[--c->led.n_pending];
 		note_reject(c, ts);
 		/* the reject's status rows show the state after the failure */
 		if (via_fsm && (c->bootstrapped || c->have_quote))
@@ -118,7 +118,7 @@ record_order_row(hcore *c, int i, double ts, bool suspended, bool broker_connect
 	order_unit(c, &u, &order, ts, kind, reason);
 	if (commit_or_restore(c, &u, &m))
 		return true;
-	retry_later(c, &c->pending[i], wall_now(c));
+	retry_later(c, &c->led.pending[i], wall_now(c));
 	return false;
 }
 
@@ -127,9 +127,9 @@ retry_order_rows(hcore *c, double wall, bool suspended, bool broker_connected)
 {
 	int			i = 0;
 
-	while (i < c->n_pending)
+	while (i < c->led.n_pending)
 	{
-		hcore_order *p = &c->pending[i];
+		hcore_order *p = &c->led.pending[i];
 		bool		ends = p->row_due == HCORE_ROW_REJECTED;
 
 		if (p->row_due == HCORE_ROW_NONE || p->row_retry_at > wall ||
@@ -219,7 +219,7 @@ place_hedge(hcore *c, double now, hedge_side side, int64_t qty, const char *reas
 	/* the order has left: the cooldown runs from its send, as the reference engine's does */
 	c->last_hedge_ts = now;
 	/* tracked until its row commits, whatever happens to the row */
-	c->pending[c->n_pending++] = p;
+	c->led.pending[c->led.n_pending++] = p;
 	if (through_fsm)
 	{
 		engine_output out = run_engine(c, now, TE_TARGET_EMITTED, suspended, broker_connected);
@@ -227,7 +227,7 @@ place_hedge(hcore *c, double now, hedge_side side, int64_t qty, const char *reas
 
 		set_state(c, out.next_state, now, &changed);
 	}
-	(void) record_order_row(c, c->n_pending - 1, now, suspended, broker_connected);
+	(void) record_order_row(c, c->led.n_pending - 1, now, suspended, broker_connected);
 }
 
 /*
@@ -245,18 +245,18 @@ apply_fill(hcore *c, int i, double ts, int64_t filled_qty, double price, double 
 	hedge_book	after;
 	bool		closes;
 	double		realized;
-	ledger_mark m;
+	hcore_ledger m;
 	hcore_unit	u;
 	hcore_row  *r;
 
 	/* the answer to the send first: the fill's rows follow its NEW row */
-	if (c->pending[i].row_due != HCORE_ROW_NONE && !record_order_row(c, i, ts, suspended, broker_connected))
+	if (c->led.pending[i].row_due != HCORE_ROW_NONE && !record_order_row(c, i, ts, suspended, broker_connected))
 		return false;
-	p = &c->pending[i];
+	p = &c->led.pending[i];
 	signed_qty = (p->order.side == HEDGE_BUY ? 1.0 : -1.0) * (double) filled_qty;
 	fee_lots = isfinite(fee_lots) ? fee_lots : 0;
-	after = c->book;
-	closes = c->book.position != 0 && (c->book.position > 0) != (signed_qty > 0);
+	after = c->led.book;
+	closes = c->led.book.position != 0 && (c->led.book.position > 0) != (signed_qty > 0);
 	realized = pnl_apply_fill_fees(&after, signed_qty, lot_value(c, price), isfinite(fee) ? fee : 0, fee_lots);
 
 	unit_begin(&u, "bifrost: fill", false);
@@ -273,11 +273,11 @@ apply_fill(hcore *c, int i, double ts, int64_t filled_qty, double price, double 
 	r->u.fill.rec.avg_cost_after = after.avg_cost / c->set.units_per_lot;
 
 	/* memory as after the fill, so that its status rows show it; put back if they fail */
-	ledger_save(c, &m);
-	c->book = after;
-	c->last_hedge_price = price;
-	c->reject_streak = 0;
-	c->pending[i] = c->pending[--c->n_pending];
+	m = c->led;
+	c->led.book = after;
+	c->led.last_hedge_price = price;
+	c->led.reject_streak = 0;
+	c->led.pending[i] = c->led.pending[--c->led.n_pending];
 	update_daily_pnl(c, ts);
 
 	/*
@@ -297,7 +297,7 @@ apply_fill(hcore *c, int i, double ts, int64_t filled_qty, double price, double 
 		unit_add_status(c, &u, ts, "cancel");	/* the rest of a partial fill */
 	if (commit_or_restore(c, &u, &m))
 		return true;
-	p = &c->pending[i];
+	p = &c->led.pending[i];
 	p->fill_known = true;
 	p->fill_ts = ts;
 	p->fill_qty = filled_qty;
@@ -313,9 +313,9 @@ fill_due_orders(hcore *c, double now, bool suspended, bool broker_connected)
 {
 	int			i = 0;
 
-	while (i < c->n_pending)
+	while (i < c->led.n_pending)
 	{
-		hcore_order *p = &c->pending[i];
+		hcore_order *p = &c->led.pending[i];
 		bool		filled;
 
 		if (p->live || p->row_due == HCORE_ROW_REJECTED || p->due > now ||
@@ -361,14 +361,14 @@ finish_unfilled(hcore *c, int i, double ts, bool rejected, const char *reason, b
 				bool broker_connected)
 {
 	hedge_order_rec order;
-	ledger_mark m;
+	hcore_ledger m;
 	hcore_unit	u;
 
-	if (c->pending[i].row_due != HCORE_ROW_NONE && !record_order_row(c, i, ts, suspended, broker_connected))
+	if (c->led.pending[i].row_due != HCORE_ROW_NONE && !record_order_row(c, i, ts, suspended, broker_connected))
 		return false;
-	order = c->pending[i].order;
-	ledger_save(c, &m);
-	c->pending[i] = c->pending[--c->n_pending];
+	order = c->led.pending[i].order;
+	m = c->led;
+	c->led.pending[i] = c->led.pending[--c->led.n_pending];
 	if (rejected)
 		note_reject(c, ts);
 	/* an order settled by the reconciliation before the first quote is no event of the state machine */
@@ -382,7 +382,7 @@ finish_unfilled(hcore *c, int i, double ts, bool rejected, const char *reason, b
 	unfilled_unit(c, &u, &order, ts, rejected, reason);
 	if (commit_or_restore(c, &u, &m))
 		return true;
-	retry_later(c, &c->pending[i], wall_now(c));
+	retry_later(c, &c->led.pending[i], wall_now(c));
 	return false;
 }
 
@@ -415,13 +415,13 @@ static bool
 record_found(hcore *c, hcore_order *p, double ts)
 {
 	hedge_order_rec order = p->order;
-	ledger_mark m;
+	hcore_ledger m;
 	hcore_unit	u;
 
-	ledger_save(c, &m);
+	m = c->led;
 	/* a CREATED order was not in the day's count loaded at the start */
 	if (p->never_sent_maybe)
-		c->daily_hedge_count++;
+		c->led.daily_hedge_count++;
 	snprintf(p->order.status, sizeof(p->order.status), "NEW");
 	p->outcome_unknown = false;
 	p->never_sent_maybe = false;
@@ -438,7 +438,7 @@ static bool
 act_on_report(hcore *c, int i, const broker_order_report *rep, double ts, double wall, bool suspended,
 			  bool broker_connected)
 {
-	hcore_order *p = &c->pending[i];
+	hcore_order *p = &c->led.pending[i];
 	char		reason[HEDGE_NOTE_MAX];
 
 	switch (rep->state)
@@ -480,9 +480,9 @@ query_broker_orders(hcore *c, double wall, bool suspended, bool broker_connected
 {
 	int			i = 0;
 
-	while (i < c->n_pending)
+	while (i < c->led.n_pending)
 	{
-		hcore_order *p = &c->pending[i];
+		hcore_order *p = &c->led.pending[i];
 		broker_order_report rep;
 		double		ts;
 
@@ -510,7 +510,7 @@ query_broker_orders(hcore *c, double wall, bool suspended, bool broker_connected
 		}
 		if (act_on_report(c, i, &rep, ts, wall, suspended, broker_connected))
 			continue;			/* order i left the list */
-		p = &c->pending[i];
+		p = &c->led.pending[i];
 		if (p->row_retry_at <= wall)
 			p->next_query = next_query_after(p, wall);
 		i++;

@@ -87,49 +87,11 @@ hcore_round_failed(hcore *c, char *error, size_t errlen)
 	return failed;
 }
 
-void
-ledger_save(const hcore *c, ledger_mark *m)
-{
-	m->book = c->book;
-	m->unpriced_lots = c->unpriced_lots;
-	m->last_hedge_price = c->last_hedge_price;
-	m->daily_hedge_count = c->daily_hedge_count;
-	m->daily_pnl = c->daily_pnl;
-	m->reject_streak = c->reject_streak;
-	m->reject_backoff_until = c->reject_backoff_until;
-	memcpy(m->pending, c->pending, sizeof(c->pending));
-	m->n_pending = c->n_pending;
-	m->state = c->state;
-	m->state_since = c->state_since;
-	m->faults_clear_since = c->faults_clear_since;
-	m->last_out = c->last_out;
-	m->have_out = c->have_out;
-}
-
-void
-ledger_restore(hcore *c, const ledger_mark *m)
-{
-	c->book = m->book;
-	c->unpriced_lots = m->unpriced_lots;
-	c->last_hedge_price = m->last_hedge_price;
-	c->daily_hedge_count = m->daily_hedge_count;
-	c->daily_pnl = m->daily_pnl;
-	c->reject_streak = m->reject_streak;
-	c->reject_backoff_until = m->reject_backoff_until;
-	memcpy(c->pending, m->pending, sizeof(c->pending));
-	c->n_pending = m->n_pending;
-	c->state = m->state;
-	c->state_since = m->state_since;
-	c->faults_clear_since = m->faults_clear_since;
-	c->last_out = m->last_out;
-	c->have_out = m->have_out;
-}
-
 bool
-commit_or_restore(hcore *c, hcore_unit *u, const ledger_mark *m)
+commit_or_restore(hcore *c, hcore_unit *u, const hcore_ledger *m)
 {
 	if (unit_write(c, u))
 		return true;
-	ledger_restore(c, m);
+	c->led = *m;
 	return false;
 }

@@ -388,7 +388,7 @@ check_ledger(const char *where)
 	int			ok = 1;
 
 	ok &= CHECK_NEAR_ABS(F.position, F.trades_signed, 1e-9);
-	ok &= CHECK_NEAR_ABS(core.book.position, F.position, 1e-9);
+	ok &= CHECK_NEAR_ABS(core.led.book.position, F.position, 1e-9);
 	ok &= CHECK(F.intents == F.n_orders);
 	for (int i = 0; i < F.n_orders; i++)
 		ok &= CHECK(F.orders[i].filled <= F.orders[i].rec.qty);
@@ -412,16 +412,16 @@ test_paper_day(void)
 	CHECK(F.intents == 1);
 	CHECK(F.orders[0].rec.side == HEDGE_BUY);
 	CHECK(strcmp(F.orders[0].status, "NEW") == 0);
-	CHECK(core.daily_hedge_count == 1);
-	CHECK(core.n_pending == 1);
+	CHECK(core.led.daily_hedge_count == 1);
+	CHECK(core.led.n_pending == 1);
 	/* in flight: no second order */
 	quote(100);
 	CHECK(F.intents == 1);
 	F.wall += 1;
 	quote(100);
 	CHECK(strcmp(F.orders[0].status, "FILLED") == 0);
-	CHECK(core.n_pending == 0);
-	CHECK(core.book.position > 400 && core.book.position < 600);
+	CHECK(core.led.n_pending == 0);
+	CHECK(core.led.book.position > 400 && core.led.book.position < 600);
 	check_ledger("paper day, after the fill");
 	/* hedged: further quotes at the same price send nothing */
 	for (int i = 0; i < 20; i++)
@@ -448,23 +448,23 @@ test_failed_fill(void)
 	start(false, NULL);
 	quote(100);
 	CHECK(until_order(100));
-	before = core.book.position;
+	before = core.led.book.position;
 	F.fail_kind = HROW_FILL;
 	F.fail_count = 3;
 	F.wall += 1;
 	quote(100);
 	CHECK(F.units_refused >= 1);
-	CHECK_NEAR_ABS(core.book.position, before, 0);
-	CHECK(core.n_pending == 1);
-	CHECK(core.pending[0].fill_known);
+	CHECK_NEAR_ABS(core.led.book.position, before, 0);
+	CHECK(core.led.n_pending == 1);
+	CHECK(core.led.pending[0].fill_known);
 	CHECK(hcore_round_failed(&core, NULL, 0));
 	/* later, once the writes succeed: the same fill, once */
-	for (int i = 0; i < 200 && core.n_pending > 0; i++)
+	for (int i = 0; i < 200 && core.led.n_pending > 0; i++)
 	{
 		F.wall += 1;
 		quote(100);
 	}
-	CHECK(core.n_pending == 0);
+	CHECK(core.led.n_pending == 0);
 	CHECK(F.n_trades == 1);
 	CHECK(F.intents == 1);
 	check_ledger("after a failed fill");
@@ -489,11 +489,11 @@ test_rejects(void)
 	}
 	/* 12 s of quotes: back-off 2, 4, 8 s: at most 4 orders */
 	CHECK(F.intents >= 2 && F.intents <= 4);
-	CHECK(core.daily_hedge_count == F.intents);
-	CHECK(core.reject_streak == F.intents);
+	CHECK(core.led.daily_hedge_count == F.intents);
+	CHECK(core.led.reject_streak == F.intents);
 	for (int i = 0; i < F.n_orders; i++)
 		CHECK(strcmp(F.orders[i].status, "REJECTED") == 0);
-	CHECK(core.book.position == 0);
+	CHECK(core.led.book.position == 0);
 	check_ledger("after rejects");
 }
 
@@ -508,7 +508,7 @@ test_restart(void)
 	start(false, NULL);
 	quote(100);
 	CHECK(until_order(100));
-	CHECK(core.n_pending == 1);
+	CHECK(core.led.n_pending == 1);
 	/* the crash: the core is gone, the rows stay */
 	memset(&loaded, 0, sizeof(loaded));
 	loaded.position = F.position;
@@ -523,12 +523,12 @@ test_restart(void)
 	F.stored_day.orders_sent = 1;
 	F.wall += 5;
 	start(false, &loaded);
-	CHECK(core.n_pending == 1);
+	CHECK(core.led.n_pending == 1);
 	quote(100);
-	CHECK(core.n_pending == 0);
+	CHECK(core.led.n_pending == 0);
 	CHECK(F.n_trades == 1);
 	CHECK(F.intents == intents);
-	CHECK(core.daily_hedge_count == 1);
+	CHECK(core.led.daily_hedge_count == 1);
 	check_ledger("after a restart");
 
 	/* a CREATED order at a restart never left: cancelled, not filled */
@@ -546,7 +546,7 @@ test_restart(void)
 	loaded.open[0] = F.orders[0].rec;
 	loaded.n_open = 1;
 	start(false, &loaded);
-	CHECK(core.n_pending == 0);
+	CHECK(core.led.n_pending == 0);
 	CHECK(strcmp(F.orders[0].status, "CANCELED") == 0);
 	CHECK(strcmp(F.orders[0].reason, "not_sent_before_restart") == 0);
 }
@@ -561,15 +561,15 @@ test_day_roll(void)
 	CHECK(until_order(100));
 	F.wall += 1;
 	quote(100);
-	CHECK(core.daily_hedge_count == 1);
+	CHECK(core.led.daily_hedge_count == 1);
 	F.date_offset = 1;
 	memset(&F.stored_day, 0, sizeof(F.stored_day));
 	F.wall += 1;
 	quote(100);
-	CHECK(core.daily_hedge_count == 0);
+	CHECK(core.led.daily_hedge_count == 0);
 	CHECK(F.day_rows == 2);
 	CHECK(F.day_date == core.trading_date);
-	CHECK_NEAR_ABS(core.daily_pnl, 0, 1e-6);
+	CHECK_NEAR_ABS(core.led.daily_pnl, 0, 1e-6);
 }
 
 /* An expiry in the money: the leg settles once, and the day's P&L does not jump. */
@@ -591,17 +591,17 @@ test_expiry(void)
 	check_ledger("before the expiry");
 	F.wall = T0 + 590;
 	quote(120);
-	pnl_before = core.daily_pnl;
+	pnl_before = core.led.daily_pnl;
 	F.wall = T0 + 601;
 	quote(120);
 	CHECK(F.settle_rows == 1);
 	CHECK_NEAR_ABS(legs[0].settlement_price, 120, 1e-9);
 	/* short 10 calls 20 in the money, delivered: -20,000 either way, no jump */
-	CHECK_NEAR_ABS(core.daily_pnl, pnl_before, 50);
+	CHECK_NEAR_ABS(core.led.daily_pnl, pnl_before, 50);
 	F.wall += 60;
 	quote(120);
 	CHECK(F.settle_rows == 1);
-	CHECK(!core.set.cfg.strategy_enabled || core.state != TS_SAFE);
+	CHECK(!core.set.cfg.strategy_enabled || core.led.state != TS_SAFE);
 }
 
 /* Live: an answer lost, the order asked about and found filled: one order, one fill. */
@@ -648,7 +648,7 @@ test_live_unknown(void)
 	CHECK(strcmp(F.orders[0].status, "REJECTED") == 0);
 	CHECK(strncmp(F.orders[0].reason, "never reached okx", 17) == 0);
 	CHECK(F.sends == 1);
-	CHECK(core.reject_streak == 1);
+	CHECK(core.led.reject_streak == 1);
 }
 
 /* A flatten: the order that takes the position to zero, then the command's result. */
@@ -663,7 +663,7 @@ test_flatten(void)
 	CHECK(until_order(100));
 	F.wall += 1;
 	quote(100);
-	CHECK(core.book.position > 0);
+	CHECK(core.led.book.position > 0);
 	r = hcore_flatten(&core, 7, F.wall, true);
 	CHECK(strncmp(r, "flattening:", 11) == 0);
 	CHECK(F.intents == 2);
@@ -671,7 +671,7 @@ test_flatten(void)
 	F.wall += 1;
 	hcore_quote(&core, F.wall, 99.99, 100.01, F.wall, true, true);
 	hcore_round(&core, F.wall, true, true);
-	CHECK_NEAR_ABS(core.book.position, 0, 0);
+	CHECK_NEAR_ABS(core.led.book.position, 0, 0);
 	CHECK(F.command_id == 7);
 	CHECK(strncmp(F.command_result, "flattened:", 10) == 0);
 	check_ledger("after a flatten");
