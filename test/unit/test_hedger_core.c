@@ -470,6 +470,55 @@ test_failed_fill(void)
 	check_ledger("after a failed fill");
 }
 
+/* An intent that does not commit sends nothing; the next quote decides again. */
+static void
+test_failed_intent(void)
+{
+	reset_fake();
+	F.send_answer = BROKER_SEND_ACCEPTED;
+	F.query_state = BROKER_ORDER_OPEN;
+	start(true, NULL);
+	F.fail_kind = HROW_INTENT;
+	F.fail_count = 1;
+	quote(100);
+	for (int i = 0; i < 10 && F.units_refused == 0; i++)
+	{
+		F.wall += 1;
+		quote(100);
+	}
+	CHECK(F.units_refused == 1);
+	CHECK(F.sends == 0);
+	CHECK(core.led.n_pending == 0);
+	CHECK(core.led.daily_hedge_count == 0);
+	CHECK(until_order(100));
+	CHECK(F.sends == 1);
+	CHECK(strcmp(F.orders[0].status, "NEW") == 0);
+	CHECK(core.led.daily_hedge_count == 1);
+
+	/* the answer's row fails: the order is at the broker whatever the row says; kept, written later */
+	reset_fake();
+	F.send_answer = BROKER_SEND_ACCEPTED;
+	F.query_state = BROKER_ORDER_OPEN;
+	start(true, NULL);
+	F.fail_kind = HROW_ORDER_SENT;
+	F.fail_count = 1;
+	quote(100);
+	CHECK(until_order(100));
+	CHECK(F.sends == 1);
+	CHECK(strcmp(F.orders[0].status, "CREATED") == 0);
+	CHECK(core.led.n_pending == 1);
+	CHECK(core.led.pending[0].row_due == HCORE_ROW_SENT);
+	CHECK(core.led.daily_hedge_count == 0);
+	for (int i = 0; i < 5; i++)
+	{
+		F.wall += 1;
+		quote(100);
+	}
+	CHECK(strcmp(F.orders[0].status, "NEW") == 0);
+	CHECK(core.led.daily_hedge_count == 1);
+	CHECK(F.sends == 1);
+}
+
 /* Rejects count in the day and back off: not one order per quote. */
 static void
 test_rejects(void)
@@ -685,6 +734,7 @@ main(void)
 {
 	test_paper_day();
 	test_failed_fill();
+	test_failed_intent();
 	test_rejects();
 	test_restart();
 	test_day_roll();
