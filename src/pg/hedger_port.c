@@ -22,7 +22,7 @@
 /* ---- rows ------------------------------------------------------------------ */
 
 static void
-write_row(const hcore_unit *u, const hcore_row *r)
+write_row(hcore_unit *u, const hcore_row *r)
 {
 	const char *symbol = G.symbol;
 
@@ -54,7 +54,7 @@ write_row(const hcore_unit *u, const hcore_row *r)
 			(void) leg_settlement_record(symbol, r->ts, r->u.settle.price, r->u.settle.style);
 			break;
 		case HROW_INTENT:
-			hstore_record_intent(symbol, G.config_hash, &r->u.intent, (hedge_order_rec *) &u->intent_order);
+			hstore_record_intent(symbol, G.config_hash, &r->u.intent, &u->intent_order);
 			break;
 		case HROW_ORDER_SENT:
 			hstore_order_sent(&r->u.order.order, symbol, r->ts);
