@@ -17,6 +17,11 @@ ENGINE_OBJS = \
 	src/engine/engine.o \
 	src/engine/engine_config.o \
 	src/engine/guards.o \
+	src/engine/hedger_book.o \
+	src/engine/hedger_core.o \
+	src/engine/hedger_decide.o \
+	src/engine/hedger_orders.o \
+	src/engine/hedger_unit.o \
 	src/engine/paper_fill.o \
 	src/engine/pnl.o \
 	src/engine/portfolio.o \
@@ -54,6 +59,8 @@ PG_OBJS = \
 	src/pg/feed.o \
 	src/pg/hedge_store.o \
 	src/pg/hedger.o \
+	src/pg/hedger_port.o \
+	src/pg/hedger_settings.o \
 	src/pg/leg_settlement.o \
 	src/pg/ingest.o \
 	src/pg/ingest_common.o \

@@ -2,7 +2,7 @@
  * config_schema.c: the keys of bifrost.config, their defaults and ranges.
  *
  * Defaults are the reference engine's (its config.yaml.example, gates.*)
- * plus the keys bifrost adds (SPEC §2).  Units follow the reference:
+ * plus the keys bifrost adds.  Units follow the reference engine:
  * spreads and price moves are percent of mid, the ATM band is a fraction.
  */
 #include "config_schema.h"

@@ -1,5 +1,5 @@
 /*
- * daemon_fsm.h: the daemon's life-cycle state machine (SPEC §2.1).
+ * daemon_fsm.h: the daemon's life-cycle state machine.
  *
  * The transition table is the reference engine's, with WAITING_IB renamed
  * WAITING_BROKER.  Stopping is legal from every live state, so a normal stop

@@ -1,5 +1,5 @@
 /*
- * engine.h: one decision step, as bifrost_evaluate() describes it (SPEC §4).
+ * engine.h: one decision step, as bifrost_evaluate() describes it.
  *
  * engine_evaluate() takes the configuration and everything the engine may
  * know at one instant (state, event, time, quote, legs or given greeks,

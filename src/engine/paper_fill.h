@@ -1,5 +1,5 @@
 /*
- * paper_fill.h: the fill model of the `paper` broker (SPEC §6).
+ * paper_fill.h: the fill model of the `paper` broker.
  *
  * A market order placed at t fills at paper_fill_due(t) = t + latency_ms /
  * 1000, at the far side of the quote current at that time plus slippage:

@@ -1,5 +1,5 @@
 /*
- * sim_feed.h: the `sim` feed (SPEC §6), seeded geometric Brownian motion
+ * sim_feed.h: the `sim` feed, seeded geometric Brownian motion
  * quotes for the demo, the tests and the worker without a market.
  *
  * Tick n (n = 0, 1, ...) is at ts = start_epoch + n * tick_sec.  Tick 0 is

@@ -2,7 +2,7 @@
  * trading_fsm.h: the trading state machine (whether to hedge).
  *
  * States, events and guard predicates are the reference engine's; the
- * transition rules carry bifrost's corrections (SPEC §5):
+ * transition rules carry bifrost's corrections:
  *   - NEED_HEDGE only at D2/D3; MONITOR stays MONITOR at D1;
  *   - a tick in NEED_HEDGE (and in NO_TRADE, PAUSE_COST, PAUSE_LIQ)
  *     re-assesses like MONITOR, so no state is sticky;
@@ -142,7 +142,7 @@ extern bool trading_state_parse(const char *name, trading_state *out);
 /* "tick", "manual_resume", ...; "unknown" out of range. */
 extern const char *trading_event_name(trading_event e);
 
-/* Event names as SPEC §4 lists them (any case); true and *out set on a match. */
+/* Event names as bifrost_evaluate() takes them (any case); true and *out set on a match. */
 extern bool trading_event_parse(const char *name, trading_event *out);
 
 #endif							/* BIFROST_TRADING_FSM_H */

@@ -107,7 +107,8 @@ operation(double ts, const char *type, hedge_side side, int64 qty, double price,
 }
 
 void
-hstore_record_intent(const hedge_intent_rec *r, hedge_order_rec *order)
+hstore_record_intent(const char *symbol, const char *config_hash, const hedge_intent_rec *r,
+					 hedge_order_rec *order)
 {
 	Oid			types[11] = {TEXTOID, TIMESTAMPTZOID, FLOAT8OID, TEXTOID, INT4OID, TEXTOID,
 	FLOAT8OID, TEXTOID, INT8OID, TEXTOID, INT8OID};
@@ -122,12 +123,12 @@ hstore_record_intent(const hedge_intent_rec *r, hedge_order_rec *order)
 			   0, NULL, NULL, NULL, SPI_OK_SELECT);
 	op_id = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 
-	values[0] = TEXT(r->symbol);
+	values[0] = TEXT(symbol);
 	values[1] = TS(r->ts);
 	values[2] = Float8GetDatum(r->net_delta);
 	values[3] = TEXT(side_name(r->side));
 	values[4] = Int32GetDatum((int32) r->qty);
-	values[5] = TEXT(r->config_hash);
+	values[5] = TEXT(config_hash);
 	values[6] = Float8GetDatum(r->mid);
 	values[7] = TEXT(r->state_reason);
 	values[8] = Int64GetDatum(op_id);
@@ -169,7 +170,7 @@ hstore_record_intent(const hedge_intent_rec *r, hedge_order_rec *order)
 	order->decision_mid = r->mid;
 	strlcpy(order->status, "CREATED", sizeof(order->status));
 	strlcpy(order->state_reason, r->state_reason, sizeof(order->state_reason));
-	lifecycle(order, r->symbol, r->ts, "CREATED", "UNKNOWN -> CREATED. intent recorded", 0, 0, NULL);
+	lifecycle(order, symbol, r->ts, "CREATED", "UNKNOWN -> CREATED. intent recorded", 0, 0, NULL);
 }
 
 static void
@@ -215,7 +216,7 @@ hstore_order_sent(const hedge_order_rec *order, const char *symbol, double ts)
 void
 hstore_order_unknown(const hedge_order_rec *order, const char *symbol, double ts, const char *why)
 {
-	char		message[VENUE_NOTE_MAX];
+	char		message[HEDGE_NOTE_MAX];
 
 	set_order_status(order, ts, "UNKNOWN", 0, 0);
 	snprintf(message, sizeof(message), "%s -> UNKNOWN. %s; asking the %s broker by client order id",
@@ -226,7 +227,7 @@ hstore_order_unknown(const hedge_order_rec *order, const char *symbol, double ts
 void
 hstore_order_rejected(const hedge_order_rec *order, const char *symbol, double ts, const char *reason)
 {
-	char		message[VENUE_NOTE_MAX];
+	char		message[HEDGE_NOTE_MAX];
 
 	operation(ts, "reject", order->side, order->qty, NAN, reason, order->client_order_id,
 			  order->decision_mid, NAN);
@@ -255,11 +256,11 @@ static const char position_upsert_sql[] =
 " entry_price = EXCLUDED.entry_price, updated_at = EXCLUDED.updated_at";
 
 void
-hstore_fill(const hedge_fill_rec *f)
+hstore_fill(const char *symbol, const hedge_fill_rec *f)
 {
 	const hedge_order_rec *o = f->order;
 	bool		partial = f->filled_qty < o->qty;
-	char		trade_id[HSTORE_CLIENT_ORDER_ID_MAX + 4];
+	char		trade_id[HEDGE_CLIENT_ORDER_ID_MAX + 4];
 	Oid			types[11] = {INT8OID, TEXTOID, TEXTOID, TEXTOID, FLOAT8OID, FLOAT8OID, FLOAT8OID,
 	TIMESTAMPTZOID, TEXTOID, FLOAT8OID, FLOAT8OID};
 	Datum		values[11];
@@ -272,7 +273,7 @@ hstore_fill(const hedge_fill_rec *f)
 	snprintf(trade_id, sizeof(trade_id), "%s-1", o->client_order_id);
 	values[0] = Int64GetDatum(o->order_id);
 	values[1] = TEXT(trade_id);
-	values[2] = TEXT(f->symbol);
+	values[2] = TEXT(symbol);
 	values[3] = TEXT(side_name(o->side));
 	values[4] = Float8GetDatum(f->price);
 	values[5] = Float8GetDatum((double) f->filled_qty);
@@ -296,16 +297,16 @@ hstore_fill(const hedge_fill_rec *f)
 	set_order_status(o, f->ts, partial ? "PARTIALLY_FILLED" : "FILLED", (double) f->filled_qty, f->price);
 	snprintf(message, sizeof(message), "%s -> %s. %s fill", o->status,
 			 partial ? "PARTIALLY_FILLED" : "FILLED", exchange);
-	lifecycle(o, f->symbol, f->ts, partial ? "PARTIALLY_FILLED" : "FILLED", message,
+	lifecycle(o, symbol, f->ts, partial ? "PARTIALLY_FILLED" : "FILLED", message,
 			  (double) f->filled_qty, f->price, trade_id);
 	if (partial)
 	{
 		/* the broker filled part and cancelled the rest (paper does at once; a venue's final state) */
-		hstore_order_cancelled(o, f->symbol, f->ts, o->qty - f->filled_qty, "partial_fill_rest");
+		hstore_order_cancelled(o, symbol, f->ts, o->qty - f->filled_qty, "partial_fill_rest");
 		set_order_status(o, f->ts, "CANCELED", (double) f->filled_qty, f->price);
 	}
 
-	pvalues[0] = TEXT(f->symbol);
+	pvalues[0] = TEXT(symbol);
 	pvalues[1] = Float8GetDatum(f->position_after);
 	pvalues[2] = Float8GetDatum(f->avg_cost_after);
 	pvalues[3] = TS(f->ts);
@@ -473,7 +474,8 @@ date_datum(int32 days_since_1970)
 }
 
 void
-hstore_load_day(const char *symbol, int32 trading_date, const char *tz, hedge_day_rec *day)
+hstore_load_day(const char *symbol, int32 trading_date, const char *tz, hedge_day_rec *day,
+				char **legs_snapshot, engine_leg **legs, int *n_legs)
 {
 	Oid			types[4] = {TEXTOID, DATEOID, TEXTOID, TEXTOID};
 	Datum		values[4] = {TEXT(symbol), date_datum(trading_date), TEXT(tz), TEXT(exchange)};
@@ -481,6 +483,9 @@ hstore_load_day(const char *symbol, int32 trading_date, const char *tz, hedge_da
 	Datum		d;
 
 	memset(day, 0, sizeof(*day));
+	*legs_snapshot = NULL;
+	*legs = NULL;
+	*n_legs = 0;
 	/* the start of this book's day: another book held another position then */
 	store_exec("SELECT start_equity, legs::text FROM bifrost.hedger_days WHERE symbol = $1 AND trading_date = $2"
 			   "   AND (exchange IS NULL OR exchange = $4)",
@@ -489,8 +494,8 @@ hstore_load_day(const char *symbol, int32 trading_date, const char *tz, hedge_da
 	{
 		day->found = true;
 		day->start_equity = DatumGetFloat8(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-		day->legs_snapshot = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
-		day->n_legs = decode_legs(day->legs_snapshot, &day->legs);
+		*legs_snapshot = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2);
+		*n_legs = decode_legs(*legs_snapshot, legs);
 	}
 	store_exec("SELECT coalesce(sum(CASE WHEN side = 'BUY' THEN -1 ELSE 1 END * price * amount), 0)::float8,"
 			   "  coalesce(sum(realized_pnl), 0)::float8, coalesce(sum(fee), 0)::float8"

@@ -1,6 +1,7 @@
 /*
- * hedger.h: the trading half of the worker — quotes through the engine,
- * hedges to the paper broker, every step recorded (SPEC §5, §6).
+ * hedger.h: the trading half of the worker: quotes from the feed through
+ * the hedger core, hedges to the paper broker or a venue (OKX, IBKR),
+ * every step recorded.
  *
  * The worker owns the daemon life cycle and calls in while RUNNING or
  * RUNNING_SUSPENDED.  Times are epoch seconds of the wall clock; the
@@ -11,23 +12,7 @@
 
 #include "postgres.h"
 
-/* The figures of a status row. */
-typedef struct hedger_figures
-{
-	bool		valid;			/* false before the hedger started */
-	const char *trading_state;
-	double		trading_state_since;	/* epoch, NAN when unknown */
-	double		spot,
-				bid,
-				ask;			/* NAN when unknown */
-	double		net_delta;		/* NAN when unknown */
-	double		stock_position;
-	int			option_legs_count;
-	int			daily_hedge_count;
-	double		daily_pnl;
-	double		data_lag_ms;	/* NAN without a quote */
-	const char *trading_mode;	/* "paper" or "live": where orders go */
-} hedger_figures;
+#include "../engine/hedger_types.h"
 
 /* Writes the status row (and a history row for a reason) in the current transaction. */
 typedef void (*hedger_status_writer) (const hedger_figures *figures, const char *history_reason);

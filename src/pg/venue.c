@@ -51,18 +51,6 @@ venue_scrub_secrets(const venue_params *p, char *text)
 	}
 }
 
-void
-venue_order_report_init(venue_order_report *out, venue_order_state state)
-{
-	memset(out, 0, sizeof(*out));
-	out->state = state;
-	out->avg_price = NAN;
-	out->fee = NAN;
-	out->fee_base_lots = 0;
-	out->ts = NAN;
-	out->left_at = NAN;
-}
-
 double
 venue_now(void)
 {

@@ -18,7 +18,7 @@
  *     venue quotes them.  units_per_lot() converts: one lot is that much
  *     underlying (an OKX swap's ctVal x lotSz, 1 for shares).
  *   - send() never retries a POST on its own: an answer it cannot read is
- *     VENUE_SEND_UNKNOWN, and the hedger then only queries by client order
+ *     BROKER_SEND_UNKNOWN, and the hedger then only queries by client order
  *     id until the venue says what became of the order.  So no intent ever
  *     leaves twice.  It says in left_at when the request that may have
  *     placed the order left: the hedger's grace before "never arrived"
@@ -29,6 +29,7 @@
 
 #include "postgres.h"
 
+#include "../engine/hedger_types.h"
 #include "../engine/sizing.h"
 #include "../net/http.h"
 
@@ -65,40 +66,6 @@ typedef struct venue_quote
 	double		last;			/* NAN when unknown */
 } venue_quote;
 
-typedef enum venue_send_result
-{
-	VENUE_SEND_ACCEPTED,		/* the venue has the order (exchange id in the report) */
-	VENUE_SEND_REJECTED,		/* definitive: it will never execute (reason in the report) */
-	VENUE_SEND_UNKNOWN			/* timeout, 5xx, unreadable answer: query before anything else */
-} venue_send_result;
-
-typedef enum venue_order_state
-{
-	VENUE_ORDER_UNKNOWN,		/* the venue did not answer the query: ask again later */
-	VENUE_ORDER_NOT_FOUND,		/* the venue answered that it has no such order */
-	VENUE_ORDER_OPEN,			/* working, possibly partly filled */
-	VENUE_ORDER_FILLED,			/* final: filled_qty = the order's qty */
-	VENUE_ORDER_CANCELED,		/* final: filled_qty < qty (0 when nothing filled) */
-	VENUE_ORDER_REJECTED		/* final: nothing filled */
-} venue_order_state;
-
-typedef struct venue_order_report
-{
-	venue_order_state state;
-	char		exchange_order_id[VENUE_ID_MAX];	/* "" when unknown */
-	char		exchange_status[32];	/* the venue's own word ("filled", "Filled") */
-	int64		filled_qty;		/* lots filled so far */
-	double		avg_price;		/* of the filled lots, NAN when none */
-	double		fee;			/* NAN when unknown */
-	double		fee_base_lots;	/* fee charged in the underlying, in lots; positive =
-								 * fewer lots received; 0 when none */
-	double		ts;				/* epoch seconds of the venue's last update, NAN unknown */
-	double		left_at;		/* send: wall clock when the order's request was handed
-								 * to the network (the last one, after rate-limit waits,
-								 * keep-alives and confirm rounds), NAN if it never left */
-	char		reason[VENUE_WHY_MAX];	/* reject or cancel reason, venue code included */
-} venue_order_report;
-
 typedef struct venue venue;
 
 typedef struct venue_ops
@@ -119,11 +86,11 @@ typedef struct venue_ops
 	bool		(*quote) (venue *v, venue_quote *q, char *why, size_t whylen);
 
 	/* A market order of qty lots, tagged with client_order_id (<= 32 [A-Za-z0-9]). */
-	venue_send_result (*send) (venue *v, hedge_side side, int64 qty,
-							   const char *client_order_id, venue_order_report *out);
+	broker_send_result (*send) (venue *v, hedge_side side, int64 qty,
+							   const char *client_order_id, broker_order_report *out);
 
 	/* What became of the order with this client order id; never raises. */
-	void		(*query) (venue *v, const char *client_order_id, venue_order_report *out);
+	void		(*query) (venue *v, const char *client_order_id, broker_order_report *out);
 
 	/* The signed position in the symbol, in lots.  False with why. */
 	bool		(*position) (venue *v, double *lots, char *why, size_t whylen);
@@ -141,9 +108,6 @@ struct venue
 /* Each implementation fills v->ops and v->state; false with why when params are unusable. */
 extern bool venue_okx_init(venue *v, char *why, size_t whylen);
 extern bool venue_ibkr_init(venue *v, char *why, size_t whylen);
-
-/* A report that says state and nothing else: no id, no fill, NAN numbers. */
-extern void venue_order_report_init(venue_order_report *out, venue_order_state state);
 
 /* Looks a secret up by its full name ("okx.api_key"); NULL when absent. */
 extern const char *venue_secret_get(const venue_params *p, const char *name);

@@ -79,8 +79,8 @@ extern void ibkr_keep_alive(venue *v);
 /* A validated decimal text as a double (NAN when empty). */
 extern double ibkr_decimal(const char *text);
 
-extern venue_send_result ibkr_send(venue *v, hedge_side side, int64 qty,
-								   const char *client_order_id, venue_order_report *out);
-extern void ibkr_query(venue *v, const char *client_order_id, venue_order_report *out);
+extern broker_send_result ibkr_send(venue *v, hedge_side side, int64 qty,
+								   const char *client_order_id, broker_order_report *out);
+extern void ibkr_query(venue *v, const char *client_order_id, broker_order_report *out);
 
 #endif							/* BIFROST_VENUE_IBKR_H */

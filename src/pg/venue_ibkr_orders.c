@@ -91,16 +91,16 @@ known_add(ibkr_state *st, const char *client_order_id)
 	return k;
 }
 
-static venue_send_result
-rejected(venue_order_report *out)
+static broker_send_result
+rejected(broker_order_report *out)
 {
-	out->state = VENUE_ORDER_REJECTED;
-	return VENUE_SEND_REJECTED;
+	out->state = BROKER_ORDER_REJECTED;
+	return BROKER_SEND_REJECTED;
 }
 
 /* What an order POST or a reply without an HTTP 200 means (out->reason already says why). */
-static venue_send_result
-failed_post(ibkr_outcome outcome, const http_response *resp, venue_order_report *out)
+static broker_send_result
+failed_post(ibkr_outcome outcome, const http_response *resp, broker_order_report *out)
 {
 	size_t		len = strlen(out->reason);
 
@@ -117,7 +117,7 @@ failed_post(ibkr_outcome outcome, const http_response *resp, venue_order_report 
 		case IBKR_NO_ANSWER:
 			break;
 	}
-	return VENUE_SEND_UNKNOWN;
+	return BROKER_SEND_UNKNOWN;
 }
 
 /* Declines a question we will not confirm; best effort, the gateway drops it anyway. */
@@ -138,9 +138,9 @@ decline(venue *v, const char *reply_id)
  * Follows the answers to the order POST (outcome, resp) through the
  * confirm loop to the order's acceptance or rejection.
  */
-static venue_send_result
+static broker_send_result
 confirm_loop(venue *v, const char *client_order_id, char *path, ibkr_outcome outcome,
-			 http_response *resp, venue_order_report *out)
+			 http_response *resp, broker_order_report *out)
 {
 	ibkr_state *st = IBKR_STATE(v);
 
@@ -154,7 +154,7 @@ confirm_loop(venue *v, const char *client_order_id, char *path, ibkr_outcome out
 
 		if (outcome != IBKR_OK)
 		{
-			venue_send_result res = failed_post(outcome, resp, out);
+			broker_send_result res = failed_post(outcome, resp, out);
 
 			http_response_free(resp);
 			return res;
@@ -171,7 +171,7 @@ confirm_loop(venue *v, const char *client_order_id, char *path, ibkr_outcome out
 		if (rc != JSONU_OK)
 		{
 			snprintf(out->reason, sizeof(out->reason), "%s: unreadable answer: %s", endpoint, err.msg);
-			return VENUE_SEND_UNKNOWN;
+			return BROKER_SEND_UNKNOWN;
 		}
 		if (r.kind == IBKR_REPLY_PLACED)
 		{
@@ -179,15 +179,15 @@ confirm_loop(venue *v, const char *client_order_id, char *path, ibkr_outcome out
 			{
 				snprintf(out->reason, sizeof(out->reason), "%s: the answer is about order %s, not %s",
 						 endpoint, r.local_order_id, client_order_id);
-				return VENUE_SEND_UNKNOWN;
+				return BROKER_SEND_UNKNOWN;
 			}
 			k = known_add(st, client_order_id);
 			strlcpy(k->order_id, r.order_id, sizeof(k->order_id));
 			strlcpy(out->exchange_order_id, r.order_id, sizeof(out->exchange_order_id));
 			strlcpy(out->exchange_status, ibkr_order_state_name(r.state), sizeof(out->exchange_status));
 			/* whatever the first status says, query() tells the fills */
-			out->state = VENUE_ORDER_OPEN;
-			return VENUE_SEND_ACCEPTED;
+			out->state = BROKER_ORDER_OPEN;
+			return BROKER_SEND_ACCEPTED;
 		}
 
 		/* a question: the order is placed only once every question is confirmed */
@@ -224,17 +224,17 @@ client_id_ok(const char *id)
 	return true;
 }
 
-venue_send_result
-ibkr_send(venue *v, hedge_side side, int64 qty, const char *client_order_id, venue_order_report *out)
+broker_send_result
+ibkr_send(venue *v, hedge_side side, int64 qty, const char *client_order_id, broker_order_report *out)
 {
 	ibkr_state *st = IBKR_STATE(v);
 	char		path[IBKR_PATH_MAX];
 	char		body[IBKR_BODY_MAX];
 	http_response resp;
 	ibkr_outcome outcome;
-	venue_send_result result;
+	broker_send_result result;
 
-	venue_order_report_init(out, VENUE_ORDER_UNKNOWN);
+	broker_order_report_init(out, BROKER_ORDER_UNKNOWN);
 	if (!st->opened)
 	{
 		snprintf(out->reason, sizeof(out->reason), "ibkr: the venue is not open (nothing sent)");
@@ -265,7 +265,7 @@ ibkr_send(venue *v, hedge_side side, int64 qty, const char *client_order_id, ven
 
 /* An IBKR status and its fills as the report's state. */
 static void
-report_state(venue_order_report *out, ibkr_order_state state, const char *filled, const char *avg)
+report_state(broker_order_report *out, ibkr_order_state state, const char *filled, const char *avg)
 {
 	double		f = ibkr_decimal(filled);
 
@@ -276,26 +276,26 @@ report_state(venue_order_report *out, ibkr_order_state state, const char *filled
 	{
 		case IBKR_STATE_FILLED:
 			if (out->avg_price > 0)
-				out->state = VENUE_ORDER_FILLED;
+				out->state = BROKER_ORDER_FILLED;
 			else
 			{
 				/* a fill is recorded with its price: ask again when IBKR has it */
-				out->state = VENUE_ORDER_OPEN;
+				out->state = BROKER_ORDER_OPEN;
 				snprintf(out->reason, sizeof(out->reason), "ibkr: Filled, without an average price yet");
 			}
 			break;
 		case IBKR_STATE_CANCELLED:
 		case IBKR_STATE_API_CANCELLED:
-			out->state = VENUE_ORDER_CANCELED;
+			out->state = BROKER_ORDER_CANCELED;
 			snprintf(out->reason, sizeof(out->reason), "ibkr: %s", out->exchange_status);
 			break;
 		case IBKR_STATE_INACTIVE:
-			out->state = out->filled_qty > 0 ? VENUE_ORDER_CANCELED : VENUE_ORDER_REJECTED;
+			out->state = out->filled_qty > 0 ? BROKER_ORDER_CANCELED : BROKER_ORDER_REJECTED;
 			snprintf(out->reason, sizeof(out->reason),
 					 "ibkr: Inactive (rejected, or not accepted by the exchange)");
 			break;
 		default:
-			out->state = VENUE_ORDER_OPEN;
+			out->state = BROKER_ORDER_OPEN;
 			break;
 	}
 }
@@ -306,7 +306,7 @@ report_state(venue_order_report *out, ibkr_order_state state, const char *filled
  * (UNKNOWN when there was no usable answer).
  */
 static bool
-query_by_id(venue *v, const char *order_id, venue_order_report *out)
+query_by_id(venue *v, const char *order_id, broker_order_report *out)
 {
 	ibkr_state *st = IBKR_STATE(v);
 	char		path[IBKR_PATH_MAX];
@@ -427,14 +427,14 @@ executions_of(venue *v, const char *client_order_id, executions *ex, char *why, 
 
 /* The commission of a filled order, when IBKR has booked it and the call is not paced. */
 static void
-add_commission(venue *v, const char *client_order_id, venue_order_report *out)
+add_commission(venue *v, const char *client_order_id, broker_order_report *out)
 {
 	ibkr_state *st = IBKR_STATE(v);
 	rate_limit	probe = st->lim_trades;
 	executions	ex;
 	char		why[VENUE_WHY_MAX];
 
-	if (out->state != VENUE_ORDER_FILLED || isfinite(out->fee))
+	if (out->state != BROKER_ORDER_FILLED || isfinite(out->fee))
 		return;
 	/* never a wait for it: a fill is not held back for its commission (a copy tells, taking nothing) */
 	if (rate_limit_wait(&probe, venue_now()) > 0)
@@ -445,7 +445,7 @@ add_commission(venue *v, const char *client_order_id, venue_order_report *out)
 
 /* Looks the cOID up in the live orders list (see the header for NOT_FOUND). */
 static void
-query_live_orders(venue *v, const char *client_order_id, venue_order_report *out)
+query_live_orders(venue *v, const char *client_order_id, broker_order_report *out)
 {
 	ibkr_state *st = IBKR_STATE(v);
 	ibkr_known_order *k = known_find(st, client_order_id);
@@ -513,7 +513,7 @@ query_live_orders(venue *v, const char *client_order_id, venue_order_report *out
 			return;
 		if (ex.found)
 		{
-			out->state = VENUE_ORDER_FILLED;
+			out->state = BROKER_ORDER_FILLED;
 			out->filled_qty = ex.qty;
 			out->avg_price = ex.avg_price;
 			out->fee = ex.commission;
@@ -521,7 +521,7 @@ query_live_orders(venue *v, const char *client_order_id, venue_order_report *out
 			out->reason[0] = '\0';
 			return;
 		}
-		out->state = VENUE_ORDER_NOT_FOUND;
+		out->state = BROKER_ORDER_NOT_FOUND;
 		snprintf(out->reason, sizeof(out->reason),
 				 "GET " PATH_LIVE_ORDERS ": no order with cOID %s, and no execution of it in 7 days",
 				 client_order_id);
@@ -529,12 +529,12 @@ query_live_orders(venue *v, const char *client_order_id, venue_order_report *out
 }
 
 void
-ibkr_query(venue *v, const char *client_order_id, venue_order_report *out)
+ibkr_query(venue *v, const char *client_order_id, broker_order_report *out)
 {
 	ibkr_state *st = IBKR_STATE(v);
 	ibkr_known_order *k;
 
-	venue_order_report_init(out, VENUE_ORDER_UNKNOWN);
+	broker_order_report_init(out, BROKER_ORDER_UNKNOWN);
 	if (!st->opened)
 	{
 		snprintf(out->reason, sizeof(out->reason), "ibkr: the venue is not open");

@@ -277,7 +277,7 @@ client_order_id_valid(const char *id)
 }
 
 /* Codes whose meaning okx_code_classify cannot know in the context of an order placement. */
-static venue_send_result
+static broker_send_result
 classify_send_code(const char *code)
 {
 	static const char *const unknown[] = {
@@ -293,67 +293,67 @@ classify_send_code(const char *code)
 
 	for (size_t i = 0; i < lengthof(unknown); i++)
 		if (strcmp(code, unknown[i]) == 0)
-			return VENUE_SEND_UNKNOWN;
+			return BROKER_SEND_UNKNOWN;
 	for (size_t i = 0; i < lengthof(refused); i++)
 		if (strcmp(code, refused[i]) == 0)
-			return VENUE_SEND_REJECTED;
+			return BROKER_SEND_REJECTED;
 	switch (okx_code_classify(code))
 	{
 		case OKX_CODE_REJECT:
 		case OKX_CODE_AUTH:
-			return VENUE_SEND_REJECTED;
+			return BROKER_SEND_REJECTED;
 		case OKX_CODE_OK:
 			/* a "0" code in an error: only sCode can be wrong, and it was not "0" */
 		case OKX_CODE_RATE_LIMIT:
 		case OKX_CODE_UNKNOWN:
 			break;
 	}
-	return VENUE_SEND_UNKNOWN;
+	return BROKER_SEND_UNKNOWN;
 }
 
 /* Reads the answer to the placement of client_order_id into out. */
-static venue_send_result
+static broker_send_result
 send_outcome(const http_response *resp, const char *client_order_id, rate_limit *lim,
-			 venue_order_report *out)
+			 broker_order_report *out)
 {
 	okx_order_ack ack;
 	jsonu_error err;
 	jsonu_status rc;
-	venue_send_result r;
+	broker_send_result r;
 	char		code[JSONU_CODE_SIZE];
 	char		msg[OKX_MSG_SIZE];
 
 	if (resp->outcome != HTTP_DONE)
 	{
 		snprintf(out->reason, sizeof(out->reason), "POST " PATH_ORDER ": %s", resp->error);
-		return VENUE_SEND_UNKNOWN;
+		return BROKER_SEND_UNKNOWN;
 	}
 	if (resp->status >= 500 || resp->status == 429)
 	{
 		okx_answer_code(resp, code, sizeof(code), NULL, 0);
 		snprintf(out->reason, sizeof(out->reason), "POST " PATH_ORDER ": HTTP %ld%s%s",
 				 resp->status, code[0] ? ", okx " : "", code);
-		return VENUE_SEND_UNKNOWN;
+		return BROKER_SEND_UNKNOWN;
 	}
 	rc = okx_parse_order_ack(resp->body, resp->body_len, &ack, &err);
 	if (rc == JSONU_OK && ack.cl_ord_id[0] && strcmp(ack.cl_ord_id, client_order_id) != 0)
 	{
 		snprintf(out->reason, sizeof(out->reason), "POST " PATH_ORDER ": the answer is about clOrdId \"%s\"",
 				 ack.cl_ord_id);
-		return VENUE_SEND_UNKNOWN;
+		return BROKER_SEND_UNKNOWN;
 	}
 	if (rc == JSONU_OK)
 	{
 		strlcpy(out->exchange_order_id, ack.ord_id, sizeof(out->exchange_order_id));
 		strlcpy(out->exchange_status, "placed", sizeof(out->exchange_status));
 		out->ts = ack.ts >= 0 ? (double) ack.ts / 1000.0 : NAN;
-		return VENUE_SEND_ACCEPTED;
+		return BROKER_SEND_ACCEPTED;
 	}
 	if (rc != JSONU_EVENUE)
 	{
 		snprintf(out->reason, sizeof(out->reason), "POST " PATH_ORDER ": HTTP %ld, unreadable answer: %s",
 				 resp->status, err.msg);
-		return VENUE_SEND_UNKNOWN;
+		return BROKER_SEND_UNKNOWN;
 	}
 	/* the per-order message when there is one, else the envelope's */
 	if (ack.s_code[0])
@@ -365,14 +365,14 @@ send_outcome(const http_response *resp, const char *client_order_id, rate_limit 
 		rate_limit_backoff(lim, venue_now());
 	snprintf(out->reason, sizeof(out->reason), "okx %s: %s", err.venue_code,
 			 msg[0] ? msg : "(no message)");
-	strlcpy(out->exchange_status, r == VENUE_SEND_REJECTED ? "rejected" : "unknown",
+	strlcpy(out->exchange_status, r == BROKER_SEND_REJECTED ? "rejected" : "unknown",
 			sizeof(out->exchange_status));
 	return r;
 }
 
-static venue_send_result
+static broker_send_result
 venue_okx_send(venue *v, hedge_side side, int64 qty, const char *client_order_id,
-		 venue_order_report *out)
+		 broker_order_report *out)
 {
 	okx_state  *st = STATE(v);
 	okx_call	call = {.method = "POST", .endpoint = PATH_ORDER, .signed_call = true, .expires = true};
@@ -380,25 +380,25 @@ venue_okx_send(venue *v, hedge_side side, int64 qty, const char *client_order_id
 	char		body[OKX_BODY_MAX];
 	char		why[VENUE_WHY_MAX];
 	http_response resp;
-	venue_send_result r;
+	broker_send_result r;
 
-	venue_order_report_init(out, VENUE_ORDER_REJECTED);
+	broker_order_report_init(out, BROKER_ORDER_REJECTED);
 	/* refusals before anything leaves are definitive: the order cannot exist */
 	if (!st->opened)
 	{
 		snprintf(out->reason, sizeof(out->reason), "not sent: the okx venue is not open");
-		return VENUE_SEND_REJECTED;
+		return BROKER_SEND_REJECTED;
 	}
 	if (!client_order_id_valid(client_order_id))
 	{
 		snprintf(out->reason, sizeof(out->reason), "not sent: client order id \"%s\" is not 1-32 letters and digits",
 				 client_order_id);
-		return VENUE_SEND_REJECTED;
+		return BROKER_SEND_REJECTED;
 	}
 	if (qty <= 0 || !okx_size_text(st->lot_sz, qty, sz, sizeof(sz)))
 	{
 		snprintf(out->reason, sizeof(out->reason), "not sent: no order size for " INT64_FORMAT " lots", qty);
-		return VENUE_SEND_REJECTED;
+		return BROKER_SEND_REJECTED;
 	}
 	snprintf(body, sizeof(body),
 			 "{\"instId\":\"%s\",\"tdMode\":\"%s\",\"side\":\"%s\",\"ordType\":\"market\","
@@ -411,16 +411,16 @@ venue_okx_send(venue *v, hedge_side side, int64 qty, const char *client_order_id
 	if (!okx_perform(&v->params, &st->keys, &st->lim_order_post, &call, &resp, why, sizeof(why)))
 	{
 		strlcpy(out->reason, why, sizeof(out->reason));
-		return VENUE_SEND_REJECTED;
+		return BROKER_SEND_REJECTED;
 	}
-	venue_order_report_init(out, VENUE_ORDER_UNKNOWN);
+	broker_order_report_init(out, BROKER_ORDER_UNKNOWN);
 	out->left_at = call.left_at;
 	r = send_outcome(&resp, client_order_id, &st->lim_order_post, out);
 	http_response_free(&resp);
-	if (r == VENUE_SEND_ACCEPTED)
-		out->state = VENUE_ORDER_OPEN;
-	else if (r == VENUE_SEND_REJECTED)
-		out->state = VENUE_ORDER_REJECTED;
+	if (r == BROKER_SEND_ACCEPTED)
+		out->state = BROKER_ORDER_OPEN;
+	else if (r == BROKER_SEND_REJECTED)
+		out->state = BROKER_ORDER_REJECTED;
 	else
 	{
 		venue_scrub_secrets(&v->params, out->reason);
@@ -431,7 +431,7 @@ venue_okx_send(venue *v, hedge_side side, int64 qty, const char *client_order_id
 
 /* An order as OKX reports it, in lots. */
 static void
-order_report(okx_state *st, const okx_order *o, venue_order_report *out)
+order_report(okx_state *st, const okx_order *o, broker_order_report *out)
 {
 	int64		lots = 0;
 
@@ -440,7 +440,7 @@ order_report(okx_state *st, const okx_order *o, venue_order_report *out)
 	if (o->acc_fill_sz[0] && !okx_size_lots(o->acc_fill_sz, st->lot_sz, &lots, NULL))
 	{
 		/* a fill we cannot convert must not read as "nothing filled" */
-		venue_order_report_init(out, VENUE_ORDER_UNKNOWN);
+		broker_order_report_init(out, BROKER_ORDER_UNKNOWN);
 		snprintf(out->reason, sizeof(out->reason), "GET " PATH_ORDER ": accFillSz \"%s\" is not a size in lots of %s",
 				 o->acc_fill_sz, o->inst_id);
 		return;
@@ -455,21 +455,21 @@ order_report(okx_state *st, const okx_order *o, venue_order_report *out)
 	{
 		case OKX_STATE_LIVE:
 		case OKX_STATE_PARTIALLY_FILLED:
-			out->state = VENUE_ORDER_OPEN;
+			out->state = BROKER_ORDER_OPEN;
 			break;
 		case OKX_STATE_FILLED:
-			out->state = VENUE_ORDER_FILLED;
+			out->state = BROKER_ORDER_FILLED;
 			break;
 		case OKX_STATE_CANCELED:
 		case OKX_STATE_MMP_CANCELED:
-			out->state = VENUE_ORDER_CANCELED;
+			out->state = BROKER_ORDER_CANCELED;
 			snprintf(out->reason, sizeof(out->reason), "okx %s", okx_order_state_name(o->state));
 			break;
 	}
 }
 
 static void
-venue_okx_query(venue *v, const char *client_order_id, venue_order_report *out)
+venue_okx_query(venue *v, const char *client_order_id, broker_order_report *out)
 {
 	okx_state  *st = STATE(v);
 	okx_call	call = {.endpoint = PATH_ORDER, .signed_call = true};
@@ -478,11 +478,11 @@ venue_okx_query(venue *v, const char *client_order_id, venue_order_report *out)
 	jsonu_error err;
 	jsonu_status rc;
 
-	venue_order_report_init(out, VENUE_ORDER_UNKNOWN);
+	broker_order_report_init(out, BROKER_ORDER_UNKNOWN);
 	if (!client_order_id_valid(client_order_id))
 	{
 		/* never sent (send refuses such ids), so OKX cannot have it */
-		out->state = VENUE_ORDER_NOT_FOUND;
+		out->state = BROKER_ORDER_NOT_FOUND;
 		snprintf(out->reason, sizeof(out->reason), "client order id \"%s\" is not 1-32 letters and digits",
 				 client_order_id);
 		return;
@@ -499,7 +499,7 @@ venue_okx_query(venue *v, const char *client_order_id, venue_order_report *out)
 		order_report(st, &o, out);
 	else if (rc == JSONU_EVENUE && strcmp(err.venue_code, OKX_CODE_ORDER_NOT_FOUND) == 0)
 	{
-		out->state = VENUE_ORDER_NOT_FOUND;
+		out->state = BROKER_ORDER_NOT_FOUND;
 		snprintf(out->reason, sizeof(out->reason), "okx %s: order %s does not exist",
 				 err.venue_code, client_order_id);
 	}

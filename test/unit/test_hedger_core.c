@@ -1,0 +1,745 @@
+/*
+ * test_hedger_core.c: the hedging loop without a cluster.  A fake port
+ * keeps the rows in memory (orders, trades, the position, status and day
+ * rows) and can refuse a unit or answer as a broker; the checks follow the
+ * money through quotes, fills, rejects, a failed write, a restart from the
+ * rows, a new day, an expiry and a flatten.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "calendar.h"
+#include "hedger_core.h"
+#include "settlement.h"
+#include "unit.h"
+
+#define T0 1767366000.0			/* 2026-01-02 15:00 UTC, a Friday */
+#define MAX_ORDERS 256
+
+/* ---- the fake port's tables ---- */
+
+typedef struct fake_order
+{
+	hedge_order_rec rec;
+	char		status[24];
+	int64_t		filled;
+	char		reason[HEDGE_NOTE_MAX];
+} fake_order;
+
+typedef struct fake
+{
+	double		wall;
+	fake_order	orders[MAX_ORDERS];
+	int			n_orders;
+	int			intents;
+	double		trades_signed;	/* sum of signed lots traded */
+	int			n_trades;
+	double		position;		/* the position row */
+	double		avg_cost;
+	int			status_rows;
+	int			history_rows;
+	int			blocked_rows;
+	int			risk_events;
+	char		last_risk_rule[64];
+	int			day_rows;
+	int32_t		day_date;
+	double		day_equity;
+	int			settle_rows;
+	double		settle_price;
+	char		command_result[256];
+	int64_t		command_id;
+	hedger_figures last_figures;
+
+	/* failure injection: refuse the next n units that hold a row of this kind */
+	int			fail_kind;
+	int			fail_count;
+	int			units_refused;
+
+	/* the broker (live) */
+	broker_send_result send_answer;
+	broker_order_state query_state;
+	double		fill_price;
+	int			sends;
+	int			queries;
+	double		broker_position;
+
+	/* the day */
+	int32_t		date_offset;	/* added to the calendar date: a new day */
+	hedge_day_rec stored_day;	/* load_day's answer */
+} fake;
+
+static fake F;
+
+static fake_order *
+find_order(const char *coid)
+{
+	for (int i = 0; i < F.n_orders; i++)
+		if (strcmp(F.orders[i].rec.client_order_id, coid) == 0)
+			return &F.orders[i];
+	return NULL;
+}
+
+static bool
+fake_write(void *ctx, hcore_unit *u, char *error, size_t errlen)
+{
+	(void) ctx;
+	if (F.fail_count > 0)
+		for (int i = 0; i < u->n_rows; i++)
+			if ((int) u->rows[i].kind == F.fail_kind)
+			{
+				F.fail_count--;
+				F.units_refused++;
+				snprintf(error, errlen, "%s: injected failure", u->activity);
+				return false;
+			}
+	for (int i = 0; i < u->n_rows; i++)
+	{
+		hcore_row  *r = &u->rows[i];
+		fake_order *o;
+
+		switch (r->kind)
+		{
+			case HROW_STATUS:
+				F.status_rows++;
+				F.last_figures = r->u.status.figures;
+				if (r->u.status.history_reason)
+					F.history_rows++;
+				break;
+			case HROW_BLOCKED:
+				F.blocked_rows += r->u.blocked.n;
+				break;
+			case HROW_RISK_EVENT:
+				F.risk_events++;
+				snprintf(F.last_risk_rule, sizeof(F.last_risk_rule), "%s", r->u.risk.rule);
+				break;
+			case HROW_DAY_START:
+				F.day_rows++;
+				F.day_date = r->u.day.date;
+				F.day_equity = r->u.day.equity;
+				break;
+			case HROW_POSITION:
+				F.position = r->u.position.lots;
+				F.avg_cost = r->u.position.avg_cost;
+				break;
+			case HROW_ADJUSTMENT:
+				break;
+			case HROW_SETTLE:
+				F.settle_rows++;
+				F.settle_price = r->u.settle.price;
+				break;
+			case HROW_INTENT:
+				o = &F.orders[F.n_orders++];
+				memset(o, 0, sizeof(*o));
+				o->rec.order_id = F.n_orders;
+				snprintf(o->rec.client_order_id, sizeof(o->rec.client_order_id), "bf%dt1i%d",
+						 20260102, F.n_orders);
+				o->rec.side = r->u.intent.side;
+				o->rec.qty = r->u.intent.qty;
+				o->rec.placed_at = r->ts;
+				o->rec.decision_mid = r->u.intent.mid;
+				snprintf(o->rec.status, sizeof(o->rec.status), "CREATED");
+				snprintf(o->status, sizeof(o->status), "CREATED");
+				u->intent_order = o->rec;
+				F.intents++;
+				break;
+			case HROW_ORDER_SENT:
+			case HROW_ORDER_UNKNOWN:
+			case HROW_ORDER_REJECTED:
+			case HROW_ORDER_CANCELLED:
+				o = find_order(r->u.order.order.client_order_id);
+				if (o == NULL)
+					break;
+				snprintf(o->status, sizeof(o->status), "%s",
+						 r->kind == HROW_ORDER_SENT ? "NEW" : r->kind == HROW_ORDER_UNKNOWN ? "UNKNOWN" :
+						 r->kind == HROW_ORDER_REJECTED ? "REJECTED" : "CANCELED");
+				snprintf(o->reason, sizeof(o->reason), "%s", r->u.order.reason ? r->u.order.reason : "");
+				break;
+			case HROW_FILL:
+				o = find_order(r->u.fill.order.client_order_id);
+				if (o == NULL)
+					break;
+				o->filled += r->u.fill.rec.filled_qty;
+				snprintf(o->status, sizeof(o->status), "FILLED");
+				F.trades_signed += (o->rec.side == HEDGE_BUY ? 1 : -1) * (double) r->u.fill.rec.filled_qty;
+				F.n_trades++;
+				F.position = r->u.fill.rec.position_after;
+				F.avg_cost = r->u.fill.rec.avg_cost_after;
+				break;
+			case HROW_COMMAND_RESULT:
+				F.command_id = r->u.command.command;
+				snprintf(F.command_result, sizeof(F.command_result), "%s", r->u.command.result);
+				break;
+		}
+	}
+	return true;
+}
+
+static void
+fake_clock(void *ctx, double now, engine_clock *out)
+{
+	(void) ctx;
+	calendar_ny_clock(now, out);
+}
+
+static int32_t
+fake_trading_date(void *ctx, double now)
+{
+	(void) ctx;
+	return (int32_t) floor((now - 5 * 3600.0) / 86400.0) + F.date_offset;
+}
+
+static bool
+fake_load_day(void *ctx, int32_t date, double mid, double now, hedge_day_rec *out, char *error, size_t errlen)
+{
+	(void) ctx;
+	(void) date;
+	(void) mid;
+	(void) now;
+	(void) error;
+	(void) errlen;
+	*out = F.stored_day;
+	return true;
+}
+
+static bool
+fake_settlement_due(void *ctx, const engine_leg *legs, int n, double now)
+{
+	(void) ctx;
+	for (int i = 0; i < n; i++)
+		if (legs[i].expiry <= now && !settlement_fixed(&legs[i]))
+			return true;
+	return false;
+}
+
+static void
+fake_apply_settlements(void *ctx, engine_leg *legs, int n)
+{
+	(void) ctx;
+	for (int i = 0; i < n; i++)
+		if (F.settle_rows > 0 && legs[i].expiry <= F.wall && !settlement_fixed(&legs[i]))
+		{
+			legs[i].settlement_price = F.settle_price;
+			legs[i].settlement = SETTLEMENT_PHYSICAL;
+		}
+}
+
+static double
+fake_quote_as_of(void *ctx, double quote_ts, double now)
+{
+	(void) ctx;
+	(void) now;
+	return quote_ts;
+}
+
+static double
+fake_wall_now(void *ctx)
+{
+	(void) ctx;
+	return F.wall;
+}
+
+static broker_send_result
+fake_send(void *ctx, hedge_side side, int64_t qty, const char *coid, broker_order_report *out)
+{
+	(void) ctx;
+	(void) side;
+	(void) qty;
+	(void) coid;
+	F.sends++;
+	out->left_at = F.wall;
+	if (F.send_answer == BROKER_SEND_REJECTED)
+		snprintf(out->reason, sizeof(out->reason), "51008: insufficient margin");
+	return F.send_answer;
+}
+
+static void
+fake_query(void *ctx, const char *coid, broker_order_report *out)
+{
+	fake_order *o = find_order(coid);
+
+	(void) ctx;
+	F.queries++;
+	out->state = F.query_state;
+	if (F.query_state == BROKER_ORDER_FILLED && o)
+	{
+		out->filled_qty = o->rec.qty;
+		out->avg_price = F.fill_price;
+		out->fee = 0;
+		out->ts = F.wall;
+		F.broker_position += (o->rec.side == HEDGE_BUY ? 1 : -1) * (double) o->rec.qty;
+	}
+}
+
+static bool
+fake_position(void *ctx, double *lots, char *why, size_t whylen)
+{
+	(void) ctx;
+	(void) why;
+	(void) whylen;
+	*lots = F.broker_position;
+	return true;
+}
+
+static hcore_port
+fake_port(void)
+{
+	hcore_port p;
+
+	memset(&p, 0, sizeof(p));
+	p.write = fake_write;
+	p.clock = fake_clock;
+	p.trading_date = fake_trading_date;
+	p.load_day = fake_load_day;
+	p.settlement_due = fake_settlement_due;
+	p.apply_settlements = fake_apply_settlements;
+	p.quote_as_of = fake_quote_as_of;
+	p.wall_now = fake_wall_now;
+	p.send = fake_send;
+	p.query = fake_query;
+	p.position = fake_position;
+	p.broker_name = "okx";
+	return p;
+}
+
+/* ---- the book ---- */
+
+static engine_leg legs[4];
+static engine_leg legs_in_lots[4];
+static hcore core;
+
+static hcore_settings
+settings(bool live)
+{
+	hcore_settings s;
+
+	memset(&s, 0, sizeof(s));
+	s.symbol = "NVDA";
+	engine_config_defaults(&s.cfg);
+	s.cfg.trading_hours_only = false;
+	s.cfg.cooldown_seconds = 0;
+	s.cfg.min_price_move_pct = 0;
+	s.cfg.max_hedge_shares_per_order = 100000;
+	s.cfg.settlement = SETTLEMENT_PHYSICAL;
+	s.paper.latency_ms = 50;
+	s.paper.slippage_bps = 0;
+	s.paper.seed = 42;
+	s.live = live;
+	s.units_per_lot = 1;
+	s.not_found_grace_s = 10;
+	return s;
+}
+
+/* Short 10 calls at 100, 30 days out: about -500 shares of delta at the money. */
+static void
+start(bool live, const hcore_loaded *loaded)
+{
+	hcore_settings s = settings(live);
+	hcore_port	p = fake_port();
+	hcore_loaded none;
+
+	memset(&legs, 0, sizeof(legs));
+	legs[0].right = BS_CALL;
+	legs[0].strike = 100;
+	legs[0].expiry = T0 + 30 * 86400.0;
+	legs[0].quantity = -10;
+	legs[0].multiplier = 100;
+	legs[0].implied_vol = 0.3;
+	memset(&none, 0, sizeof(none));
+	hcore_init(&core, &s, &p, F.wall);
+	hcore_set_legs(&core, legs, legs_in_lots, 1, false);
+	hcore_start(&core, loaded ? loaded : &none, F.wall);
+}
+
+/* A quote at the wall clock, then the round after it. */
+static void
+quote(double mid)
+{
+	hcore_quote(&core, F.wall, mid - 0.01, mid + 0.01, F.wall, false, true);
+	hcore_round(&core, F.wall, false, true);
+}
+
+/* Quotes a second apart until an order goes out (the machine arms first): false when none did. */
+static bool
+until_order(double mid)
+{
+	int			before = F.intents;
+
+	for (int i = 0; i < 10 && F.intents == before; i++)
+	{
+		F.wall += 1;
+		quote(mid);
+	}
+	return F.intents > before;
+}
+
+static void
+reset_fake(void)
+{
+	memset(&F, 0, sizeof(F));
+	F.wall = T0;
+	F.fail_kind = -1;
+}
+
+/* The rows agree with each other and with the core. */
+static void
+check_ledger(const char *where)
+{
+	int			ok = 1;
+
+	ok &= CHECK_NEAR_ABS(F.position, F.trades_signed, 1e-9);
+	ok &= CHECK_NEAR_ABS(core.led.book.position, F.position, 1e-9);
+	ok &= CHECK(F.intents == F.n_orders);
+	for (int i = 0; i < F.n_orders; i++)
+		ok &= CHECK(F.orders[i].filled <= F.orders[i].rec.qty);
+	if (!ok)
+		unit_note("%s", where);
+}
+
+/* ---- scenarios ---- */
+
+/* A paper day: the first quote starts the machine, the next hedges, the fill follows the latency. */
+static void
+test_paper_day(void)
+{
+	reset_fake();
+	start(false, NULL);
+	quote(100);
+	CHECK(core.bootstrapped);
+	CHECK(F.intents == 0);
+	CHECK(F.day_rows == 1);
+	CHECK(until_order(100));
+	CHECK(F.intents == 1);
+	CHECK(F.orders[0].rec.side == HEDGE_BUY);
+	CHECK(strcmp(F.orders[0].status, "NEW") == 0);
+	CHECK(core.led.daily_hedge_count == 1);
+	CHECK(core.led.n_pending == 1);
+	/* in flight: no second order */
+	quote(100);
+	CHECK(F.intents == 1);
+	F.wall += 1;
+	quote(100);
+	CHECK(strcmp(F.orders[0].status, "FILLED") == 0);
+	CHECK(core.led.n_pending == 0);
+	CHECK(core.led.book.position > 400 && core.led.book.position < 600);
+	check_ledger("paper day, after the fill");
+	/* hedged: further quotes at the same price send nothing */
+	for (int i = 0; i < 20; i++)
+	{
+		F.wall += 1;
+		quote(100);
+	}
+	CHECK(F.intents == 1);
+	/* the price rises: short calls get shorter delta; buy more */
+	CHECK(until_order(110));
+	CHECK(F.intents == 2);
+	CHECK(F.orders[1].rec.side == HEDGE_BUY);
+	check_ledger("paper day, after the second hedge");
+	CHECK(strcmp(F.last_figures.trading_mode, "paper") == 0);
+}
+
+/* A fill whose unit fails leaves memory as the rows are, and is written later, once. */
+static void
+test_failed_fill(void)
+{
+	double		before;
+
+	reset_fake();
+	start(false, NULL);
+	quote(100);
+	CHECK(until_order(100));
+	before = core.led.book.position;
+	F.fail_kind = HROW_FILL;
+	F.fail_count = 3;
+	F.wall += 1;
+	quote(100);
+	CHECK(F.units_refused >= 1);
+	CHECK_NEAR_ABS(core.led.book.position, before, 0);
+	CHECK(core.led.n_pending == 1);
+	CHECK(core.led.pending[0].fill_known);
+	CHECK(hcore_round_failed(&core, NULL, 0));
+	/* later, once the writes succeed: the same fill, once */
+	for (int i = 0; i < 200 && core.led.n_pending > 0; i++)
+	{
+		F.wall += 1;
+		quote(100);
+	}
+	CHECK(core.led.n_pending == 0);
+	CHECK(F.n_trades == 1);
+	CHECK(F.intents == 1);
+	check_ledger("after a failed fill");
+}
+
+/* An intent that does not commit sends nothing; the next quote decides again. */
+static void
+test_failed_intent(void)
+{
+	reset_fake();
+	F.send_answer = BROKER_SEND_ACCEPTED;
+	F.query_state = BROKER_ORDER_OPEN;
+	start(true, NULL);
+	F.fail_kind = HROW_INTENT;
+	F.fail_count = 1;
+	quote(100);
+	for (int i = 0; i < 10 && F.units_refused == 0; i++)
+	{
+		F.wall += 1;
+		quote(100);
+	}
+	CHECK(F.units_refused == 1);
+	CHECK(F.sends == 0);
+	CHECK(core.led.n_pending == 0);
+	CHECK(core.led.daily_hedge_count == 0);
+	CHECK(until_order(100));
+	CHECK(F.sends == 1);
+	CHECK(strcmp(F.orders[0].status, "NEW") == 0);
+	CHECK(core.led.daily_hedge_count == 1);
+
+	/* the answer's row fails: the order is at the broker whatever the row says; kept, written later */
+	reset_fake();
+	F.send_answer = BROKER_SEND_ACCEPTED;
+	F.query_state = BROKER_ORDER_OPEN;
+	start(true, NULL);
+	F.fail_kind = HROW_ORDER_SENT;
+	F.fail_count = 1;
+	quote(100);
+	CHECK(until_order(100));
+	CHECK(F.sends == 1);
+	CHECK(strcmp(F.orders[0].status, "CREATED") == 0);
+	CHECK(core.led.n_pending == 1);
+	CHECK(core.led.pending[0].row_due == HCORE_ROW_SENT);
+	CHECK(core.led.daily_hedge_count == 0);
+	for (int i = 0; i < 5; i++)
+	{
+		F.wall += 1;
+		quote(100);
+	}
+	CHECK(strcmp(F.orders[0].status, "NEW") == 0);
+	CHECK(core.led.daily_hedge_count == 1);
+	CHECK(F.sends == 1);
+}
+
+/* Rejects count in the day and back off: not one order per quote. */
+static void
+test_rejects(void)
+{
+	hcore_settings s;
+
+	reset_fake();
+	start(false, NULL);
+	s = settings(false);
+	core.set.paper.reject_rate = 1;
+	(void) s;
+	quote(100);
+	for (int i = 0; i < 60; i++)
+	{
+		F.wall += 0.2;
+		quote(100);
+	}
+	/* 12 s of quotes: back-off 2, 4, 8 s: at most 4 orders */
+	CHECK(F.intents >= 2 && F.intents <= 4);
+	CHECK(core.led.daily_hedge_count == F.intents);
+	CHECK(core.led.reject_streak == F.intents);
+	for (int i = 0; i < F.n_orders; i++)
+		CHECK(strcmp(F.orders[i].status, "REJECTED") == 0);
+	CHECK(core.led.book.position == 0);
+	check_ledger("after rejects");
+}
+
+/* A restart from the rows: an order sent before the crash fills once, at the next quote. */
+static void
+test_restart(void)
+{
+	hcore_loaded loaded;
+	int			intents;
+
+	reset_fake();
+	start(false, NULL);
+	quote(100);
+	CHECK(until_order(100));
+	CHECK(core.led.n_pending == 1);
+	/* the crash: the core is gone, the rows stay */
+	memset(&loaded, 0, sizeof(loaded));
+	loaded.position = F.position;
+	loaded.open[0] = F.orders[0].rec;
+	snprintf(loaded.open[0].status, sizeof(loaded.open[0].status), "%s", F.orders[0].status);
+	loaded.n_open = 1;
+	loaded.have_last_sent = true;
+	loaded.last_sent_ts = F.orders[0].rec.placed_at;
+	intents = F.intents;
+	F.stored_day.found = true;
+	F.stored_day.start_equity = F.day_equity;
+	F.stored_day.orders_sent = 1;
+	F.wall += 5;
+	start(false, &loaded);
+	CHECK(core.led.n_pending == 1);
+	quote(100);
+	CHECK(core.led.n_pending == 0);
+	CHECK(F.n_trades == 1);
+	CHECK(F.intents == intents);
+	CHECK(core.led.daily_hedge_count == 1);
+	check_ledger("after a restart");
+
+	/* a CREATED order at a restart never left: cancelled, not filled */
+	reset_fake();
+	start(false, NULL);
+	quote(100);
+	memset(&loaded, 0, sizeof(loaded));
+	F.n_orders = 1;
+	F.intents = 1;
+	F.orders[0].rec.order_id = 1;
+	snprintf(F.orders[0].rec.client_order_id, sizeof(F.orders[0].rec.client_order_id), "bfx1");
+	F.orders[0].rec.qty = 100;
+	F.orders[0].rec.side = HEDGE_BUY;
+	snprintf(F.orders[0].rec.status, sizeof(F.orders[0].rec.status), "CREATED");
+	loaded.open[0] = F.orders[0].rec;
+	loaded.n_open = 1;
+	start(false, &loaded);
+	CHECK(core.led.n_pending == 0);
+	CHECK(strcmp(F.orders[0].status, "CANCELED") == 0);
+	CHECK(strcmp(F.orders[0].reason, "not_sent_before_restart") == 0);
+}
+
+/* A new day: the count starts over from the day's rows, the start equity is the first mark. */
+static void
+test_day_roll(void)
+{
+	reset_fake();
+	start(false, NULL);
+	quote(100);
+	CHECK(until_order(100));
+	F.wall += 1;
+	quote(100);
+	CHECK(core.led.daily_hedge_count == 1);
+	F.date_offset = 1;
+	memset(&F.stored_day, 0, sizeof(F.stored_day));
+	F.wall += 1;
+	quote(100);
+	CHECK(core.led.daily_hedge_count == 0);
+	CHECK(F.day_rows == 2);
+	CHECK(F.day_date == core.trading_date);
+	CHECK_NEAR_ABS(core.led.daily_pnl, 0, 1e-6);
+}
+
+/* An expiry in the money: the leg settles once, and the day's P&L does not jump. */
+static void
+test_expiry(void)
+{
+	double		pnl_before;
+
+	reset_fake();
+	start(false, NULL);
+	legs[0].expiry = T0 + 600;
+	hcore_set_legs(&core, legs, legs_in_lots, 1, false);
+	quote(120);
+	for (int i = 0; i < 5; i++)
+	{
+		F.wall += 60;
+		quote(120);
+	}
+	check_ledger("before the expiry");
+	F.wall = T0 + 590;
+	quote(120);
+	pnl_before = core.led.daily_pnl;
+	F.wall = T0 + 601;
+	quote(120);
+	CHECK(F.settle_rows == 1);
+	CHECK_NEAR_ABS(legs[0].settlement_price, 120, 1e-9);
+	/* short 10 calls 20 in the money, delivered: -20,000 either way, no jump */
+	CHECK_NEAR_ABS(core.led.daily_pnl, pnl_before, 50);
+	F.wall += 60;
+	quote(120);
+	CHECK(F.settle_rows == 1);
+	CHECK(!core.set.cfg.strategy_enabled || core.led.state != TS_SAFE);
+}
+
+/* Live: an answer lost, the order asked about and found filled: one order, one fill. */
+static void
+test_live_unknown(void)
+{
+	reset_fake();
+	F.send_answer = BROKER_SEND_UNKNOWN;
+	F.query_state = BROKER_ORDER_UNKNOWN;
+	start(true, NULL);
+	quote(100);
+	CHECK(until_order(100));
+	CHECK(F.sends == 1);
+	CHECK(strcmp(F.orders[0].status, "UNKNOWN") == 0);
+	for (int i = 0; i < 10; i++)
+	{
+		F.wall += 1;
+		quote(100);
+	}
+	CHECK(F.sends == 1);
+	CHECK(F.queries >= 1);
+	F.query_state = BROKER_ORDER_FILLED;
+	F.fill_price = 100.01;
+	F.wall += 10;
+	quote(100);
+	CHECK(strcmp(F.orders[0].status, "FILLED") == 0);
+	CHECK(F.sends == 1);
+	CHECK(F.n_trades == 1);
+	CHECK(strcmp(F.last_figures.trading_mode, "live") == 0);
+	check_ledger("live, found filled");
+
+	/* never found: rejected once the grace has passed, and backed off */
+	reset_fake();
+	F.send_answer = BROKER_SEND_UNKNOWN;
+	F.query_state = BROKER_ORDER_NOT_FOUND;
+	start(true, NULL);
+	quote(100);
+	CHECK(until_order(100));
+	F.wall += 5;
+	quote(100);
+	CHECK(strcmp(F.orders[0].status, "UNKNOWN") == 0);
+	F.wall += 10;
+	quote(100);
+	CHECK(strcmp(F.orders[0].status, "REJECTED") == 0);
+	CHECK(strncmp(F.orders[0].reason, "never reached okx", 17) == 0);
+	CHECK(F.sends == 1);
+	CHECK(core.led.reject_streak == 1);
+}
+
+/* A flatten: the order that takes the position to zero, then the command's result. */
+static void
+test_flatten(void)
+{
+	const char *r;
+
+	reset_fake();
+	start(false, NULL);
+	quote(100);
+	CHECK(until_order(100));
+	F.wall += 1;
+	quote(100);
+	CHECK(core.led.book.position > 0);
+	r = hcore_flatten(&core, 7, F.wall, true);
+	CHECK(strncmp(r, "flattening:", 11) == 0);
+	CHECK(F.intents == 2);
+	CHECK(F.orders[1].rec.side == HEDGE_SELL);
+	F.wall += 1;
+	hcore_quote(&core, F.wall, 99.99, 100.01, F.wall, true, true);
+	hcore_round(&core, F.wall, true, true);
+	CHECK_NEAR_ABS(core.led.book.position, 0, 0);
+	CHECK(F.command_id == 7);
+	CHECK(strncmp(F.command_result, "flattened:", 10) == 0);
+	check_ledger("after a flatten");
+	r = hcore_flatten(&core, 8, F.wall, true);
+	CHECK(strcmp(r, "flat: the hedge position is already zero") == 0);
+	CHECK(hcore_flatten_lots(2.9999999) == 3 && hcore_flatten_lots(2.99) == 2 && hcore_flatten_lots(-3.0000000001) == 3);
+}
+
+int
+main(void)
+{
+	test_paper_day();
+	test_failed_fill();
+	test_failed_intent();
+	test_rejects();
+	test_restart();
+	test_day_roll();
+	test_expiry();
+	test_live_unknown();
+	test_flatten();
+	return unit_summary("test_hedger_core");
+}
