@@ -75,8 +75,10 @@ OBJS = $(PG_OBJS) $(NET_OBJS) $(ENGINE_OBJS)
 
 DATA = $(wildcard sql/$(EXTENSION)--*.sql)
 
-REGRESS = $(sort $(patsubst sql/%.sql,%,$(filter-out sql/$(EXTENSION)--%,$(wildcard sql/*.sql))))
+# pg_regress: test/sql/<name>.sql against test/expected/<name>.out, on a temporary instance.
+REGRESS = $(sort $(patsubst test/sql/%.sql,%,$(wildcard test/sql/*.sql)))
 REGRESS_OPTS = --temp-instance=tmp_check_regress --temp-config=test/regress.conf
+REGRESS_OPTS += --inputdir=test
 
 TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
