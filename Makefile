@@ -73,7 +73,7 @@ PG_OBJS = \
 
 OBJS = $(PG_OBJS) $(NET_OBJS) $(ENGINE_OBJS)
 
-DATA = $(wildcard sql/$(EXTENSION)--*.sql)
+DATA = $(wildcard sql/upgrade/$(EXTENSION)--*.sql)
 
 # pg_regress: test/sql/<name>.sql against test/expected/<name>.out, on a temporary instance.
 REGRESS = $(sort $(patsubst test/sql/%.sql,%,$(wildcard test/sql/*.sql)))
