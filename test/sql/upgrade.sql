@@ -1,10 +1,13 @@
 -- upgrade: bifrost 0.1 updated step by step (0.2, 0.3, 0.4, 0.5, 0.6, 0.7) with ALTER
 -- EXTENSION ... UPDATE gets each version's objects, records each step in
 -- bifrost.schema_version, and passes its self-check; a fresh install at the
--- default version has the same catalog.  Leaves the database without the
--- extension.
+-- default version, which runs its own script and not the update chain, makes
+-- exactly what the chain made.  Leaves the database without the extension.
+-- The roles go too (nothing else in this database uses them), so that each
+-- install makes its own.
 SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS bifrost;
+DROP ROLE IF EXISTS bifrost_worker, bifrost_operator, bifrost_reader;
 CREATE EXTENSION bifrost VERSION '0.1';
 RESET client_min_messages;
 
@@ -128,20 +131,138 @@ DELETE FROM bifrost.position_adjustments;
 DELETE FROM bifrost.positions;
 DELETE FROM bifrost.risk_events;
 
--- a fresh install at the default version (0.1 then the update scripts) has
--- the same catalog and the same expected schema as the updated one
-CREATE TEMP TABLE upgraded AS
+-- The fresh install at the default version against the updated one.  What
+-- this test stored above goes first, so that what is left is what the
+-- scripts made.
+SELECT bifrost_config_set(d.key, d.value) = d.value AS default_again
+  FROM bifrost._config_defaults() d WHERE d.key = 'gates.state.delta.epsilon_band';
+DELETE FROM bifrost.daemon_run_status;
+
+-- Everything an install makes, one row per object: the extension's members,
+-- the tables pg_dump keeps (pg_extension_config_dump), the roles, and per
+-- object its owner, ACL, comment and definition (columns with their
+-- defaults, constraints, indexes, triggers, sequences, functions as
+-- pg_get_functiondef prints them: body, SECURITY DEFINER, SET search_path,
+-- STRICT, volatility); then the rows the scripts insert: a count per table,
+-- and the configuration, version, calendar and run-flag rows themselves.
+-- A function, not a view: a view would tie the extension's tables to this
+-- session and keep DROP EXTENSION from running.
+CREATE FUNCTION pg_temp.extension_catalog()
+RETURNS TABLE (kind text, object text, definition text)
+LANGUAGE sql STABLE
+AS $$
+SELECT 'extension', e.extname::text,
+       pg_catalog.format('version %s, schema %s, relocatable %s, owner %s', e.extversion, e.extnamespace::regnamespace,
+                         e.extrelocatable, pg_catalog.pg_get_userbyid(e.extowner))
+  FROM pg_catalog.pg_extension e WHERE e.extname = 'bifrost'
+UNION ALL
+SELECT 'member', pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid), ''
+  FROM pg_catalog.pg_depend d
+ WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+   AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'bifrost')
+UNION ALL
+SELECT 'pg_dump keeps', t.tab::regclass::text, coalesce(t.cond, '')
+  FROM pg_catalog.pg_extension e, unnest(e.extconfig, e.extcondition) AS t(tab, cond)
+ WHERE e.extname = 'bifrost'
+UNION ALL
+SELECT 'schema', n.nspname::text,
+       pg_catalog.format('owner %s, acl %s, comment %s', pg_catalog.pg_get_userbyid(n.nspowner), n.nspacl,
+                         pg_catalog.obj_description(n.oid, 'pg_namespace'))
+  FROM pg_catalog.pg_namespace n WHERE n.nspname = 'bifrost'
+UNION ALL
+SELECT 'role', r.rolname::text,
+       pg_catalog.format('login %s, super %s, inherit %s, createrole %s, createdb %s, bypassrls %s, member of %s',
+                         r.rolcanlogin, r.rolsuper, r.rolinherit, r.rolcreaterole, r.rolcreatedb, r.rolbypassrls,
+                         (SELECT pg_catalog.array_agg(m.roleid::regrole::text ORDER BY m.roleid::regrole::text)
+                            FROM pg_catalog.pg_auth_members m WHERE m.member = r.oid))
+  FROM pg_catalog.pg_roles r WHERE r.rolname LIKE 'bifrost\_%'
+UNION ALL
+SELECT 'relation', c.oid::regclass::text,
+       pg_catalog.format('kind %s, owner %s, acl %s, options %s, comment %s', c.relkind, pg_catalog.pg_get_userbyid(c.relowner),
+                         c.relacl, c.reloptions, pg_catalog.obj_description(c.oid, 'pg_class'))
+  FROM pg_catalog.pg_class c WHERE c.relnamespace = 'bifrost'::regnamespace
+UNION ALL
+SELECT 'column', pg_catalog.format('%s.%s', a.attrelid::regclass, a.attname),
+       pg_catalog.format('#%s %s%s default %s, comment %s', a.attnum, pg_catalog.format_type(a.atttypid, a.atttypmod),
+                         CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END,
+                         pg_catalog.pg_get_expr(ad.adbin, ad.adrelid), pg_catalog.col_description(a.attrelid, a.attnum))
+  FROM pg_catalog.pg_attribute a
+  JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+  LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+ WHERE c.relnamespace = 'bifrost'::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped
+UNION ALL
+SELECT 'constraint', pg_catalog.format('%s on %s', k.conname, k.conrelid::regclass), pg_catalog.pg_get_constraintdef(k.oid)
+  FROM pg_catalog.pg_constraint k WHERE k.connamespace = 'bifrost'::regnamespace
+UNION ALL
+SELECT 'index', x.indexrelid::regclass::text, pg_catalog.pg_get_indexdef(x.indexrelid)
+  FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class c ON c.oid = x.indrelid
+ WHERE c.relnamespace = 'bifrost'::regnamespace
+UNION ALL
+SELECT 'trigger', pg_catalog.format('%s on %s', g.tgname, g.tgrelid::regclass), pg_catalog.pg_get_triggerdef(g.oid)
+  FROM pg_catalog.pg_trigger g JOIN pg_catalog.pg_class c ON c.oid = g.tgrelid
+ WHERE c.relnamespace = 'bifrost'::regnamespace AND NOT g.tgisinternal
+UNION ALL
+SELECT 'sequence', s.seqrelid::regclass::text,
+       pg_catalog.format('%s from %s by %s, %s..%s, cache %s, cycle %s, owned by %s', s.seqtypid::regtype, s.seqstart,
+                         s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle,
+                         (SELECT pg_catalog.format('%s.%s', d.refobjid::regclass, a.attname)
+                            FROM pg_catalog.pg_depend d
+                            JOIN pg_catalog.pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid
+                           WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = s.seqrelid AND d.deptype = 'a'))
+  FROM pg_catalog.pg_sequence s JOIN pg_catalog.pg_class c ON c.oid = s.seqrelid
+ WHERE c.relnamespace = 'bifrost'::regnamespace
+UNION ALL
+SELECT 'function', p.oid::regprocedure::text,
+       pg_catalog.format('owner %s, acl %s, comment %s, %s', pg_catalog.pg_get_userbyid(p.proowner), p.proacl,
+                         pg_catalog.obj_description(p.oid, 'pg_proc'), pg_catalog.pg_get_functiondef(p.oid))
+  FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_proc p ON p.oid = d.objid
+ WHERE d.classid = 'pg_catalog.pg_proc'::regclass AND d.refclassid = 'pg_catalog.pg_extension'::regclass
+   AND d.deptype = 'e' AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'bifrost')
+UNION ALL
+SELECT 'rows', c.oid::regclass::text,
+       (pg_catalog.xpath('/row/n/text()', pg_catalog.query_to_xml(
+            pg_catalog.format('SELECT count(*) AS n FROM %s', c.oid::regclass), false, true, '')))[1]::text
+  FROM pg_catalog.pg_class c WHERE c.relnamespace = 'bifrost'::regnamespace AND c.relkind = 'r'
+UNION ALL
+SELECT 'row of bifrost.config', f.key, f.value::text FROM bifrost.config f
+UNION ALL
+SELECT 'row of bifrost.schema_version', v.version, v.name FROM bifrost.schema_version v
+UNION ALL
+SELECT 'row of bifrost.market_holidays', h.day::text, pg_catalog.format('%s, early close %s, %s', h.name, h.early_close, h.source)
+  FROM bifrost.market_holidays h
+UNION ALL
+SELECT 'row of bifrost.daemon_run_status', r.id::text, pg_catalog.format('suspended %s by %s', r.suspended, r.updated_by)
+  FROM bifrost.daemon_run_status r
+$$;
+
+CREATE TEMP TABLE upgraded AS SELECT * FROM pg_temp.extension_catalog();
+CREATE TEMP TABLE upgraded_snapshot AS
 SELECT bifrost._catalog_snapshot() AS live, bifrost.expected_schema() AS expected;
 SET client_min_messages = warning;
 DROP EXTENSION bifrost;
+DROP ROLE bifrost_worker, bifrost_operator, bifrost_reader;
 CREATE EXTENSION bifrost;
 RESET client_min_messages;
 SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
+
+-- what is compared, and what differs between the two: no row
+SELECT kind, count(*) FROM upgraded GROUP BY kind ORDER BY kind;
+(SELECT 'updated' AS install, * FROM upgraded
+ EXCEPT ALL
+ SELECT 'updated', * FROM pg_temp.extension_catalog())
+UNION ALL
+(SELECT 'fresh', * FROM pg_temp.extension_catalog()
+ EXCEPT ALL
+ SELECT 'fresh', * FROM upgraded)
+ORDER BY kind, object, install;
+
+-- and so the self-check's view of both: the same catalog, the same expected schema
 SELECT u.live = bifrost._catalog_snapshot() AS same_catalog,
        u.expected = bifrost.expected_schema() AS same_expected_schema
-  FROM upgraded u;
+  FROM upgraded_snapshot u;
 SELECT version, name FROM bifrost.schema_version ORDER BY 1;
 SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
-DROP TABLE upgraded;
+DROP TABLE upgraded, upgraded_snapshot;
+DROP FUNCTION pg_temp.extension_catalog();
 
 DROP EXTENSION bifrost;
