@@ -1,5 +1,5 @@
 -- pricing: bifrost_bs_price, bifrost_bs_greeks and bifrost_implied_vol with
--- good and bad input (SPEC §4).  Values are printed rounded to the digits of
+-- good and bad input.  Values are printed rounded to the digits of
 -- their published anchors, so the output does not depend on the last bits
 -- of the platform's libm.
 SET client_min_messages = warning;
@@ -16,7 +16,7 @@ SELECT p.oid::regprocedure AS function, p.provolatile, p.proisstrict, p.proparal
  ORDER BY p.proname;
 
 ------------------------------------------------------------------------------
--- known values: Haug / QuantLib / Hull (reference/trading-anchors.md §3.3),
+-- known values: Haug / QuantLib / Hull (their published tables),
 -- printed to the anchor's digits; ok = within one unit of its last digit
 -- (QuantLib's own tolerance for the Haug table is 1e-4).  Haug prints 1.8734
 -- for row 10's forward-at-the-money option, whose exact value is 1.8733446
@@ -79,7 +79,7 @@ SELECT round(bifrost_implied_vol('C', 10.4506, 100, 100, 1, 0.05, 0)::numeric, 4
 SELECT abs(bifrost_implied_vol('C', bifrost_bs_price('C', 100, 100, 1, 0.05, 0, 0.2), 100, 100, 1, 0.05, 0) - 0.2) < 1e-12
        AS iv_anchor_3_exact;
 
--- bifrost reference §4: plain Black-Scholes (q = 0) deltas and gammas the
+-- plain Black-Scholes (q = 0) deltas and gammas the
 -- hedger uses, and one long straddle on 100 shares
 SELECT s, k, round(t::numeric, 6) AS t, sigma,
        round((bifrost_bs_greeks('C', s, k, t, 0.05, 0, sigma)).delta::numeric, 6) AS call_delta,
