@@ -10,22 +10,23 @@ SELECT c.relname
  WHERE n.nspname = 'bifrost' AND c.relkind = 'r'
  ORDER BY 1;
 
--- the three seed tables: columns exactly as seed 000 §2, in order, extras last
+-- the status tables and operations: their columns in their fixed order, later
+-- ones appended at the end
 SELECT table_name, ordinal_position AS pos, column_name, data_type, is_nullable
   FROM information_schema.columns
  WHERE table_schema = 'bifrost' AND table_name IN ('status_current', 'status_history', 'operations')
  ORDER BY table_name, ordinal_position;
 
--- legs: the first eight columns are SPEC §2's
+-- legs: its columns in order, with their defaults
 SELECT ordinal_position AS pos, column_name, data_type, is_nullable, column_default
   FROM information_schema.columns
  WHERE table_schema = 'bifrost' AND table_name = 'legs'
  ORDER BY ordinal_position;
 
--- rows the script seeds
+-- rows the install writes
 SELECT id, suspended, updated_by FROM bifrost.daemon_run_status;
 SELECT version, name FROM bifrost.schema_version ORDER BY version;
-SELECT (SELECT count(*) FROM bifrost.config) = (SELECT count(*) FROM bifrost._config_defaults()) AS config_seeded;
+SELECT (SELECT count(*) FROM bifrost.config) = (SELECT count(*) FROM bifrost._config_defaults()) AS config_filled;
 SELECT count(*) AS heartbeat_rows FROM bifrost.daemon_heartbeat;
 SELECT count(*) AS status_rows FROM bifrost.status_current;
 
@@ -206,7 +207,7 @@ INSERT INTO bifrost.backtest_orders (ts, side, price, amount) VALUES (now(), 'BU
 INSERT INTO bifrost.schema_version (version, name) VALUES ('0.1', 'again');
 \set VERBOSITY default
 
--- a good row of each seed table is accepted
+-- a good row of each of the three tables above is accepted
 BEGIN;
 INSERT INTO bifrost.status_current (daemon_state, trading_state, symbol, spot, bid, ask, net_delta,
     stock_position, option_legs_count, daily_hedge_count, daily_pnl, data_lag_ms, config_summary)

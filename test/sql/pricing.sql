@@ -1,10 +1,11 @@
 -- pricing: bifrost_bs_price, bifrost_bs_greeks and bifrost_implied_vol with
--- good and bad input (SPEC §4).  Values are printed rounded to the digits of
+-- good and bad input.  Values are printed rounded to the digits of
 -- their published anchors, so the output does not depend on the last bits
 -- of the platform's libm.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS bifrost;
 RESET client_min_messages;
+
 -- declared immutable, strict, parallel safe; greeks is one row, not a set;
 -- pure arithmetic, so everyone may call them
 SELECT p.oid::regprocedure AS function, p.provolatile, p.proisstrict, p.proparallel, p.proretset,
@@ -13,15 +14,9 @@ SELECT p.oid::regprocedure AS function, p.provolatile, p.proisstrict, p.proparal
   FROM pg_proc p
  WHERE p.proname IN ('bifrost_bs_price', 'bifrost_bs_greeks', 'bifrost_implied_vol')
  ORDER BY p.proname;
-                                                            function                                                             | provolatile | proisstrict | proparallel | proretset |      result      | public_exec 
----------------------------------------------------------------------------------------------------------------------------------+-------------+-------------+-------------+-----------+------------------+-------------
- bifrost_bs_greeks(text,double precision,double precision,double precision,double precision,double precision,double precision)   | i           | t           | s           | f         | record           | t
- bifrost_bs_price(text,double precision,double precision,double precision,double precision,double precision,double precision)    | i           | t           | s           | f         | double precision | t
- bifrost_implied_vol(text,double precision,double precision,double precision,double precision,double precision,double precision) | i           | t           | s           | f         | double precision | t
-(3 rows)
 
 ------------------------------------------------------------------------------
--- known values: Haug / QuantLib / Hull (reference/trading-anchors.md §3.3),
+-- known values: Haug / QuantLib / Hull (their published tables),
 -- printed to the anchor's digits; ok = within one unit of its last digit
 -- (QuantLib's own tolerance for the Haug table is 1e-4).  Haug prints 1.8734
 -- for row 10's forward-at-the-money option, whose exact value is 1.8733446
@@ -78,62 +73,13 @@ SELECT a.id, a.what, a.option_right AS rt, a.expected,
                                    WHEN 'theta' THEN g.theta WHEN 'theta_day' THEN g.theta / 365
                                    WHEN 'rho' THEN g.rho END) v(got)
  ORDER BY a.id::int, a.what, a.option_right, a.digits, a.expected;
- id |   what    | rt | expected |   got    | ok | same_as_price_fn 
-----+-----------+----+----------+----------+----+------------------
- 1  | delta     | C  |   0.7791 |   0.7791 | t  | t
- 1  | gamma     | C  |  0.04996 |  0.04996 | t  | t
- 1  | price     | C  |   4.7594 |   4.7594 | t  | t
- 1  | price     | P  |   0.8086 |   0.8086 | t  | t
- 2  | delta     | C  |   0.5216 |   0.5216 | t  | t
- 2  | gamma     | C  |  0.06554 |  0.06554 | t  | t
- 2  | price     | C  |   2.4005 |   2.4005 | t  | t
- 2  | rho       | C  |    8.907 |    8.907 | t  | t
- 2  | theta     | C  |  -4.3053 |  -4.3053 | t  | t
- 2  | theta_day | C  |  -0.0118 |  -0.0118 | t  | t
- 2  | vega      | C  |   12.105 |   12.105 | t  | t
- 3  | delta     | C  |   0.6368 |   0.6368 | t  | t
- 3  | gamma     | C  | 0.018762 | 0.018762 | t  | t
- 3  | price     | C  |  10.4506 |  10.4506 | t  | t
- 3  | price     | P  |   5.5735 |   5.5735 | t  | t
- 3  | vega      | C  |   37.524 |   37.524 | t  | t
- 4  | price     | C  |   2.1334 |   2.1334 | t  | t
- 5  | price     | P  |   2.4648 |   2.4648 | t  | t
- 6  | price     | C  |   1.7011 |   1.7011 | t  | t
- 6  | price     | P  |   1.7011 |   1.7011 | t  | t
- 7  | price     | C  |   0.0291 |   0.0291 | t  | t
- 8  | price     | P  |   4.0870 |   4.0870 | t  | t
- 9  | price     | C  |   5.0975 |   5.0975 | t  | t
- 10 | price     | C  |   1.8734 |   1.8733 | t  | t
- 10 | price     | C  |  15.3086 |  15.3086 | t  | t
- 10 | price     | C  | 1.873345 | 1.873345 | t  | t
- 10 | price     | P  |   1.8734 |   1.8733 | t  | t
- 10 | price     | P  |  14.4452 |  14.4452 | t  | t
- 11 | delta     | C  |   0.5946 |   0.5946 | t  | t
- 11 | delta     | P  |  -0.3566 |  -0.3566 | t  | t
- 12 | gamma     | C  |   0.0278 |   0.0278 | t  | t
- 12 | gamma     | P  |   0.0278 |   0.0278 | t  | t
- 13 | vega      | C  |  18.9358 |  18.9358 | t  | t
- 13 | vega      | P  |  18.9358 |  18.9358 | t  | t
- 14 | theta     | P  | -31.1924 | -31.1924 | t  | t
- 14 | theta_day | P  |  -0.0855 |  -0.0855 | t  | t
- 15 | rho       | C  |  38.7325 |  38.7325 | t  | t
-(37 rows)
 
 -- the implied vol of anchor 3's call price is its 20%
 SELECT round(bifrost_implied_vol('C', 10.4506, 100, 100, 1, 0.05, 0)::numeric, 4) AS iv_anchor_3;
- iv_anchor_3 
--------------
-      0.2000
-(1 row)
-
 SELECT abs(bifrost_implied_vol('C', bifrost_bs_price('C', 100, 100, 1, 0.05, 0, 0.2), 100, 100, 1, 0.05, 0) - 0.2) < 1e-12
        AS iv_anchor_3_exact;
- iv_anchor_3_exact 
--------------------
- t
-(1 row)
 
--- bifrost reference §4: plain Black-Scholes (q = 0) deltas and gammas the
+-- plain Black-Scholes (q = 0) deltas and gammas the
 -- hedger uses, and one long straddle on 100 shares
 SELECT s, k, round(t::numeric, 6) AS t, sigma,
        round((bifrost_bs_greeks('C', s, k, t, 0.05, 0, sigma)).delta::numeric, 6) AS call_delta,
@@ -142,42 +88,17 @@ SELECT s, k, round(t::numeric, 6) AS t, sigma,
   FROM (VALUES (100::float8, 100::float8, 0.25::float8, 0.25::float8),
                (110, 100, 0.25, 0.25),
                (500, 500, 28 / 365.0, 0.35)) v(s, k, t, sigma);
-  s  |  k  |    t     | sigma | call_delta | put_delta |  gamma   
------+-----+----------+-------+------------+-----------+----------
- 100 | 100 | 0.250000 |  0.25 |   0.564544 | -0.435456 | 0.031497
- 110 | 100 | 0.250000 |  0.25 |   0.822512 | -0.177488 | 0.018916
- 500 | 500 | 0.076712 |  0.35 |   0.535076 | -0.464924 | 0.008199
-(3 rows)
-
 SELECT round((100 * (c.delta + p.delta))::numeric, 4) AS straddle_delta_shares,
        round((100 * (c.gamma + p.gamma))::numeric, 4) AS straddle_gamma_shares
   FROM bifrost_bs_greeks('C', 500, 500, 28 / 365.0, 0.05, 0, 0.35) c,
        bifrost_bs_greeks('P', 500, 500, 28 / 365.0, 0.05, 0, 0.35) p;
- straddle_delta_shares | straddle_gamma_shares 
------------------------+-----------------------
-                7.0153 |                1.6398
-(1 row)
 
 -- the result reads as a row, as a table, and by column
 SELECT (bifrost_bs_greeks('C', 100, 100, 0.25, 0.05, 0, 0.25)).delta IS NOT NULL AS by_column;
- by_column 
------------
- t
-(1 row)
-
 SELECT count(*) AS rows_as_table FROM bifrost_bs_greeks('C', 100, 100, 0.25, 0.05, 0, 0.25);
- rows_as_table 
----------------
-             1
-(1 row)
-
 SELECT round(g.price::numeric, 6) AS price, round(g.delta::numeric, 6) AS delta, round(g.gamma::numeric, 6) AS gamma,
        round(g.vega::numeric, 6) AS vega, round(g.theta::numeric, 6) AS theta, round(g.rho::numeric, 6) AS rho
   FROM bifrost_bs_greeks('C', 100, 100, 0.25, 0.05, 0, 0.25) g;
-  price   |  delta   |  gamma   |   vega    |   theta    |    rho    
-----------+----------+----------+-----------+------------+-----------
- 5.598400 | 0.564544 | 0.031497 | 19.685481 | -12.385540 | 12.713998
-(1 row)
 
 ------------------------------------------------------------------------------
 -- put-call parity: C - P = S e^{-qT} - K e^{-rT} to 1e-12 relative, over a
@@ -199,10 +120,6 @@ SELECT count(*) AS cases,
                               > 1e-12 * greatest(c, p, s * exp(-q * t), k * exp(-r * t))) AS parity_failures,
        count(*) FILTER (WHERE c < 0 OR p < 0) AS negative_prices
   FROM grid;
- cases | parity_failures | negative_prices 
--------+-----------------+-----------------
-  3780 |               0 |               0
-(1 row)
 
 ------------------------------------------------------------------------------
 -- t = 0 and sigma = 0: intrinsic values and the limit greeks
@@ -215,29 +132,9 @@ SELECT rt, s, t, sigma,
        (VALUES (0::float8, 0.3::float8), (1, 0)) v(t, sigma),
        LATERAL bifrost_bs_greeks(rt, s, 100, t, 0.05, 0, sigma) g
  ORDER BY t, rt, s;
- rt |  s  | t | sigma |     price     |     delta     | gamma | vega |     theta     |      rho       
-----+-----+---+-------+---------------+---------------+-------+------+---------------+----------------
- C  |  90 | 0 |   0.3 |  0.0000000000 |  0.0000000000 |     0 |    0 |  0.0000000000 |   0.0000000000
- C  | 100 | 0 |   0.3 |  0.0000000000 |  0.5000000000 |     0 |    0 | -2.5000000000 |   0.0000000000
- C  | 110 | 0 |   0.3 | 10.0000000000 |  1.0000000000 |     0 |    0 | -5.0000000000 |   0.0000000000
- P  |  90 | 0 |   0.3 | 10.0000000000 | -1.0000000000 |     0 |    0 |  5.0000000000 |   0.0000000000
- P  | 100 | 0 |   0.3 |  0.0000000000 | -0.5000000000 |     0 |    0 |  2.5000000000 |   0.0000000000
- P  | 110 | 0 |   0.3 |  0.0000000000 |  0.0000000000 |     0 |    0 |  0.0000000000 |   0.0000000000
- C  |  90 | 1 |     0 |  0.0000000000 |  0.0000000000 |     0 |    0 |  0.0000000000 |   0.0000000000
- C  | 100 | 1 |     0 |  4.8770575499 |  1.0000000000 |     0 |    0 | -4.7561471225 |  95.1229424501
- C  | 110 | 1 |     0 | 14.8770575499 |  1.0000000000 |     0 |    0 | -4.7561471225 |  95.1229424501
- P  |  90 | 1 |     0 |  5.1229424501 | -1.0000000000 |     0 |    0 |  4.7561471225 | -95.1229424501
- P  | 100 | 1 |     0 |  0.0000000000 |  0.0000000000 |     0 |    0 |  0.0000000000 |   0.0000000000
- P  | 110 | 1 |     0 |  0.0000000000 |  0.0000000000 |     0 |    0 |  0.0000000000 |   0.0000000000
-(12 rows)
-
 -- at sigma = 0 the call is worth the discounted forward's intrinsic value
 SELECT round(bifrost_bs_price('C', 100, 100, 1, 0.05, 0, 0)::numeric, 10) = round((100 - 100 * exp(-0.05))::numeric, 10)
        AS forward_intrinsic;
- forward_intrinsic 
--------------------
- t
-(1 row)
 
 ------------------------------------------------------------------------------
 -- implied vol: round trip, NULL outside the no-arbitrage bounds or at t = 0
@@ -258,10 +155,6 @@ SELECT count(*) AS cases,
                         abs(bifrost_bs_price(rt, s, 100, t, 0.05, 0.02, iv) - price) > 1e-10 * price) AS price_round_trip_failures,
        count(*) FILTER (WHERE vega > 1e-4 AND abs(iv - sigma) > 1e-8 * sigma) AS vol_round_trip_failures
   FROM grid;
- cases | with_vega | unsolved | price_round_trip_failures | vol_round_trip_failures 
--------+-----------+----------+---------------------------+-------------------------
-   350 |       276 |        0 |                         0 |                       0
-(1 row)
 
 SELECT what, iv
   FROM (VALUES
@@ -273,16 +166,6 @@ SELECT what, iv
     ('t = 0',                               bifrost_implied_vol('C', 5, 100, 100, 0, 0.05, 0)),
     ('price 0 of an out-of-the-money call', bifrost_implied_vol('C', 0, 80, 100, 1, 0.05, 0))
   ) v(what, iv);
-                what                 | iv 
--------------------------------------+----
- call above its upper bound S e^-qT  |   
- call at its upper bound             |   
- call below its lower bound          |   
- put above its upper bound K e^-rT   |   
- put below its lower bound           |   
- t = 0                               |   
- price 0 of an out-of-the-money call |  0
-(7 rows)
 
 ------------------------------------------------------------------------------
 -- option_right: C, P, call, put in any case
@@ -293,20 +176,6 @@ SELECT rt,
        round(bifrost_implied_vol(rt, 5, 100, 100, 0.25, 0.05, 0)::numeric, 6) AS iv
   FROM unnest('{C, c, call, CALL, Call, cAlL, P, p, put, PUT, Put}'::text[]) WITH ORDINALITY AS u(rt, n)
  ORDER BY n;
-  rt  |  price   |   delta   |    iv    
-------+----------+-----------+----------
- C    | 5.598400 |  0.564544 | 0.219588
- c    | 5.598400 |  0.564544 | 0.219588
- call | 5.598400 |  0.564544 | 0.219588
- CALL | 5.598400 |  0.564544 | 0.219588
- Call | 5.598400 |  0.564544 | 0.219588
- cAlL | 5.598400 |  0.564544 | 0.219588
- P    | 4.356180 | -0.435456 | 0.282695
- p    | 4.356180 | -0.435456 | 0.282695
- put  | 4.356180 | -0.435456 | 0.282695
- PUT  | 4.356180 | -0.435456 | 0.282695
- Put  | 4.356180 | -0.435456 | 0.282695
-(11 rows)
 
 ------------------------------------------------------------------------------
 -- extreme inputs: finite answers, never NaN
@@ -329,26 +198,12 @@ SELECT count(*) AS cases,
        count(*) FILTER (WHERE rt = 'C' AND NOT delta BETWEEN 0 AND 1) AS call_delta_out_of_range,
        count(*) FILTER (WHERE rt = 'P' AND NOT delta BETWEEN -1 AND 0) AS put_delta_out_of_range
   FROM grid;
- cases | not_finite | negative | call_delta_out_of_range | put_delta_out_of_range 
--------+------------+----------+-------------------------+------------------------
-   280 |          0 |        0 |                       0 |                      0
-(1 row)
-
 -- s/k of 1e-6 and 1e6, sigma 5, 30 years, by the price function too
 SELECT s, k, t, sigma,
        pg_temp.finite(bifrost_bs_price('C', s, k, t, 0.05, 0, sigma)) AS call_finite,
        pg_temp.finite(bifrost_bs_price('P', s, k, t, 0.05, 0, sigma)) AS put_finite
   FROM (VALUES (1e-6::float8, 1::float8, 1::float8, 0.3::float8), (1e6, 1, 1, 0.3),
                (100, 100, 30, 5), (1e-6, 1, 30, 5), (1e6, 1, 30, 5), (100, 100, 1e-12, 1e-6)) v(s, k, t, sigma);
-    s    |  k  |   t   | sigma | call_finite | put_finite 
----------+-----+-------+-------+-------------+------------
-   1e-06 |   1 |     1 |   0.3 | t           | t
- 1000000 |   1 |     1 |   0.3 | t           | t
-     100 | 100 |    30 |     5 | t           | t
-   1e-06 |   1 |    30 |     5 | t           | t
- 1000000 |   1 |    30 |     5 | t           | t
-     100 | 100 | 1e-12 | 1e-06 | t           | t
-(6 rows)
 
 ------------------------------------------------------------------------------
 -- NULL in, NULL out (strict)
@@ -360,18 +215,9 @@ SELECT bifrost_bs_price(NULL, 100, 100, 1, 0.05, 0, 0.2) IS NULL AS right_null,
        bifrost_bs_price('C', 100, 100, 1, NULL, 0, 0.2) IS NULL AS r_null,
        bifrost_bs_price('C', 100, 100, 1, 0.05, NULL, 0.2) IS NULL AS q_null,
        bifrost_bs_price('C', 100, 100, 1, 0.05, 0, NULL) IS NULL AS sigma_null;
- right_null | s_null | k_null | t_null | r_null | q_null | sigma_null 
-------------+--------+--------+--------+--------+--------+------------
- t          | t      | t      | t      | t      | t      | t
-(1 row)
-
 SELECT bifrost_bs_greeks('C', 100, 100, 1, 0.05, 0, NULL) IS NULL AS greeks_null,
        bifrost_implied_vol('C', NULL, 100, 100, 1, 0.05, 0) IS NULL AS iv_price_null,
        bifrost_implied_vol(NULL, 10, 100, 100, 1, 0.05, 0) IS NULL AS iv_right_null;
- greeks_null | iv_price_null | iv_right_null 
--------------+---------------+---------------
- t           | t             | t
-(1 row)
 
 ------------------------------------------------------------------------------
 -- bad input: 22023 naming the argument and its value, the same shape in all
@@ -379,19 +225,10 @@ SELECT bifrost_bs_greeks('C', 100, 100, 1, 0.05, 0, NULL) IS NULL AS greeks_null
 ------------------------------------------------------------------------------
 -- the full reports: message, detail, hint
 SELECT bifrost_bs_price('X', 100, 100, 1, 0.05, 0, 0.2);
-ERROR:  invalid value "X" for argument "option_right" of bifrost_bs_price
-HINT:  Use C, P, call or put, in any case.
 SELECT bifrost_bs_price('C', 100, 100, 1, 0.05, 0, 'NaN');
-ERROR:  invalid value NaN for argument "sigma" of bifrost_bs_price
-DETAIL:  The volatility sigma must be 0 or a number from 1e-12 to 10.
-HINT:  Pass the annual volatility as a fraction, e.g. 0.25 for 25%.
 SELECT bifrost_bs_greeks('C', 100, 100, -0.5, 0.05, 0, 0.2);
-ERROR:  invalid value -0.5 for argument "t" of bifrost_bs_greeks
-DETAIL:  The time to expiry t must be a number of years from 0 to 100.
-HINT:  Pass years to expiry as a fraction, e.g. 30/365.0 for 30 days.
 SELECT bifrost_implied_vol('P', -1, 100, 100, 1, 0.05, 0);
-ERROR:  invalid value -1 for argument "price" of bifrost_implied_vol
-DETAIL:  The option price must be a finite number, 0 or more.
+
 CREATE FUNCTION pg_temp.error_of(cmd text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
     EXECUTE cmd;
@@ -419,56 +256,12 @@ SELECT args, pg_temp.error_of('SELECT bifrost_bs_price(''C'', ' || args || ')')
     '100, 100, 1, 0.05, 0, -0.01', '100, 100, 1, 0.05, 0, ''NaN''', '100, 100, 1, 0.05, 0, ''Infinity''',
     '-1, -1, -1, ''NaN'', ''NaN'', -1'   -- several bad: the first is named
   ]) AS args;
-                  args                  |                                 bifrost_bs_price                                 
-----------------------------------------+----------------------------------------------------------------------------------
- '', 100, 100, 1, 0.05, 0, 0.2          | 22023: invalid value "" for argument "option_right" of bifrost_bs_price
- 'x', 100, 100, 1, 0.05, 0, 0.2         | 22023: invalid value "x" for argument "option_right" of bifrost_bs_price
- 'CP', 100, 100, 1, 0.05, 0, 0.2        | 22023: invalid value "CP" for argument "option_right" of bifrost_bs_price
- 'calls', 100, 100, 1, 0.05, 0, 0.2     | 22023: invalid value "calls" for argument "option_right" of bifrost_bs_price
- ' C', 100, 100, 1, 0.05, 0, 0.2        | 22023: invalid value " C" for argument "option_right" of bifrost_bs_price
- 'put ', 100, 100, 1, 0.05, 0, 0.2      | 22023: invalid value "put " for argument "option_right" of bifrost_bs_price
- 'long call', 100, 100, 1, 0.05, 0, 0.2 | 22023: invalid value "long call" for argument "option_right" of bifrost_bs_price
- 0, 100, 1, 0.05, 0, 0.2                | 22023: invalid value 0 for argument "s" of bifrost_bs_price
- -1, 100, 1, 0.05, 0, 0.2               | 22023: invalid value -1 for argument "s" of bifrost_bs_price
- 'NaN', 100, 1, 0.05, 0, 0.2            | 22023: invalid value NaN for argument "s" of bifrost_bs_price
- 'Infinity', 100, 1, 0.05, 0, 0.2       | 22023: invalid value Infinity for argument "s" of bifrost_bs_price
- '-Infinity', 100, 1, 0.05, 0, 0.2      | 22023: invalid value -Infinity for argument "s" of bifrost_bs_price
- 100, 0, 1, 0.05, 0, 0.2                | 22023: invalid value 0 for argument "k" of bifrost_bs_price
- 100, -5, 1, 0.05, 0, 0.2               | 22023: invalid value -5 for argument "k" of bifrost_bs_price
- 100, 'NaN', 1, 0.05, 0, 0.2            | 22023: invalid value NaN for argument "k" of bifrost_bs_price
- 100, 'Infinity', 1, 0.05, 0, 0.2       | 22023: invalid value Infinity for argument "k" of bifrost_bs_price
- 100, 100, -1e-9, 0.05, 0, 0.2          | 22023: invalid value -1e-09 for argument "t" of bifrost_bs_price
- 100, 100, 'NaN', 0.05, 0, 0.2          | 22023: invalid value NaN for argument "t" of bifrost_bs_price
- 100, 100, 'Infinity', 0.05, 0, 0.2     | 22023: invalid value Infinity for argument "t" of bifrost_bs_price
- 100, 100, 1, 'NaN', 0, 0.2             | 22023: invalid value NaN for argument "r" of bifrost_bs_price
- 100, 100, 1, 'Infinity', 0, 0.2        | 22023: invalid value Infinity for argument "r" of bifrost_bs_price
- 100, 100, 1, '-Infinity', 0, 0.2       | 22023: invalid value -Infinity for argument "r" of bifrost_bs_price
- 100, 100, 1, 0.05, 'NaN', 0.2          | 22023: invalid value NaN for argument "q" of bifrost_bs_price
- 100, 100, 1, 0.05, 'Infinity', 0.2     | 22023: invalid value Infinity for argument "q" of bifrost_bs_price
- 100, 100, 1, 0.05, '-Infinity', 0.2    | 22023: invalid value -Infinity for argument "q" of bifrost_bs_price
- 100, 100, 1, 0.05, 0, -0.01            | 22023: invalid value -0.01 for argument "sigma" of bifrost_bs_price
- 100, 100, 1, 0.05, 0, 'NaN'            | 22023: invalid value NaN for argument "sigma" of bifrost_bs_price
- 100, 100, 1, 0.05, 0, 'Infinity'       | 22023: invalid value Infinity for argument "sigma" of bifrost_bs_price
- -1, -1, -1, 'NaN', 'NaN', -1           | 22023: invalid value -1 for argument "s" of bifrost_bs_price
-(29 rows)
-
 SELECT args, pg_temp.error_of('SELECT bifrost_bs_greeks(' || args || ')') AS bifrost_bs_greeks
   FROM unnest(ARRAY[
     '''straddle'', 100, 100, 1, 0.05, 0, 0.2', '''C'', 0, 100, 1, 0.05, 0, 0.2', '''C'', 100, ''-Infinity'', 1, 0.05, 0, 0.2',
     '''C'', 100, 100, -1, 0.05, 0, 0.2', '''P'', 100, 100, 1, ''NaN'', 0, 0.2', '''P'', 100, 100, 1, 0.05, ''Infinity'', 0.2',
     '''P'', 100, 100, 1, 0.05, 0, -1'
   ]) AS args;
-                  args                   |                                bifrost_bs_greeks                                 
------------------------------------------+----------------------------------------------------------------------------------
- 'straddle', 100, 100, 1, 0.05, 0, 0.2   | 22023: invalid value "straddle" for argument "option_right" of bifrost_bs_greeks
- 'C', 0, 100, 1, 0.05, 0, 0.2            | 22023: invalid value 0 for argument "s" of bifrost_bs_greeks
- 'C', 100, '-Infinity', 1, 0.05, 0, 0.2  | 22023: invalid value -Infinity for argument "k" of bifrost_bs_greeks
- 'C', 100, 100, -1, 0.05, 0, 0.2         | 22023: invalid value -1 for argument "t" of bifrost_bs_greeks
- 'P', 100, 100, 1, 'NaN', 0, 0.2         | 22023: invalid value NaN for argument "r" of bifrost_bs_greeks
- 'P', 100, 100, 1, 0.05, 'Infinity', 0.2 | 22023: invalid value Infinity for argument "q" of bifrost_bs_greeks
- 'P', 100, 100, 1, 0.05, 0, -1           | 22023: invalid value -1 for argument "sigma" of bifrost_bs_greeks
-(7 rows)
-
 SELECT args, pg_temp.error_of('SELECT bifrost_implied_vol(' || args || ')') AS bifrost_implied_vol
   FROM unnest(ARRAY[
     '''X'', 10, 100, 100, 1, 0.05, 0',
@@ -477,19 +270,6 @@ SELECT args, pg_temp.error_of('SELECT bifrost_implied_vol(' || args || ')') AS b
     '''C'', 10, 100, 100, 1, ''NaN'', 0', '''C'', 10, 100, 100, 1, 0.05, ''-Infinity''',
     '''C'', ''NaN'', ''NaN'', 100, 1, 0.05, 0'   -- price is checked first
   ]) AS args;
-                  args                   |                             bifrost_implied_vol                             
------------------------------------------+-----------------------------------------------------------------------------
- 'X', 10, 100, 100, 1, 0.05, 0           | 22023: invalid value "X" for argument "option_right" of bifrost_implied_vol
- 'C', -0.01, 100, 100, 1, 0.05, 0        | 22023: invalid value -0.01 for argument "price" of bifrost_implied_vol
- 'C', 'NaN', 100, 100, 1, 0.05, 0        | 22023: invalid value NaN for argument "price" of bifrost_implied_vol
- 'C', 'Infinity', 100, 100, 1, 0.05, 0   | 22023: invalid value Infinity for argument "price" of bifrost_implied_vol
- 'C', 10, 0, 100, 1, 0.05, 0             | 22023: invalid value 0 for argument "s" of bifrost_implied_vol
- 'C', 10, 100, -100, 1, 0.05, 0          | 22023: invalid value -100 for argument "k" of bifrost_implied_vol
- 'C', 10, 100, 100, -1, 0.05, 0          | 22023: invalid value -1 for argument "t" of bifrost_implied_vol
- 'C', 10, 100, 100, 1, 'NaN', 0          | 22023: invalid value NaN for argument "r" of bifrost_implied_vol
- 'C', 10, 100, 100, 1, 0.05, '-Infinity' | 22023: invalid value -Infinity for argument "q" of bifrost_implied_vol
- 'C', 'NaN', 'NaN', 100, 1, 0.05, 0      | 22023: invalid value NaN for argument "price" of bifrost_implied_vol
-(10 rows)
 
 -- finite but extreme arguments: a finite answer or 22023 naming the argument,
 -- never NaN (the domain is in bs.h: s and k 1e-12..1e12, t 0..100 years,
@@ -503,49 +283,15 @@ SELECT args, pg_temp.error_of('SELECT bifrost_bs_price(' || args || ')') AS bifr
     '''C'', 100, 100, 0.25, 0.05, 0, 1e-300',
     '''C'', 1e12, 1e-12, 100, -1, 1, 10', '''P'', 1e-12, 1e12, 100, 1, -1, 1e-12'
   ]) AS args;
-                  args                   |                           bifrost_bs_price                           
------------------------------------------+----------------------------------------------------------------------
- 'C', 100, 100, 0.25, 1e300, 0, 0.25     | 22023: invalid value 1e+300 for argument "r" of bifrost_bs_price
- 'C', 100, 100, 0.25, -1e300, 0, 0.25    | 22023: invalid value -1e+300 for argument "r" of bifrost_bs_price
- 'C', 100, 100, 0.25, 0.05, 1e300, 0.25  | 22023: invalid value 1e+300 for argument "q" of bifrost_bs_price
- 'P', 100, 100, 0.25, 0.05, -1e308, 0.25 | 22023: invalid value -1e+308 for argument "q" of bifrost_bs_price
- 'C', 1e300, 100, 0.25, 0.05, 0, 0.25    | 22023: invalid value 1e+300 for argument "s" of bifrost_bs_price
- 'C', 100, 1e-300, 0.25, 0.05, 0, 0.25   | 22023: invalid value 1e-300 for argument "k" of bifrost_bs_price
- 'C', 100, 100, 1e300, 0.05, 0, 0.25     | 22023: invalid value 1e+300 for argument "t" of bifrost_bs_price
- 'C', 100, 100, 0.25, 0.05, 0, 1e300     | 22023: invalid value 1e+300 for argument "sigma" of bifrost_bs_price
- 'C', 100, 100, 0.25, 0.05, 0, 1e-300    | 22023: invalid value 1e-300 for argument "sigma" of bifrost_bs_price
- 'C', 1e12, 1e-12, 100, -1, 1, 10        | ok
- 'P', 1e-12, 1e12, 100, 1, -1, 1e-12     | ok
-(11 rows)
-
 SELECT bifrost_bs_price('C', 100, 100, 0.25, 1e300, 0, 0.25);
-ERROR:  invalid value 1e+300 for argument "r" of bifrost_bs_price
-DETAIL:  The rate r must be a number from -1 to 1.
-HINT:  Pass annual continuous rates as fractions, e.g. 0.05 for 5%.
 SELECT args, pg_temp.error_of('SELECT bifrost_bs_greeks(' || args || ')') AS bifrost_bs_greeks
   FROM unnest(ARRAY[
     '''C'', 100, 100, 0.25, 0.05, -1e308, 0.25', '''C'', 1e-12, 1e-12, 1e-12, -1, -1, 1e-12',
     '''P'', 1e12, 1e12, 100, 1, 1, 10'
   ]) AS args;
-                  args                   |                         bifrost_bs_greeks                          
------------------------------------------+--------------------------------------------------------------------
- 'C', 100, 100, 0.25, 0.05, -1e308, 0.25 | 22023: invalid value -1e+308 for argument "q" of bifrost_bs_greeks
- 'C', 1e-12, 1e-12, 1e-12, -1, -1, 1e-12 | ok
- 'P', 1e12, 1e12, 100, 1, 1, 10          | ok
-(3 rows)
-
 SELECT args, pg_temp.error_of('SELECT bifrost_implied_vol(' || args || ')') AS bifrost_implied_vol
   FROM unnest(ARRAY[
     '''C'', 1e308, 100, 100, 1, 0.05, 0', '''C'', 10, 100, 100, 1, 1e300, 0', '''C'', 10, 100, 100, 1e300, 0.05, 0'
   ]) AS args;
-               args                |                         bifrost_implied_vol                         
------------------------------------+---------------------------------------------------------------------
- 'C', 1e308, 100, 100, 1, 0.05, 0  | ok
- 'C', 10, 100, 100, 1, 1e300, 0    | 22023: invalid value 1e+300 for argument "r" of bifrost_implied_vol
- 'C', 10, 100, 100, 1e300, 0.05, 0 | 22023: invalid value 1e+300 for argument "t" of bifrost_implied_vol
-(3 rows)
-
 -- a huge option right is repeated by its first 64 characters only
 SELECT bifrost_bs_price(repeat('C', 1048576), 100, 100, 1, 0.05, 0, 0.2);
-ERROR:  invalid value "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC..." for argument "option_right" of bifrost_bs_price
-HINT:  Use C, P, call or put, in any case.

@@ -1,12 +1,12 @@
--- config: bifrost.config seeded from the built-in defaults, and
+-- config: bifrost.config filled from the built-in defaults, and
 -- bifrost_config_set() with good and bad values.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS bifrost;
 RESET client_min_messages;
 
--- every default key is seeded with its default, and the seed is valid
+-- every key is installed at its built-in default, and the defaults are valid
 SELECT count(*) > 0 AS has_keys,
-       count(*) = (SELECT count(*) FROM bifrost._config_defaults()) AS all_seeded
+       count(*) = (SELECT count(*) FROM bifrost._config_defaults()) AS all_defaults
   FROM bifrost.config;
 SELECT c.key FROM bifrost.config c JOIN bifrost._config_defaults() d USING (key)
  WHERE c.value IS DISTINCT FROM d.value;
@@ -142,7 +142,7 @@ ROLLBACK;
 
 ------------------------------------------------------------------------------
 -- restore path: inserting a key that exists updates it (pg_restore of a dump
--- loads bifrost.config over the rows CREATE EXTENSION seeded)
+-- loads bifrost.config over the rows CREATE EXTENSION wrote)
 ------------------------------------------------------------------------------
 BEGIN;
 INSERT INTO bifrost.config (key, value, updated_by) VALUES ('symbol', '"AAPL"', 'restore');

@@ -80,7 +80,7 @@ ALTER TABLE bifrost.ticks ALTER COLUMN ts TYPE double precision USING extract(ep
 SELECT * FROM failing;
 ROLLBACK;
 
--- without its reference the schema check reports that, the rest still runs
+-- without bifrost.expected_schema() the schema check reports that, the rest still runs
 BEGIN;
 ALTER EXTENSION bifrost DROP FUNCTION bifrost.expected_schema();
 DROP FUNCTION bifrost.expected_schema();

@@ -1,5 +1,5 @@
--- evaluate: bifrost_evaluate(input jsonb), one decision step of the engine
--- (SPEC §4), with good and bad input, and the market calendar it reads.
+-- evaluate: bifrost_evaluate(input jsonb), one decision step of the engine,
+-- with good and bad input, and the market calendar it reads.
 -- Times are explicit, so the output does not depend on when the test runs.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS bifrost;
@@ -22,7 +22,7 @@ $$;
 
 -- A tuesday 11:00 in New York, a fresh quote, one long 28-day ATM straddle
 -- at S = K = 500, sigma 35 %, r 5 %, q 0: +7.0153 shares of delta and
--- gamma 1.6398 (reference §4).
+-- gamma 1.6398 (bifrost_bs_greeks at these inputs).
 CREATE TEMP TABLE base AS SELECT jsonb_build_object(
     'now', '2026-11-24 11:00:00 America/New_York',
     'quote', jsonb_build_object('bid', 499.95, 'ask', 500.05, 'ts', '2026-11-24 11:00:00 America/New_York'),
@@ -62,7 +62,7 @@ SELECT * FROM pg_temp.decide((SELECT input FROM base) - 'legs'
     || '{"greeks": {"net_delta": 100, "gamma": 1}, "config": {"gates.guard.risk.max_net_delta_shares": 80},
          "last_hedge": {"price": 500, "ts": "2026-11-24 10:59:50 America/New_York"}}');
 
--- the gates, in the reference's order: each input trips one
+-- the gates, in the order src/engine/guards.c checks them: each input trips one
 SELECT c.gate, (bifrost_evaluate((SELECT input FROM base) - 'legs' || '{"greeks": {"net_delta": 60, "gamma": 1}}' || c.patch)) ->> 'block_reason' AS block_reason
   FROM (VALUES
     ('breaker',   '{"daily_pnl": -5000}'::jsonb),
@@ -130,7 +130,7 @@ SELECT p.state, p.stock_position, r.*
        LATERAL pg_temp.decide((SELECT input FROM base) - 'legs'
             || jsonb_build_object('state', p.state, 'stock_position', p.stock_position)) r;
 
--- sizes round half to even, as the reference: 26.5 -> 26, 27.5 -> 28
+-- sizes round half to even (src/engine/sizing.c): 26.5 -> 26, 27.5 -> 28
 SELECT d.delta, r.intent
   FROM (VALUES (26.5), (27.5), (40.5), (-26.5), (-27.5), (26.500001)) AS d(delta),
        LATERAL pg_temp.decide((SELECT input FROM base) - 'legs'

@@ -1,8 +1,8 @@
 -- dump: every table of schema bifrost is either dumped by pg_dump (it is in
 -- pg_extension.extconfig, marked by pg_extension_config_dump) or left out on
 -- purpose, for the reason given below.  A new table that is neither shows as
--- FORGOTTEN: mark it in the update script that creates it, or add it here
--- with its reason.
+-- FORGOTTEN: mark it in sql/install/85_dump.sql (and in the update script
+-- that creates it), or add it here with its reason.
 SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS bifrost;
 RESET client_min_messages;
@@ -46,8 +46,9 @@ SELECT s.relname AS sequence_not_dumped, t.relname AS of_table
    AND t.oid = ANY (e.extconfig) AND NOT s.oid = ANY (e.extconfig)
  ORDER BY 1;
 
--- a dumped table the install scripts seed would collide with its own dump
--- on restore (CREATE EXTENSION seeds it again before the data is loaded):
+-- a dumped table the install script writes rows into would collide with its
+-- own dump on restore (CREATE EXTENSION writes them again before the data is
+-- loaded):
 -- the run flag starts empty (no row reads as not suspended)
 SELECT count(*) AS run_status_rows FROM bifrost.daemon_run_status;
 
