@@ -39,37 +39,37 @@ NET_OBJS = \
 	src/net/rate_limit.o \
 	src/net/url_check.o
 
-# PostgreSQL glue.
+# PostgreSQL glue, one folder per subsystem (README, Layout).
 PG_OBJS = \
 	src/pg/bifrost.o \
 	src/pg/guc.o \
-	src/pg/launch.o \
-	src/pg/worker.o \
-	src/pg/worker_session.o \
-	src/pg/store.o \
-	src/pg/config_sql.o \
-	src/pg/echo.o \
-	src/pg/engine_glue.o \
-	src/pg/evaluate_sql.o \
-	src/pg/feed.o \
-	src/pg/hedge_store.o \
-	src/pg/hedger.o \
-	src/pg/leg_settlement.o \
-	src/pg/ingest.o \
-	src/pg/ingest_common.o \
-	src/pg/ingest_okx_candles.o \
-	src/pg/ingest_okx_market.o \
-	src/pg/ingest_schedule.o \
-	src/pg/ingest_worker.o \
-	src/pg/okx_auth.o \
-	src/pg/calendar_sql.o \
-	src/pg/pricing_sql.o \
-	src/pg/venue.o \
-	src/pg/venue_ibkr.o \
-	src/pg/venue_ibkr_orders.o \
-	src/pg/venue_okx.o \
-	src/pg/venue_okx_http.o \
-	src/pg/venue_session.o
+	src/pg/common/config_rows.o \
+	src/pg/common/echo.o \
+	src/pg/common/engine_glue.o \
+	src/pg/spi/store.o \
+	src/pg/bgw/connect.o \
+	src/pg/venue/venue.o \
+	src/pg/venue/session.o \
+	src/pg/venue/okx/okx.o \
+	src/pg/venue/okx/okx_auth.o \
+	src/pg/venue/okx/okx_http.o \
+	src/pg/venue/ibkr/ibkr.o \
+	src/pg/venue/ibkr/ibkr_orders.o \
+	src/pg/hedger/daemon.o \
+	src/pg/hedger/feed.o \
+	src/pg/hedger/hedge_store.o \
+	src/pg/hedger/hedger.o \
+	src/pg/hedger/leg_settlement.o \
+	src/pg/ingest/okx_candles.o \
+	src/pg/ingest/okx_market.o \
+	src/pg/ingest/run.o \
+	src/pg/ingest/schedule.o \
+	src/pg/ingest/worker.o \
+	src/pg/sqlapi/calendar.o \
+	src/pg/sqlapi/control.o \
+	src/pg/sqlapi/evaluate.o \
+	src/pg/sqlapi/ingest.o \
+	src/pg/sqlapi/pricing.o
 
 OBJS = $(PG_OBJS) $(NET_OBJS) $(ENGINE_OBJS)
 
@@ -82,8 +82,9 @@ TAP_TESTS = 1
 PROVE_TESTS = test/t/*.pl
 
 PKG_CONFIG ?= pkg-config
+# Includes name their folder from src/: "engine/engine.h", "net/http.h", "pg/spi/store.h".
 # -Wextra is welcome; fmgr and GUC callbacks have parameters they must ignore.
-PG_CPPFLAGS = $(shell $(PKG_CONFIG) --cflags libcurl json-c) -Wno-unused-parameter -Wno-missing-field-initializers
+PG_CPPFLAGS = -Isrc $(shell $(PKG_CONFIG) --cflags libcurl json-c) -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK = $(shell $(PKG_CONFIG) --libs libcurl json-c)
 
 EXTRA_CLEAN = tmp_check_regress test/unit/bin

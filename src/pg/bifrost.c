@@ -6,9 +6,9 @@
 #include "fmgr.h"
 #include "miscadmin.h"
 
-#include "guc.h"
-#include "ingest.h"
-#include "worker.h"
+#include "pg/guc.h"
+#include "pg/ingest/ingest.h"
+#include "pg/hedger/daemon.h"
 
 PG_MODULE_MAGIC;
 

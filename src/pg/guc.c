@@ -10,9 +10,9 @@
 #include "miscadmin.h"
 #include "utils/guc.h"
 
-#include "../net/url_check.h"
-#include "guc.h"
-#include "ingest.h"
+#include "net/url_check.h"
+#include "pg/guc.h"
+#include "pg/ingest/ingest.h"
 
 char	   *bifrost_database = NULL;
 char	   *bifrost_role = NULL;
