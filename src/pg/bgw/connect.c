@@ -1,6 +1,6 @@
 /*
- * worker_session.c: what every bifrost background worker does right after it
- * connects, so the hedger and the ingest worker cannot drift apart.
+ * connect.c: what every bifrost background worker does right after it
+ * connects, so the hedger and the ingest worker cannot drift apart (bgw.h).
  */
 #include "postgres.h"
 
@@ -10,11 +10,34 @@
 #include "postmaster/bgworker.h"
 #include "utils/guc.h"
 
-#include "pg/guc.h"
-#include "pg/bgw/connect.h"
+#include "pg/bgw/bgw.h"
+
+char	   *bifrost_database = NULL;
+char	   *bifrost_role = NULL;
 
 void
-worker_session_connect(Oid dboid, Oid roleoid)
+bgw_define_settings(void)
+{
+	/*
+	 * The static worker reads these once at server start.  Loaded later (no
+	 * preload, bifrost_start()), PostgreSQL forbids defining postmaster-only
+	 * settings, and reloading them is harmless for a dynamic worker.
+	 */
+	GucContext	connection_context =
+		process_shared_preload_libraries_in_progress ? PGC_POSTMASTER : PGC_SIGHUP;
+
+	DefineCustomStringVariable("bifrost.database",
+							   "Database the hedger worker connects to.",
+							   NULL, &bifrost_database, "postgres",
+							   connection_context, 0, NULL, NULL, NULL);
+	DefineCustomStringVariable("bifrost.role",
+							   "Role the hedger worker runs as (empty: the bootstrap superuser).",
+							   NULL, &bifrost_role, "",
+							   connection_context, 0, NULL, NULL, NULL);
+}
+
+void
+bgw_session_connect(Oid dboid, Oid roleoid)
 {
 	/*
 	 * The database owner may ALTER DATABASE ... ALLOW_CONNECTIONS false: that
@@ -46,7 +69,7 @@ worker_session_connect(Oid dboid, Oid roleoid)
 	 * worker runs changes it again, so every unqualified function and
 	 * operator in its SQL resolves in pg_catalog for the life of the process.
 	 */
-	SetConfigOption("search_path", WORKER_SEARCH_PATH, PGC_SUSET, PGC_S_SESSION);
+	SetConfigOption("search_path", BGW_SEARCH_PATH, PGC_SUSET, PGC_S_SESSION);
 
 	/*
 	 * The database owner may also ALTER DATABASE ... SET how transactions
@@ -61,7 +84,7 @@ worker_session_connect(Oid dboid, Oid roleoid)
 	SetConfigOption("default_transaction_isolation", "read committed", PGC_SUSET, PGC_S_SESSION);
 	SetConfigOption("statement_timeout", "0", PGC_SUSET, PGC_S_SESSION);
 	SetConfigOption("idle_in_transaction_session_timeout", "0", PGC_SUSET, PGC_S_SESSION);
-	SetConfigOption("lock_timeout", WORKER_LOCK_TIMEOUT, PGC_SUSET, PGC_S_SESSION);
+	SetConfigOption("lock_timeout", BGW_LOCK_TIMEOUT, PGC_SUSET, PGC_S_SESSION);
 
 	pgstat_report_appname("bifrost");
 

@@ -1,14 +1,14 @@
 /*
- * worker.c: the hedger's main loop and daemon life cycle.
+ * daemon.c: the hedger worker's daemon life cycle and main loop.
  *
- * One process per database, guarded by a session advisory lock.  It waits
- * on its latch, so control functions reach it at once; it takes every
- * decision in short SPI transactions and never keeps one open across an
- * HTTP call.  SIGTERM goes through die(), so a running query is cancelled;
- * the loop notices the request first and stops cleanly, writing STOPPED.
- * A stop is final: the worker exits with status 0, which tells the
- * postmaster not to start it again, and its last writes wait for their
- * locks a short time only, so it is gone within a second.
+ * One process per database, guarded by a private session lock.  It runs in
+ * the skeleton of every bifrost worker (bgw.h): it waits on its latch, so
+ * control functions reach it at once (commands.c); it takes every decision
+ * in short SPI transactions and never keeps one open across an HTTP call.
+ * A stop is final: after SIGTERM or bifrost_stop() the worker writes its
+ * last rows and STOPPED and exits with status 0, which tells the postmaster
+ * not to start it again; its last writes wait for their locks a short time
+ * only, so it is gone within a second.
  *
  * Waits and intervals are measured on the monotonic clock (wall_clock.h);
  * each round of the loop allocates in a memory context reset after it.
@@ -16,74 +16,36 @@
 #include "postgres.h"
 
 #include "access/xact.h"
-#include "access/xlog.h"
 #include "commands/dbcommands.h"
 #include "miscadmin.h"
 #include "pgstat.h"
-#include "postmaster/bgworker.h"
-#include "postmaster/interrupt.h"
 #include "storage/ipc.h"
-#include "storage/latch.h"
 #include "storage/lock.h"
-#include "storage/proc.h"
-#include "tcop/tcopprot.h"
-#include "utils/guc.h"
-#include "utils/memutils.h"
 #include "utils/timestamp.h"
 
 #include "engine/wall_clock.h"
 #include "net/broker_link.h"
+#include "pg/bgw/bgw.h"
 #include "pg/common/engine_glue.h"
-#include "pg/guc.h"
-#include "pg/hedger/hedge_store.h"
-#include "pg/hedger/hedger.h"
 #include "pg/common/monotonic.h"
-#include "pg/spi/store.h"
 #include "pg/common/private_lock.h"
 #include "pg/hedger/daemon.h"
-#include "pg/bgw/connect.h"
+#include "pg/hedger/daemon_store.h"
+#include "pg/hedger/hedger.h"
+#include "pg/hedger/settings.h"
+#include "pg/hedger/worker.h"
+#include "pg/venue/settings.h"
 
-#define STANDBY_POLL_MS 1000
-/* The longest single wait: the loop looks at its clocks again at least this often. */
-#define WORKER_MAX_WAIT_MS 60000
 /* All the writes of a stop (the hedger's last rows, STOPPED) end within this (s). */
 #define WORKER_STOP_BUDGET_S 0.6
+/* Room for a described broker endpoint: its kind and base URL. */
+#define ENDPOINT_TEXT_MAX 1024
 
-/* Everything the loop knows about its own run. */
-typedef struct worker_run
-{
-	daemon_state state;
-	bool		broker_connected;
-	bool		suspended;		/* operator flag or bifrost.enabled = off */
-	bool		extension_ready;
-	bool		stopping;		/* the last writes are under way */
-	bool		stopped_written;
-	TimestampTz started_at;
-	double		next_heartbeat; /* monotonic */
-	double		next_retry;		/* monotonic, WAITING_BROKER only */
-	int			heartbeats;
-	char		config_hash[16];	/* of bifrost.config when last written */
-	char		last_error[STORE_ERROR_MAX];
-} worker_run;
-
-static worker_run run;
+daemon_run	run;
 static char database_name[NAMEDATALEN];
-static MemoryContext round_context = NULL;
-static volatile sig_atomic_t got_sigterm = false;
+/* The broker and URL as of the last reload, to notice one that changes them. */
+static char endpoint_seen[ENDPOINT_TEXT_MAX];
 static bool broker_endpoint_changed = false;
-
-static void worker_shutdown(const char *why) pg_attribute_noreturn();
-
-/* die() cancels a running query; the flag lets the loop stop cleanly first. */
-static void
-worker_sigterm(SIGNAL_ARGS)
-{
-	int			save_errno = errno;
-
-	got_sigterm = true;
-	die(postgres_signal_arg);
-	errno = save_errno;
-}
 
 static void
 report_activity(const char *detail)
@@ -116,7 +78,7 @@ snapshot_now(bool graceful_stop)
 	snap.figures = &figures;
 
 	snap.state = run.state;
-	snap.trading_state = "BOOT";	/* the trading engine arrives with the next issue */
+	snap.trading_state = "BOOT";	/* until the hedger has figures of its own */
 	snap.broker = bifrost_broker_name(bifrost_broker);
 	snap.broker_connected = run.broker_connected;
 	snap.heartbeat_sec = bifrost_heartbeat_interval;
@@ -132,12 +94,9 @@ remember_error(const char *message)
 	strlcpy(run.last_error, message, sizeof(run.last_error));
 }
 
-/*
- * Logs a failed unit of work into daemon_heartbeat.last_error (best effort);
- * a stopping worker spends none of its last moments on it (the log has it).
- */
-static void
-record_error(const char *message)
+/* A stopping worker spends none of its last moments on it (the log has it). */
+void
+daemon_record_error(const char *message)
 {
 	remember_error(message);
 	if (!run.stopping)
@@ -197,10 +156,10 @@ write_beat(bool graceful_stop, const char *history_reason)
 	a.snap = snapshot_now(graceful_stop);
 	a.history_reason = history_reason;
 	if (!store_run("bifrost: heartbeat", heartbeat_work, &a, err, sizeof(err)))
-		record_error(err);
+		daemon_record_error(err);
 	if (run.extension_ready &&
 		!store_run("bifrost: status", status_work, &a, err, sizeof(err)))
-		record_error(err);
+		daemon_record_error(err);
 	report_activity(NULL);
 }
 
@@ -217,12 +176,6 @@ set_state(daemon_state to)
 		run.state = to;
 		write_beat(false, NULL);
 	}
-}
-
-static double
-wall_now(void)
-{
-	return timestamptz_to_epoch(GetCurrentTimestamp());
 }
 
 /* The hedger writes status rows inside its own transactions through this. */
@@ -243,9 +196,9 @@ start_hedger(void)
 
 	if (hedger_active() || !daemon_state_is_running(run.state))
 		return;
-	if (hedger_start(wall_now(), write_status_for_hedger, why, sizeof(why)))
+	if (hedger_start(bgw_wall_now(), write_status_for_hedger, why, sizeof(why)))
 		return;
-	record_error(why);
+	daemon_record_error(why);
 	if (bifrost_broker != BIFROST_BROKER_PAPER)
 	{
 		/* the venue answered the probe but cannot trade the symbol yet: wait for it */
@@ -257,19 +210,19 @@ start_hedger(void)
 	}
 }
 
-static bool
-suspend_wanted(void)
+bool
+daemon_suspend_wanted(void)
 {
 	return run.suspended || !bifrost_enabled;
 }
 
 /* RUNNING <-> RUNNING_SUSPENDED after the flag or bifrost.enabled changed. */
-static void
-apply_suspension(void)
+void
+daemon_apply_suspension(void)
 {
-	if (run.state == DAEMON_RUNNING && suspend_wanted())
+	if (run.state == DAEMON_RUNNING && daemon_suspend_wanted())
 		set_state(DAEMON_RUNNING_SUSPENDED);
-	else if (run.state == DAEMON_RUNNING_SUSPENDED && !suspend_wanted())
+	else if (run.state == DAEMON_RUNNING_SUSPENDED && !daemon_suspend_wanted())
 		set_state(DAEMON_RUNNING);
 }
 
@@ -280,13 +233,13 @@ read_suspended_work(void *arg)
 		run.suspended = store_read_suspended();
 }
 
-static void
-refresh_suspended(void)
+void
+daemon_refresh_suspended(void)
 {
 	char		err[STORE_ERROR_MAX];
 
 	if (!store_run("bifrost: read run status", read_suspended_work, NULL, err, sizeof(err)))
-		record_error(err);
+		daemon_record_error(err);
 }
 
 /* Which broker and URL the worker talks to, to notice a reload that changes it. */
@@ -298,62 +251,31 @@ describe_broker_endpoint(char *buf, size_t len)
 			 bifrost_broker == BIFROST_BROKER_IBKR ? bifrost_ibkr_base_url : "");
 }
 
-static bool
-broker_endpoint_is(const char *described)
+/*
+ * After a reload: a new broker or base URL sends the worker back through
+ * WAITING_BROKER (once the orders in flight allow it).
+ */
+static void
+hedger_reloaded(void)
 {
-	char		now[1024];
+	char		now[ENDPOINT_TEXT_MAX];
 
 	describe_broker_endpoint(now, sizeof(now));
-	return strcmp(now, described) == 0;
-}
-
-/*
- * Waits for the latch or the timeout, then honours stop, cancel and reload
- * requests.  Every wait of the worker goes through here.  Returns true when
- * the latch woke it (a command, a config change, a signal).
- */
-static bool
-worker_wait(long timeout_ms)
-{
-	bool		woken = MyLatch->is_set;
-
-	if (timeout_ms > 0 && !woken)
-		woken = (WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
-						   timeout_ms, PG_WAIT_EXTENSION) & WL_LATCH_SET) != 0;
-	ResetLatch(MyLatch);
-	if (got_sigterm)
-		worker_shutdown("SIGTERM");
-	CHECK_FOR_INTERRUPTS();
-	if (ConfigReloadPending)
-	{
-		char		endpoint_before[1024];
-
-		describe_broker_endpoint(endpoint_before, sizeof(endpoint_before));
-		ConfigReloadPending = false;
-		ProcessConfigFile(PGC_SIGHUP);
-		broker_endpoint_changed = broker_endpoint_changed ||
-			!broker_endpoint_is(endpoint_before);
-		report_activity(NULL);
-	}
-	return woken;
-}
-
-bool
-bifrost_worker_stopping(void)
-{
-	return got_sigterm || ProcDiePending;
+	if (strcmp(now, endpoint_seen) != 0)
+		broker_endpoint_changed = true;
+	strlcpy(endpoint_seen, now, sizeof(endpoint_seen));
+	report_activity(NULL);
 }
 
 /* Polled by libcurl between slices: stop the transfer for signals or commands. */
 static bool
 probe_should_abort(void *arg)
 {
-	return got_sigterm || InterruptPending || ConfigReloadPending || MyLatch->is_set;
+	return bgw_wanted_elsewhere();
 }
 
-/* IDLE or WAITING_BROKER -> CONNECTING -> CONNECTED -> RUNNING, or back to WAITING_BROKER. */
-static void
-connect_broker(void)
+void
+daemon_connect_broker(void)
 {
 	char		why[STORE_ERROR_MAX];
 	broker_link_result result;
@@ -364,16 +286,15 @@ connect_broker(void)
 	result = broker_link_probe((broker_link_kind) bifrost_broker, base_url,
 							   bifrost_http_timeout_ms, probe_should_abort, NULL,
 							   why, sizeof(why));
-	if (got_sigterm)
-		worker_shutdown("SIGTERM");
+	bgw_check_stop();
 
 	if (result == BROKER_LINK_UP)
 	{
 		run.broker_connected = true;
 		set_state(DAEMON_CONNECTED);
 		set_state(DAEMON_RUNNING);
-		refresh_suspended();
-		apply_suspension();
+		daemon_refresh_suspended();
+		daemon_apply_suspension();
 		start_hedger();
 		return;
 	}
@@ -389,7 +310,7 @@ connect_broker(void)
 	}
 	set_state(DAEMON_WAITING_BROKER);
 	if (result != BROKER_LINK_ABORTED)
-		record_error(why);
+		daemon_record_error(why);
 }
 
 static void
@@ -413,7 +334,7 @@ notice_config_change(void)
 
 	if (!store_run("bifrost: read config", config_hash_work, hash, err, sizeof(err)))
 	{
-		record_error(err);
+		daemon_record_error(err);
 		return;
 	}
 	if (strcmp(hash, run.config_hash) == 0)
@@ -428,123 +349,16 @@ heartbeat(void)
 {
 	const char *history_reason = NULL;
 
-	refresh_suspended();
-	apply_suspension();
+	daemon_refresh_suspended();
+	daemon_apply_suspension();
 	start_hedger();
 	if (hedger_active())
-		hedger_heartbeat(wall_now(), suspend_wanted(), run.broker_connected);
+		hedger_heartbeat(bgw_wall_now(), daemon_suspend_wanted(), run.broker_connected);
 	run.heartbeats++;
 	if (bifrost_history_sample_every > 0 && run.heartbeats % bifrost_history_sample_every == 0)
 		history_reason = "heartbeat_sample";
 	write_beat(false, history_reason);
 	run.next_heartbeat = monotonic_now() + bifrost_heartbeat_interval;
-}
-
-typedef struct claim_args
-{
-	control_command commands[STORE_MAX_COMMANDS_PER_CLAIM];
-	int			n;
-} claim_args;
-
-static void
-claim_work(void *arg)
-{
-	claim_args *a = arg;
-
-	/* the operator's commands and their audit are never lost to a crash */
-	if (store_extension_ready())
-		hstore_sync_commit(true);
-
-	a->n = store_extension_ready() ?
-		store_claim_commands(run.started_at, a->commands, STORE_MAX_COMMANDS_PER_CLAIM) : 0;
-}
-
-typedef struct result_args
-{
-	int64		id;
-	const char *result;
-} result_args;
-
-static void
-result_work(void *arg)
-{
-	result_args *a = arg;
-
-	hstore_sync_commit(true);
-
-	store_set_command_result(a->id, a->result);
-}
-
-static void
-set_result(int64 id, const char *result)
-{
-	result_args a = {id, result};
-	char		err[STORE_ERROR_MAX];
-
-	if (!store_run("bifrost: command result", result_work, &a, err, sizeof(err)))
-		record_error(err);
-}
-
-/* Acts on one command; returns the text stored in daemon_control.result. */
-static const char *
-execute_command(const control_command *cmd, bool *stop)
-{
-	if (cmd->stale)
-		return "expired: issued before this worker started";
-	if (strcmp(cmd->command, "stop") == 0)
-	{
-		*stop = true;
-		return "stopped";
-	}
-	if (strcmp(cmd->command, "suspend") == 0 || strcmp(cmd->command, "resume") == 0)
-	{
-		bool		was_running = run.state == DAEMON_RUNNING;
-
-		refresh_suspended();
-		apply_suspension();
-		if (!daemon_state_is_running(run.state))
-			return "recorded; applies once the broker is connected";
-		if (strcmp(cmd->command, "suspend") == 0)
-			return was_running ? "suspended" : "already suspended";
-		if (run.state == DAEMON_RUNNING_SUSPENDED)
-			return "still suspended: bifrost.enabled is off";
-		return was_running ? "already running" : "resumed";
-	}
-	if (strcmp(cmd->command, "flatten") == 0)
-	{
-		/* bifrost_flatten() set the suspended flag: no hedging after it */
-		refresh_suspended();
-		apply_suspension();
-		return hedger_flatten(cmd->id, wall_now(), run.broker_connected);
-	}
-	if (strcmp(cmd->command, "resume_trading") == 0)
-		return hedger_resume_trading(wall_now(), suspend_wanted(), run.broker_connected);
-	if (strcmp(cmd->command, "retry_broker") == 0)
-	{
-		if (run.state != DAEMON_WAITING_BROKER)
-			return "broker already connected";
-		connect_broker();
-		return run.broker_connected ? "connected" : "still unreachable";
-	}
-	return "not handled by this version of the worker";
-}
-
-static void
-handle_commands(void)
-{
-	claim_args a;
-	char		err[STORE_ERROR_MAX];
-	bool		stop = false;
-
-	if (!store_run("bifrost: read commands", claim_work, &a, err, sizeof(err)))
-	{
-		record_error(err);
-		return;
-	}
-	for (int i = 0; i < a.n; i++)
-		set_result(a.commands[i].id, execute_command(&a.commands[i], &stop));
-	if (stop)
-		worker_shutdown("bifrost_stop()");
 }
 
 /*
@@ -580,59 +394,28 @@ write_stopped(void)
 	write_beat(true, NULL);
 }
 
-/*
- * Writes the hedger's last rows and STOPPED, and exits 0 so the postmaster
- * does not restart a worker that was told to stop.  The die() of the
- * SIGTERM is honoured here: left pending it would turn the first lock wait
- * of these writes into FATAL, and interrupts held off would keep
- * lock_timeout from ending any wait.  A second SIGTERM still ends the
- * process at once (worker_on_exit then writes what is left).
- */
+/* bgw's on_stop: the hedger's last rows and STOPPED, within the stop's budget. */
 static void
-worker_shutdown(const char *why)
+hedger_on_stop(void)
 {
-	ProcDiePending = false;
 	begin_stop();
-	ereport(LOG, (errmsg("bifrost hedger stopping: %s", why)));
 	hedger_stop();
 	write_stopped();
-	proc_exit(0);
 }
 
 /*
- * A SIGTERM that lands inside a query or a lock wait ends in FATAL before
- * the loop sees it; record the stop from the exit path then, so the row
- * never keeps saying RUNNING after the worker is gone.  No error can be
- * caught here (PostgreSQL makes it FATAL) and no lock wait can time out, so
- * the tables are locked without waiting in line first.
+ * bgw's on_exit_after_stop: a SIGTERM that ended the process inside a query
+ * or a lock wait still leaves STOPPED, so the row never keeps saying RUNNING
+ * after the worker is gone.  No lock wait can time out here, so the tables
+ * are locked without waiting in line first.
  */
 static void
-worker_on_exit(int code, Datum arg)
+hedger_on_exit_after_stop(void)
 {
-	if (run.stopped_written || !got_sigterm)
+	if (run.stopped_written)
 		return;
-	AbortOutOfAnyTransaction();
 	begin_stop();
 	write_stopped();
-}
-
-/*
- * Runs after worker_on_exit, also when its writes failed.  A worker that
- * was told to stop exits with status 0 whatever ended it (a FATAL exits
- * with 1, which the postmaster answers with a restart after
- * bgw_restart_time): a stopped worker stays stopped.
- */
-static void
-exit_stopped(int code, Datum arg)
-{
-	if (code != 0 && got_sigterm)
-		proc_exit(0);
-}
-
-static void
-extension_work(void *arg)
-{
-	run.extension_ready = store_extension_ready();
 }
 
 /* Returns false when another process already serves this database. */
@@ -661,7 +444,7 @@ static long
 ms_until_due(void)
 {
 	double		mono = monotonic_now();
-	double		wall = timestamptz_to_epoch(GetCurrentTimestamp());
+	double		wall = bgw_wall_now();
 	double		due;
 
 	run.next_heartbeat = Min(run.next_heartbeat, mono + bifrost_heartbeat_interval);
@@ -669,54 +452,46 @@ ms_until_due(void)
 	due = run.next_heartbeat;
 	if (run.state == DAEMON_WAITING_BROKER)
 		due = Min(due, run.next_retry);
-	return clock_wait_ms(clock_wait_seconds(mono, due, wall,
-											hedger_active() ? hedger_next_wake(wall) : INFINITY),
-						 WORKER_MAX_WAIT_MS);
+	return bgw_ms_until(due, wall, hedger_active() ? hedger_next_wake(wall) : INFINITY);
 }
 
-/*
- * Each round of the loop allocates in round_context, emptied when the round
- * ends: what the worker keeps across rounds it allocates in
- * TopMemoryContext on purpose.
- */
+/* bgw's report: the state, the broker and the heartbeat, with detail in parentheses. */
 static void
-begin_round(void)
+report_detail(const char *detail)
 {
-	if (round_context == NULL)
-		round_context = AllocSetContextCreate(TopMemoryContext, "bifrost hedger round",
-											  ALLOCSET_DEFAULT_SIZES);
-	MemoryContextSwitchTo(round_context);
+	char		text[128];
+
+	snprintf(text, sizeof(text), "(%s)", detail);
+	report_activity(text);
 }
 
-static void
-end_round(void)
+/* A database without the extension is probed again every heartbeat. */
+static long
+heartbeat_ms(void)
 {
-	MemoryContextSwitchTo(TopMemoryContext);
-	MemoryContextReset(round_context);
+	return bifrost_heartbeat_interval * 1000L;
 }
+
+static const bgw_worker hedger_bgw = {
+	.type = BIFROST_WORKER_TYPE,
+	.label = "bifrost",
+	.round_context = "bifrost hedger round",
+	.stop_is_final = true,
+	.report = report_detail,
+	.on_stop = hedger_on_stop,
+	.on_exit_after_stop = hedger_on_exit_after_stop,
+	.on_reload = hedger_reloaded,
+};
 
 void
 bifrost_worker_main(Datum main_arg)
 {
-	char		err[STORE_ERROR_MAX];
-
-	pqsignal(SIGTERM, worker_sigterm);
-	pqsignal(SIGHUP, SignalHandlerForConfigReload);
-	BackgroundWorkerUnblockSignals();
-	{
-		Oid			roleoid;
-
-		/* a hedger launched by bifrost_start() carries its database and role */
-		memcpy(&roleoid, MyBgworkerEntry->bgw_extra, sizeof(Oid));
-		worker_session_connect(DatumGetObjectId(main_arg), roleoid);
-	}
-
+	bgw_init(&hedger_bgw);
 	memset(&run, 0, sizeof(run));
 	run.state = DAEMON_IDLE;
+	describe_broker_endpoint(endpoint_seen, sizeof(endpoint_seen));
+	bgw_connect(main_arg);
 	run.started_at = GetCurrentTimestamp();
-	/* registered first, run last */
-	before_shmem_exit(exit_stopped, (Datum) 0);
-	before_shmem_exit(worker_on_exit, (Datum) 0);
 
 	if (!take_single_instance_lock())
 	{
@@ -727,49 +502,24 @@ bifrost_worker_main(Datum main_arg)
 		proc_exit(0);
 	}
 
-	if (!http_global_init(err, sizeof(err)))
-		ereport(ERROR, (errmsg("bifrost: %s", err)));
-
-	/* A standby only waits: trading starts on the node that is promoted. */
-	while (RecoveryInProgress())
-	{
-		begin_round();
-		report_activity("(standby, waiting for promotion)");
-		worker_wait(STANDBY_POLL_MS);
-		end_round();
-	}
-
-	for (;;)
-	{
-		bool		ready;
-
-		begin_round();
-		ready = store_run("bifrost: check extension", extension_work, NULL, err, sizeof(err)) &&
-			run.extension_ready;
-		if (!ready)
-		{
-			report_activity("(waiting for CREATE EXTENSION bifrost)");
-			worker_wait(bifrost_heartbeat_interval * 1000L);
-		}
-		end_round();
-		if (ready)
-			break;
-	}
+	bgw_wait_for_promotion();
+	bgw_wait_for_extension(heartbeat_ms);
+	run.extension_ready = true;
 
 	ereport(LOG, (errmsg("bifrost hedger started for database \"%s\" (broker %s)",
 						 database_name, bifrost_broker_name(bifrost_broker))));
-	begin_round();
+	bgw_round_begin();
 	notice_config_change();
-	connect_broker();
-	end_round();
+	daemon_connect_broker();
+	bgw_round_end();
 	run.next_heartbeat = monotonic_now();
 
 	for (;;)
 	{
 		bool		woken;
 
-		begin_round();
-		woken = worker_wait(ms_until_due());
+		bgw_round_begin();
+		woken = bgw_wait(ms_until_due());
 
 		if (broker_endpoint_changed && hedger_switch_ready())
 		{
@@ -783,15 +533,15 @@ bifrost_worker_main(Datum main_arg)
 				set_state(DAEMON_WAITING_BROKER);
 			}
 		}
-		handle_commands();
+		daemon_handle_commands();
 		if (woken)
 			notice_config_change();
 		if (run.state == DAEMON_WAITING_BROKER && monotonic_now() >= run.next_retry)
-			connect_broker();
+			daemon_connect_broker();
 		if (hedger_active() && daemon_state_is_running(run.state))
-			hedger_poll(wall_now(), suspend_wanted(), run.broker_connected);
+			hedger_poll(bgw_wall_now(), daemon_suspend_wanted(), run.broker_connected);
 		if (monotonic_now() >= run.next_heartbeat)
 			heartbeat();
-		end_round();
+		bgw_round_end();
 	}
 }

@@ -1,26 +1,56 @@
 /*
- * worker.h: the hedger background worker.
+ * daemon.h: the hedger daemon's run, shared by its life cycle (daemon.c)
+ * and its control commands (commands.c).  Private to the hedger folder.
  */
-#ifndef BIFROST_WORKER_H
-#define BIFROST_WORKER_H
+#ifndef BIFROST_HEDGER_DAEMON_H
+#define BIFROST_HEDGER_DAEMON_H
 
 #include "postgres.h"
 
-/* Keys of the session lock (private_lock.h) that makes the hedger single per database. */
-#define BIFROST_LOCK_KEY1 1111904084	/* 'BFST' */
-#define BIFROST_LOCK_KEY2 1
+#include "datatype/timestamp.h"
 
-#define BIFROST_WORKER_TYPE "bifrost hedger"
-#define BIFROST_RESTART_SEC 5
+#include "engine/daemon_fsm.h"
+#include "pg/spi/store.h"
 
-extern void bifrost_worker_register_static(void);
-extern pid_t bifrost_worker_launch(Oid dboid, Oid roleoid);
-extern PGDLLEXPORT void bifrost_worker_main(Datum main_arg);
+/* Everything the loop knows about its own run. */
+typedef struct daemon_run
+{
+	daemon_state state;
+	bool		broker_connected;
+	bool		suspended;		/* operator flag or bifrost.enabled = off */
+	bool		extension_ready;
+	bool		stopping;		/* the last writes are under way */
+	bool		stopped_written;
+	TimestampTz started_at;
+	double		next_heartbeat; /* monotonic */
+	double		next_retry;		/* monotonic, WAITING_BROKER only */
+	int			heartbeats;
+	char		config_hash[16];	/* of bifrost.config when last written */
+	char		last_error[STORE_ERROR_MAX];
+} daemon_run;
 
-/* SIGTERM arrived: stop transfers and waits now (an order's outcome is asked after the restart). */
-extern bool bifrost_worker_stopping(void);
+extern daemon_run run;
 
-/* Wakes the running hedger of this database; false when none runs. */
-extern bool bifrost_wake(void);
+/* --- daemon.c --- */
 
-#endif							/* BIFROST_WORKER_H */
+/* Logs a failed unit of work into daemon_heartbeat.last_error (best effort). */
+extern void daemon_record_error(const char *message);
+
+/* Reads the operator's suspended flag (daemon_run_status). */
+extern void daemon_refresh_suspended(void);
+
+/* RUNNING <-> RUNNING_SUSPENDED after the flag or bifrost.enabled changed. */
+extern void daemon_apply_suspension(void);
+
+/* The operator's flag or bifrost.enabled = off. */
+extern bool daemon_suspend_wanted(void);
+
+/* IDLE or WAITING_BROKER -> CONNECTING -> CONNECTED -> RUNNING, or back to WAITING_BROKER. */
+extern void daemon_connect_broker(void);
+
+/* --- commands.c --- */
+
+/* Claims the queued commands of daemon_control, acts on each, records its result. */
+extern void daemon_handle_commands(void);
+
+#endif							/* BIFROST_HEDGER_DAEMON_H */

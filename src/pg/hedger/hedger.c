@@ -34,13 +34,15 @@
 #include "engine/settlement.h"
 #include "engine/wall_clock.h"
 #include "pg/common/engine_glue.h"
+#include "pg/hedger/daemon_store.h"
 #include "pg/hedger/feed.h"
-#include "pg/guc.h"
 #include "pg/hedger/hedge_store.h"
 #include "pg/hedger/hedger.h"
 #include "pg/hedger/leg_settlement.h"
+#include "pg/hedger/settings.h"
 #include "pg/spi/store.h"
 #include "pg/venue/session.h"
+#include "pg/venue/settings.h"
 
 /* Retries of a position read that failed at reconciliation. */
 #define RECONCILE_WAIT_MIN_S 1.0

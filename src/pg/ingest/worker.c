@@ -1,69 +1,47 @@
 /*
- * ingest_worker.c: the "bifrost ingest" background worker.  Every
+ * worker.c: the "bifrost ingest" background worker.  Every
  * bifrost.ingest_interval seconds it runs each entry of
  * bifrost.ingest_schedule through the code of bifrost_ingest() (ingest.h), in
  * a process of its own, so a slow or failing venue never delays the hedger.
  *
- * Registered at server start when bifrost is preloaded.  With an empty
- * schedule it waits on its latch without even connecting to a database; a
- * reload that sets a schedule starts the first round at once.  It starts only
- * once recovery has finished, so a hot standby fetches nothing until it is
- * promoted.  Each entry is one transaction: an error in one is caught, logged
- * and recorded as a failed bifrost.ingestion_runs row, and the next entry
- * goes on.  SIGTERM goes through die(): a transfer in flight is abandoned
- * within one slice of the HTTP poll and the transaction rolled back.  The
- * interval between rounds is measured on the monotonic clock, so a step of
- * the wall clock neither silences the worker nor starts rounds early; each
- * round allocates in a memory context emptied after it.
+ * It runs in the skeleton of every bifrost worker (bgw.h).  Registered at
+ * server start when bifrost is preloaded.  With an empty schedule it waits
+ * on its latch without even connecting to a database; a reload that sets a
+ * schedule starts the first round at once.  It starts only once recovery
+ * has finished, so a hot standby fetches nothing until it is promoted.  Each
+ * entry is one transaction: an error in one is caught, logged and recorded
+ * as a failed bifrost.ingestion_runs row, and the next entry goes on.
+ * SIGTERM: a transfer in flight is abandoned within one slice of the HTTP
+ * poll and the transaction rolled back; the stop is not final, the
+ * postmaster starts the worker again after BGW_RESTART_SEC and the schedule
+ * goes on.  The interval between rounds is measured on the monotonic clock,
+ * so a step of the wall clock neither silences the worker nor starts rounds
+ * early; each round allocates in a memory context emptied after it.
  */
 #include "postgres.h"
 
 #include <ctype.h>
+#include <math.h>
 
-#include "access/xact.h"
-#include "access/xlog.h"
-#include "miscadmin.h"
 #include "pgstat.h"
-#include "postmaster/bgworker.h"
-#include "postmaster/interrupt.h"
-#include "storage/ipc.h"
-#include "storage/latch.h"
-#include "tcop/tcopprot.h"
-#include "utils/guc.h"
 #include "utils/memutils.h"
-#include "utils/wait_event.h"
 
-#include "engine/wall_clock.h"
-#include "net/http.h"
-#include "pg/guc.h"
-#include "pg/ingest/ingest.h"
+#include "pg/bgw/bgw.h"
 #include "pg/common/monotonic.h"
+#include "pg/ingest/ingest.h"
 #include "pg/spi/store.h"
-#include "pg/hedger/daemon.h"
-#include "pg/bgw/connect.h"
 
 #define INGEST_WORKER_TYPE "bifrost ingest"
-#define STANDBY_POLL_MS 1000
-/* The longest single wait between rounds (ms): the clock is looked at again after it. */
-#define INGEST_MAX_WAIT_MS 60000
 
 static char *schedule_text = NULL;	/* the schedule of the last round, to notice a change */
+static bool schedule_changed = false;	/* a reload changed it since */
 
 void
 bifrost_ingest_worker_register(void)
 {
-	BackgroundWorker w;
-
-	memset(&w, 0, sizeof(w));
-	w.bgw_flags = BGWORKER_SHMEM_ACCESS | BGWORKER_BACKEND_DATABASE_CONNECTION;
 	/* a standby must not fetch: the worker starts after promotion */
-	w.bgw_start_time = BgWorkerStart_RecoveryFinished;
-	w.bgw_restart_time = BIFROST_RESTART_SEC;
-	strlcpy(w.bgw_library_name, "bifrost", BGW_MAXLEN);
-	strlcpy(w.bgw_function_name, "bifrost_ingest_worker_main", BGW_MAXLEN);
-	strlcpy(w.bgw_type, INGEST_WORKER_TYPE, BGW_MAXLEN);
-	strlcpy(w.bgw_name, INGEST_WORKER_TYPE, BGW_MAXLEN);
-	RegisterBackgroundWorker(&w);
+	bgw_register_static(INGEST_WORKER_TYPE, "bifrost_ingest_worker_main",
+						BgWorkerStart_RecoveryFinished);
 }
 
 static bool
@@ -75,26 +53,22 @@ schedule_empty(void)
 	return true;
 }
 
-/*
- * Waits for the latch or timeout_ms (-1: no timeout), then honours SIGTERM,
- * cancel and reload.  Returns true when the schedule text changed.
- */
-static bool
-ingest_wait(long timeout_ms)
+/* The schedule the next waits compare a reload with. */
+static void
+remember_schedule(const char *text)
 {
-	int			events = WL_LATCH_SET | WL_EXIT_ON_PM_DEATH | (timeout_ms >= 0 ? WL_TIMEOUT : 0);
-	bool		changed = false;
+	if (schedule_text)
+		pfree(schedule_text);
+	schedule_text = MemoryContextStrdup(TopMemoryContext, text);
+	schedule_changed = false;
+}
 
-	(void) WaitLatch(MyLatch, events, timeout_ms, PG_WAIT_EXTENSION);
-	ResetLatch(MyLatch);
-	CHECK_FOR_INTERRUPTS();
-	if (ConfigReloadPending)
-	{
-		ConfigReloadPending = false;
-		ProcessConfigFile(PGC_SIGHUP);
-		changed = schedule_text == NULL || strcmp(schedule_text, bifrost_ingest_schedule) != 0;
-	}
-	return changed;
+/* bgw's on_reload: a new schedule starts the next round at once. */
+static void
+ingest_reloaded(void)
+{
+	if (schedule_text == NULL || strcmp(schedule_text, bifrost_ingest_schedule) != 0)
+		schedule_changed = true;
 }
 
 static void
@@ -103,22 +77,25 @@ report(const char *text)
 	pgstat_report_activity(STATE_IDLE, text);
 }
 
+/* bgw's report: "bifrost ingest: standby, waiting for promotion". */
+static void
+report_detail(const char *detail)
+{
+	char		text[128];
+
+	snprintf(text, sizeof(text), "bifrost ingest: %s", detail);
+	report(text);
+}
+
 typedef struct entry_args
 {
 	const ingest_request *req;
-	bool		extension_ready;
 	ingest_outcome outcome;
 	int			changed;
 	int64		run;
 	char		why[512];
 	const char *error;			/* failure_work: the error to record */
 } entry_args;
-
-static void
-extension_work(void *arg)
-{
-	((entry_args *) arg)->extension_ready = store_extension_ready();
-}
 
 static void
 entry_work(void *arg)
@@ -173,24 +150,18 @@ static void
 run_round(void)
 {
 	static ingest_schedule schedule;
-	entry_args	probe;
 	char		err[384];
-	char		store_err[STORE_ERROR_MAX];
 
-	if (schedule_text)
-		pfree(schedule_text);
-	schedule_text = MemoryContextStrdup(TopMemoryContext, bifrost_ingest_schedule);
+	remember_schedule(bifrost_ingest_schedule);
 	if (!ingest_schedule_parse(schedule_text, &schedule, err, sizeof(err)))
 	{
 		/* the check hook refuses such a value: only a changed library version gets here */
 		ereport(LOG, (errmsg("bifrost ingest: bifrost.ingest_schedule is invalid: %s", err)));
 		return;
 	}
-	memset(&probe, 0, sizeof(probe));
-	if (!store_run("bifrost ingest: check extension", extension_work, &probe, store_err, sizeof(store_err)) ||
-		!probe.extension_ready)
+	if (!bgw_extension_ready())
 	{
-		report("bifrost ingest: waiting for CREATE EXTENSION bifrost");
+		report_detail("waiting for CREATE EXTENSION bifrost");
 		return;
 	}
 	for (int i = 0; i < schedule.n; i++)
@@ -200,37 +171,30 @@ run_round(void)
 	}
 }
 
-/* Milliseconds until the monotonic time due; 0 when it has come. */
-static long
-ms_until(double due)
-{
-	return clock_wait_ms(clock_wait_seconds(monotonic_now(), due, 0, INFINITY), INGEST_MAX_WAIT_MS);
-}
+static const bgw_worker ingest_bgw = {
+	.type = INGEST_WORKER_TYPE,
+	.label = "bifrost ingest",
+	.round_context = "bifrost ingest round",
+	.stop_is_final = false,
+	.report = report_detail,
+	.on_reload = ingest_reloaded,
+};
 
 void
 bifrost_ingest_worker_main(Datum main_arg)
 {
-	char		err[256];
-	MemoryContext round_cxt;
-
-	pqsignal(SIGTERM, die);
-	pqsignal(SIGHUP, SignalHandlerForConfigReload);
-	BackgroundWorkerUnblockSignals();
+	bgw_init(&ingest_bgw);
 
 	/* nothing scheduled: no database session either, until a reload brings a schedule */
 	while (schedule_empty())
-		(void) ingest_wait(-1);
-
-	worker_session_connect(InvalidOid, InvalidOid);
-	if (!http_global_init(err, sizeof(err)))
-		ereport(ERROR, (errmsg("bifrost ingest: %s", err)));
-
-	while (RecoveryInProgress())
 	{
-		report("bifrost ingest: standby, waiting for promotion");
-		(void) ingest_wait(STANDBY_POLL_MS);
+		bgw_round_begin();
+		(void) bgw_wait(BGW_MAX_WAIT_MS);
+		bgw_round_end();
 	}
-	round_cxt = AllocSetContextCreate(TopMemoryContext, "bifrost ingest round", ALLOCSET_DEFAULT_SIZES);
+
+	bgw_connect(main_arg);
+	bgw_wait_for_promotion();
 	ereport(LOG, (errmsg("bifrost ingest worker started for database \"%s\": \"%s\" every %d s",
 						 bifrost_database, bifrost_ingest_schedule, bifrost_ingest_interval)));
 
@@ -239,19 +203,16 @@ bifrost_ingest_worker_main(Datum main_arg)
 		double		round_start = monotonic_now();
 		char		activity[128];
 
+		bgw_round_begin();
 		if (schedule_empty())
 		{
-			if (schedule_text)
-				pfree(schedule_text);
-			schedule_text = MemoryContextStrdup(TopMemoryContext, "");
+			remember_schedule("");
 			report("bifrost ingest: no schedule");
-			(void) ingest_wait(-1);
+			(void) bgw_wait(BGW_MAX_WAIT_MS);
+			bgw_round_end();
 			continue;
 		}
-		MemoryContextSwitchTo(round_cxt);
 		run_round();
-		MemoryContextSwitchTo(TopMemoryContext);
-		MemoryContextReset(round_cxt);
 		snprintf(activity, sizeof(activity), "bifrost ingest: idle, every %d s", bifrost_ingest_interval);
 		report(activity);
 
@@ -260,8 +221,12 @@ bifrost_ingest_worker_main(Datum main_arg)
 		{
 			double		next = round_start + bifrost_ingest_interval;
 
-			if (monotonic_now() >= next || ingest_wait(ms_until(next)))
+			if (monotonic_now() >= next)
+				break;
+			(void) bgw_wait(bgw_ms_until(next, 0, INFINITY));
+			if (schedule_changed)
 				break;
 		}
+		bgw_round_end();
 	}
 }

@@ -1,39 +1,14 @@
 /*
- * store.h: the worker's SPI writes, each in its own short transaction.
+ * store.h: the workers' units of SQL work, each in its own short
+ * transaction, and the saved plans of their statements.
  */
 #ifndef BIFROST_STORE_H
 #define BIFROST_STORE_H
 
-#include "datatype/timestamp.h"
 #include "executor/spi.h"
 #include "storage/lockdefs.h"
 
-#include "engine/daemon_fsm.h"
-#include "pg/hedger/hedger.h"
-
 #define STORE_ERROR_MAX 512
-#define STORE_MAX_COMMANDS_PER_CLAIM 32
-
-/* What a heartbeat or status row says about the daemon. */
-typedef struct daemon_snapshot
-{
-	daemon_state state;
-	const char *trading_state;
-	const char *broker;
-	bool		broker_connected;
-	int			heartbeat_sec;
-	TimestampTz started_at;
-	TimestampTz next_retry;		/* 0 when no retry is scheduled */
-	bool		graceful_stop;	/* stamp graceful_shutdown_at */
-	const hedger_figures *figures;	/* NULL or !valid: no trading figures yet */
-} daemon_snapshot;
-
-typedef struct control_command
-{
-	int64		id;
-	char		command[32];
-	bool		stale;			/* issued before this worker started */
-} control_command;
 
 typedef void (*store_work_fn) (void *arg);
 
@@ -66,22 +41,14 @@ extern SPIPlanPtr store_saved_plan(const char *sql, int nargs, Oid *types);
 extern void store_exec(const char *sql, int nargs, Oid *types, Datum *values,
 					   const char *nulls, int expected);
 
-/* Inside store_run: */
+/* Inside store_run: does the extension exist in this database? */
 extern bool store_extension_ready(void);
-extern bool store_lock_table_or_give_up(const char *table, LOCKMODE mode);
-extern void store_write_heartbeat(const daemon_snapshot *snap);
-extern void store_write_status(const daemon_snapshot *snap, const char *history_reason);
-extern bool store_read_suspended(void);
-extern int	store_claim_commands(TimestampTz worker_started, control_command *out, int max);
-extern void store_set_command_result(int64 id, const char *result);
-extern int64 store_unfinished_flatten(void);
-extern void store_record_error(const char *message);
 
 /*
- * Outside store_run: records message in daemon_heartbeat.last_error in a
- * transaction of its own.  Best effort: false when even that failed.
+ * Inside store_run, for a worker that is stopping: takes mode on
+ * bifrost.<table> within the deadline's share of a lock wait, without
+ * queueing for it; false (and a LOG line) when the table stays locked.
  */
-extern bool store_note_error(const char *message);
-extern void store_config_hash(char *out, size_t len);
+extern bool store_lock_table_or_give_up(const char *table, LOCKMODE mode);
 
 #endif							/* BIFROST_STORE_H */

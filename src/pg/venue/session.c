@@ -1,10 +1,12 @@
 /*
- * venue_session.c: opening a venue inside the worker (venue_session.h).
+ * session.c: opening a venue inside a worker (session.h).
  *
- * Transfers stop only for SIGTERM, not for the latch: a command arriving
- * while an order is on the wire must not turn its answer into an unknown
- * outcome.  The HTTP layer polls the stop flag every HTTP_POLL_SLICE_MS, so
- * the worker still exits within a second.
+ * Transfers and rate-limit waits stop only for SIGTERM, not for the latch:
+ * a command arriving while an order is on the wire must not turn its answer
+ * into an unknown outcome.  The HTTP layer polls the stop flag every
+ * HTTP_POLL_SLICE_MS and the waits sleep on the latch (bgw_sleep), so the
+ * worker still exits within a second; a command that sets the latch
+ * meanwhile is served by the loop's next wait.
  */
 #include "postgres.h"
 
@@ -14,13 +16,10 @@
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
-#include "pg/guc.h"
+#include "pg/bgw/bgw.h"
 #include "pg/spi/store.h"
 #include "pg/venue/session.h"
-#include "pg/hedger/daemon.h"
-
-/* Waits are cut into slices so that SIGTERM is seen within this many ms. */
-#define VENUE_SLEEP_SLICE_MS 20
+#include "pg/venue/settings.h"
 
 typedef struct venue_session
 {
@@ -68,20 +67,13 @@ load_secrets_work(void *arg)
 static bool
 stop_transfer(void *arg)
 {
-	return bifrost_worker_stopping();
+	return bgw_stopping();
 }
 
 static bool
 sleep_unless_stopping(long ms, void *arg)
 {
-	while (ms > 0 && !bifrost_worker_stopping())
-	{
-		long		slice = Min(ms, VENUE_SLEEP_SLICE_MS);
-
-		pg_usleep(slice * 1000L);
-		ms -= slice;
-	}
-	return !bifrost_worker_stopping();
+	return bgw_sleep(ms);
 }
 
 venue *
