@@ -14,7 +14,7 @@
 #include "engine/wall_clock.h"
 #include "pg/common/engine_glue.h"
 #include "pg/hedger/feed.h"
-#include "pg/guc.h"
+#include "pg/hedger/settings.h"
 #include "pg/spi/store.h"
 
 struct feed
