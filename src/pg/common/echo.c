@@ -1,6 +1,6 @@
 /*
- * echo.c: the one cut of user-supplied values repeated in messages (echo.h),
- * and its SQL face bifrost._echo(text).
+ * echo.c: the one cut of user-supplied values repeated in messages (echo.h);
+ * SQL and PL/pgSQL reach it through bifrost._echo(text) (sqlapi/echo.c).
  */
 #include "postgres.h"
 
@@ -10,8 +10,6 @@
 #include "utils/jsonb.h"
 
 #include "pg/common/echo.h"
-
-PG_FUNCTION_INFO_V1(bifrost_echo);
 
 /* The first BIFROST_ECHO_MAX_CHARS characters of len bytes at s, "..." when cut. */
 static char *
@@ -46,11 +44,4 @@ echo_jsonb(Jsonb *value)
 	char	   *json = JsonbToCString(NULL, &value->root, VARSIZE(value));
 
 	return echo_bytes(json, (int) strlen(json));
-}
-
-/* bifrost._echo(value text): the same cut for PL/pgSQL messages. */
-Datum
-bifrost_echo(PG_FUNCTION_ARGS)
-{
-	PG_RETURN_TEXT_P(cstring_to_text(echo_text(PG_GETARG_TEXT_PP(0))));
 }

@@ -8,8 +8,6 @@
 #include "common/hmac.h"
 #include "common/sha2.h"
 #include "pgtime.h"
-#include "fmgr.h"
-#include "utils/builtins.h"
 #include "utils/datetime.h"
 #include "utils/resowner.h"
 #include "utils/timestamp.h"
@@ -90,21 +88,4 @@ okx_sign(const char *secret, const char *timestamp, const char *method,
 		CurrentResourceOwner = saved;
 	}
 	PG_END_TRY();
-}
-
-PG_FUNCTION_INFO_V1(bifrost_okx_sign);
-
-/*
- * bifrost._okx_sign(secret, timestamp, method, request_path, body): the
- * signature, for tests against OKX's published examples.  Owner only.
- */
-Datum
-bifrost_okx_sign(PG_FUNCTION_ARGS)
-{
-	char		sig[OKX_SIGNATURE_LEN];
-
-	okx_sign(text_to_cstring(PG_GETARG_TEXT_PP(0)), text_to_cstring(PG_GETARG_TEXT_PP(1)),
-			 text_to_cstring(PG_GETARG_TEXT_PP(2)), text_to_cstring(PG_GETARG_TEXT_PP(3)),
-			 text_to_cstring(PG_GETARG_TEXT_PP(4)), sig, sizeof(sig));
-	PG_RETURN_TEXT_P(cstring_to_text(sig));
 }
