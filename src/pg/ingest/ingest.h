@@ -1,16 +1,20 @@
 /*
- * ingest.h: market-data ingestion from OKX (SPEC §6, seed 003 §5).
+ * ingest.h: market-data ingestion from OKX into bifrost.market_data and
+ * the tables beside it.
  *
- * One request type is shared by every way in: bifrost_ingest() (ingest.c),
- * the ingest worker's schedule (ingest_schedule.c, ingest_worker.c).  A run
- * (ingest_run) records one bifrost.ingestion_runs row and hands the request to
- * the code of its data type: candles in ingest_okx_candles.c, funding, prices,
- * open interest and the long/short ratio in ingest_okx_market.c; transfers,
- * rate limits, conversions and saved plans in ingest_common.c.
+ * One request type is shared by every way in: bifrost_ingest()
+ * (sqlapi/ingest.c) and the ingest worker's schedule (schedule.c,
+ * worker.c); request.c checks it.  A run (ingest_run, run.c) records one
+ * bifrost.ingestion_runs row and hands the request to the code of its data
+ * type: candles in okx_candles.c; funding, prices, open interest and the
+ * long/short ratio in okx_market.c; their rate-limited transfers in
+ * fetch.c (fetch.h); conversions and saved plans in run.c.
  *
  * Everything runs inside one transaction with SPI connected.  Decimals go
  * from the venue's text to numeric without passing through a double; times
- * from epoch milliseconds to timestamptz in integer arithmetic.
+ * from epoch milliseconds to timestamptz in integer arithmetic.  No json-c
+ * name comes through this header (fetch.h has them), so a file may include
+ * it with any PostgreSQL header.
  */
 #ifndef BIFROST_INGEST_H
 #define BIFROST_INGEST_H
@@ -20,14 +24,9 @@
 #include "datatype/timestamp.h"
 #include "executor/spi.h"
 #include "portability/instr_time.h"
-/* PostgreSQL's SQL function json_object() would clash with json-c's type of that name */
-#define json_object pg_sql_json_object
-#include "utils/builtins.h"
-#undef json_object
-#include "utils/timestamp.h"
 
-#include "net/okx_parse.h"
-#include "pg/spi/store.h"
+/* Room for an instrument id: OKX's (OKX_INST_SIZE, checked in fetch.c). */
+#define INGEST_SYMBOL_SIZE 48
 
 /* Bounds of one run; the defaults of a first run without `since`. */
 #define INGEST_DEFAULT_DAYS 30
@@ -36,6 +35,11 @@
 
 /* The schedule: bifrost.ingest_schedule holds at most this many entries. */
 #define INGEST_MAX_SCHEDULE 64
+
+/* The ingest worker's rounds (bifrost.ingest_interval, seconds). */
+#define BIFROST_DEFAULT_INGEST_INTERVAL_SEC 60
+#define BIFROST_MIN_INGEST_INTERVAL_SEC 5
+#define BIFROST_MAX_INGEST_INTERVAL_SEC 86400
 
 typedef enum ingest_data_type
 {
@@ -57,7 +61,7 @@ typedef struct ingest_timeframe
 typedef struct ingest_request
 {
 	ingest_data_type type;
-	char		symbol[OKX_INST_SIZE];	/* the venue's instrument id */
+	char		symbol[INGEST_SYMBOL_SIZE];	/* the venue's instrument id */
 	const ingest_timeframe *tf; /* ohlcv: the bar; long_short_ratio: the
 								 * period; otherwise NULL */
 	bool		have_since;
@@ -75,7 +79,7 @@ typedef struct ingest_timing
 	double		sql_s;			/* text to numeric, arrays, upserts */
 } ingest_timing;
 
-/* --- ingest_common.c --- */
+/* --- request.c --- */
 
 extern const char *const ingest_data_type_names[];
 
@@ -91,6 +95,8 @@ extern const char *ingest_request_init(ingest_request *req, const char *source,
 
 /* A label for messages: "okx BTC-USDT-SWAP ohlcv 15m". */
 extern void ingest_request_label(const ingest_request *req, char *buf, size_t len);
+
+/* --- run.c --- */
 
 typedef enum ingest_outcome
 {
@@ -114,22 +120,12 @@ extern void ingest_record_failure(const ingest_request *req, const char *error);
 /* The cost of the last ingest_run of this process. */
 extern ingest_timing ingest_last_timing;
 
-/* Parses a reply body into the caller's structs; the caller's arg. */
-typedef jsonu_status (*ingest_parse_fn) (const char *body, size_t len, void *arg,
-										 jsonu_error *err);
-
-/*
- * GET base_url + endpoint + query through the endpoint's rate limiter, then
- * parse.  HTTP 429 and OKX 50011/50061 back off and retry.  False with why
- * on any other failure.  Honours query cancel and SIGTERM within a
- * transfer slice.
- */
-extern bool ingest_okx_get(const char *endpoint, const char *query, ingest_parse_fn parse,
-						   void *arg, char *why, size_t whylen);
-
 extern int64 ingest_now_ms(void);
 extern TimestampTz ingest_ms_to_timestamptz(int64 ms);
 extern int64 ingest_timestamptz_to_ms(TimestampTz t);
+
+/* A C string as a text Datum (CStringGetTextDatum, for files that cannot include builtins.h). */
+extern Datum ingest_text(const char *s);
 
 /* A validated decimal (json_util.h grammar) as a numeric Datum. */
 extern Datum ingest_numeric(const char *dec);
@@ -146,10 +142,10 @@ extern int64 ingest_start_ms(const ingest_request *req, const char *latest_sql);
 /* Adds the seconds since *t0 to *acc and restarts *t0. */
 extern void ingest_clock_lap(instr_time *t0, double *acc);
 
-/* --- ingest_okx_candles.c --- */
+/* --- okx_candles.c --- */
 extern bool ingest_okx_candles(const ingest_request *req, int *changed, char *why, size_t whylen);
 
-/* --- ingest_okx_market.c --- */
+/* --- okx_market.c --- */
 extern bool ingest_okx_funding(const ingest_request *req, int *changed, char *why, size_t whylen);
 extern bool ingest_okx_prices(const ingest_request *req, int *changed, char *why, size_t whylen);
 extern bool ingest_okx_open_interest(const ingest_request *req, int *changed, char *why,
@@ -157,7 +153,7 @@ extern bool ingest_okx_open_interest(const ingest_request *req, int *changed, ch
 extern bool ingest_okx_long_short_ratio(const ingest_request *req, int *changed, char *why,
 										size_t whylen);
 
-/* --- ingest_schedule.c --- */
+/* --- schedule.c --- */
 
 typedef struct ingest_schedule
 {
@@ -173,7 +169,15 @@ typedef struct ingest_schedule
 extern bool ingest_schedule_parse(const char *text, ingest_schedule *out, char *errbuf,
 								  size_t errlen);
 
-/* --- ingest_worker.c --- */
+/* --- settings.c --- */
+extern char *bifrost_ingest_schedule;
+extern int	bifrost_ingest_interval;
+extern bool bifrost_ingest_rate_limit;
+
+/* Defines them; called by _PG_init. */
+extern void ingest_define_settings(void);
+
+/* --- worker.c --- */
 extern void bifrost_ingest_worker_register(void);
 extern PGDLLEXPORT void bifrost_ingest_worker_main(Datum main_arg);
 

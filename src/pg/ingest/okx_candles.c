@@ -19,9 +19,12 @@
 
 #include "catalog/pg_type.h"
 #include "utils/array.h"
+#include "utils/timestamp.h"
 #include "utils/memutils.h"
 
+#include "pg/ingest/fetch.h"
 #include "pg/ingest/ingest.h"
+#include "pg/spi/store.h"
 
 #define PAGE_CANDLES 300		/* /market/candles cap */
 #define PAGE_HISTORY 300		/* /market/history-candles cap in OKX's docs since 2024 */
@@ -85,8 +88,8 @@ candle_start_ms(const ingest_request *req)
 
 	if (req->have_since)
 		return ingest_timestamptz_to_ms(req->since);
-	values[0] = CStringGetTextDatum(req->symbol);
-	values[1] = CStringGetTextDatum(req->tf->name);
+	values[0] = ingest_text(req->symbol);
+	values[1] = ingest_text(req->tf->name);
 	if (SPI_execute_plan(store_saved_plan(latest_candle_sql, 2, types), values, NULL, true, 1) != SPI_OK_SELECT ||
 		SPI_processed != 1)
 		elog(ERROR, "bifrost: could not read bifrost.market_data");
@@ -101,7 +104,7 @@ static bool
 stored_in_range(const ingest_request *req, TimestampTz from, TimestampTz to)
 {
 	static Oid	types[4] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID};
-	Datum		values[4] = {CStringGetTextDatum(req->symbol), CStringGetTextDatum(req->tf->name),
+	Datum		values[4] = {ingest_text(req->symbol), ingest_text(req->tf->name),
 	TimestampTzGetDatum(from), TimestampTzGetDatum(to)};
 	bool		isnull;
 
@@ -143,8 +146,8 @@ store_page(const ingest_request *req, const candle_page *page, int64 start)
 	}
 	if (m == 0)
 		return 0;
-	values[0] = CStringGetTextDatum(req->symbol);
-	values[1] = CStringGetTextDatum(req->tf->name);
+	values[0] = ingest_text(req->symbol);
+	values[1] = ingest_text(req->tf->name);
 	values[2] = PointerGetDatum(construct_array(ts, m, TIMESTAMPTZOID, sizeof(TimestampTz), true,
 												TYPALIGN_DOUBLE));
 	for (int c = 0; c < 5; c++)

@@ -12,8 +12,11 @@
 
 #include "catalog/pg_type.h"
 #include "utils/array.h"
+#include "utils/timestamp.h"
 
+#include "pg/ingest/fetch.h"
 #include "pg/ingest/ingest.h"
+#include "pg/spi/store.h"
 
 #define FUNDING_PAGE 100		/* /public/funding-rate-history allows 400; pages stay small */
 #define RATIO_CAP 2000			/* the longest series OKX serves is 1,440 points */
@@ -155,7 +158,7 @@ store_funding(const char *symbol, const int64 *time_ms, const char *const *rate,
 		nx_nulls[i] = next_ms[i] <= time_ms[i];
 		nx[i] = nx_nulls[i] ? 0 : ingest_ms_to_timestamptz(next_ms[i]);
 	}
-	values[0] = CStringGetTextDatum(symbol);
+	values[0] = ingest_text(symbol);
 	values[1] = timestamptz_array(t, t_nulls, n);
 	values[2] = numeric_array(r, n);
 	values[3] = timestamptz_array(nx, nx_nulls, n);
@@ -168,7 +171,7 @@ static int64
 funding_start_ms(const ingest_request *req, int64 upcoming_ms)
 {
 	Oid			types[2] = {TEXTOID, TIMESTAMPTZOID};
-	Datum		values[2] = {CStringGetTextDatum(req->symbol),
+	Datum		values[2] = {ingest_text(req->symbol),
 	TimestampTzGetDatum(ingest_ms_to_timestamptz(upcoming_ms))};
 	bool		isnull;
 	Datum		d;
@@ -365,7 +368,7 @@ ingest_okx_prices(const ingest_request *req, int *changed, char *why, size_t why
 		ts = Max(ts, mark.v.ts);
 	if (!index.absent)
 		ts = Max(ts, index.v.ts);
-	values[0] = CStringGetTextDatum(req->symbol);
+	values[0] = ingest_text(req->symbol);
 	values[1] = TimestampTzGetDatum(ingest_ms_to_timestamptz(ts));
 	values[2] = ingest_numeric(ticker.last);
 	values[3] = mark.absent ? (Datum) 0 : ingest_numeric(mark.v.mark_px);
@@ -416,7 +419,7 @@ ingest_okx_open_interest(const ingest_request *req, int *changed, char *why, siz
 	ingest_last_timing.rows_parsed++;
 
 	INSTR_TIME_SET_CURRENT(t0);
-	values[0] = CStringGetTextDatum(req->symbol);
+	values[0] = ingest_text(req->symbol);
 	values[1] = TimestampTzGetDatum(ingest_ms_to_timestamptz(oi.ts));
 	values[2] = ingest_numeric(oi.oi);
 	values[3] = oi.oi_usd[0] ? ingest_numeric(oi.oi_usd) : (Datum) 0;
@@ -493,7 +496,7 @@ ingest_okx_long_short_ratio(const ingest_request *req, int *changed, char *why, 
 		}
 	if (m > 0)
 	{
-		values[0] = CStringGetTextDatum(req->symbol);
+		values[0] = ingest_text(req->symbol);
 		values[1] = timestamptz_array(t, t_nulls, m);
 		values[2] = numeric_array(r, m);
 		*changed += (int) ingest_exec(store_saved_plan(upsert_ratio_sql, 3, types), values, NULL, SPI_OK_INSERT);
