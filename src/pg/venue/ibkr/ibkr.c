@@ -1,7 +1,7 @@
 /*
- * venue_ibkr.c: an IBKR Client Portal gateway as a venue (venue.h): the
- * session, the account, the stock's conid, snapshot quotes and positions.
- * Orders are in venue_ibkr_orders.c.
+ * ibkr.c: an IBKR Client Portal gateway as a venue (venue.h): the session,
+ * the account, the stock's conid, snapshot quotes and positions.  Orders
+ * are in ibkr_orders.c, the paced requests in ibkr_http.c.
  *
  * Session.  open() wants POST /iserver/auth/status to say authenticated and
  * connected (and no competing session), then tickles it; the gateway drops
@@ -21,8 +21,8 @@
  * cache before it reads the pages: a fill just before a restart must not
  * look like a mismatch.
  *
- * Pacing (reference §3.1): one bucket for the whole session below the 10
- * requests a second, and one per endpoint, tighter where IBKR publishes
+ * Pacing: one bucket for the whole session below the 10 requests a second
+ * IBKR allows, and one per endpoint, tighter where IBKR publishes
  * less (the live orders list, executions and /portfolio/accounts: one
  * per 5 s).  A
  * wait longer than IBKR_MAX_PACING_WAIT_S is not slept: the call fails
@@ -35,10 +35,6 @@
 #include <math.h>
 
 #include "pg/venue/ibkr/ibkr.h"
-
-#define IBKR_PATH_MAX 512
-#define IBKR_URL_MAX 1024
-#define IBKR_BODY_NOTE_MAX 96
 
 /* the gateway closes a session left alone for about five minutes; IBKR asks for one a minute */
 #define IBKR_TICKLE_EVERY_S 60.0
@@ -66,140 +62,12 @@
 #define PATH_AUTH_STATUS "/iserver/auth/status"
 #define PATH_TICKLE "/tickle"
 #define PATH_ACCOUNTS "/iserver/accounts"
-#define PATH_LIVE_ORDERS "/iserver/account/orders"
 #define PATH_PORTFOLIO_ACCOUNTS "/portfolio/accounts"
 
 /* Primary exchanges of US-listed stocks as secdef search names them in "description". */
 static const char *const us_exchanges[] = {
 	"NASDAQ", "NYSE", "ARCA", "AMEX", "BATS", "IEX", "NYSE ARCA", "NYSE AMERICAN"
 };
-
-/* --- requests --- */
-
-void
-ibkr_endpoint(char *dst, size_t size, const char *method, const char *path)
-{
-	size_t		len = strcspn(path, "?");
-
-	snprintf(dst, size, "%s %.*s", method, (int) len, path);
-}
-
-double
-ibkr_decimal(const char *text)
-{
-	return text[0] ? strtod(text, NULL) : NAN;
-}
-
-/* Takes a token of limit, sleeping for it when the wait is short. */
-static bool
-take_token(venue *v, rate_limit *limit, const char *endpoint, char *why, size_t whylen)
-{
-	for (int i = 0; limit != NULL && i < 16; i++)
-	{
-		double		wait = rate_limit_wait(limit, venue_now());
-
-		if (wait <= 0)
-			return true;
-		if (wait > IBKR_MAX_PACING_WAIT_S)
-		{
-			snprintf(why, whylen, "%s: paced, the next request may go in %.1f s", endpoint, wait);
-			return false;
-		}
-		if (v->params.sleep_ms == NULL ||
-			!v->params.sleep_ms((long) ceil(wait * 1000.0), v->params.sleep_arg))
-		{
-			snprintf(why, whylen, "%s: stopped while waiting for the rate limit", endpoint);
-			return false;
-		}
-	}
-	if (limit == NULL)
-		return true;
-	snprintf(why, whylen, "%s: still paced after 16 waits", endpoint);
-	return false;
-}
-
-/* The start of a body, printable, for a message about an unexpected status. */
-static void
-body_note(const http_response *resp, char *dst, size_t size)
-{
-	size_t		n = 0;
-
-	for (size_t i = 0; resp->body && i < resp->body_len && n + 1 < size; i++)
-	{
-		unsigned char ch = (unsigned char) resp->body[i];
-
-		dst[n++] = (ch >= 0x20 && ch < 0x7f) ? (char) ch : ' ';
-	}
-	dst[n] = '\0';
-}
-
-ibkr_outcome
-ibkr_request(venue *v, rate_limit *limit, const char *method, const char *path,
-			 const char *body, http_response *resp, char *why, size_t whylen)
-{
-	ibkr_state *st = IBKR_STATE(v);
-	static const char *const json_headers[] = {"Content-Type: application/json", NULL};
-	char		endpoint[IBKR_PATH_MAX];
-	char		url[IBKR_URL_MAX];
-	char		note[IBKR_BODY_NOTE_MAX];
-	size_t		base_len = strlen(v->params.base_url);
-	http_request req;
-
-	memset(resp, 0, sizeof(*resp));
-	ibkr_endpoint(endpoint, sizeof(endpoint), method, path);
-	/* "https://host/v1/api/" and "https://host/v1/api" are the same base */
-	while (base_len > 0 && v->params.base_url[base_len - 1] == '/')
-		base_len--;
-	if (snprintf(url, sizeof(url), "%.*s%s", (int) base_len, v->params.base_url, path) >= (int) sizeof(url))
-	{
-		snprintf(why, whylen, "%s: URL too long", endpoint);
-		return IBKR_NOT_SENT;
-	}
-	if (!take_token(v, limit, endpoint, why, whylen) ||
-		!take_token(v, &st->lim_global, endpoint, why, whylen))
-		return IBKR_NOT_SENT;
-
-	memset(&req, 0, sizeof(req));
-	req.method = method;
-	req.url = url;
-	req.body = body;
-	req.headers = body ? json_headers : NULL;
-	/* the tokens are taken: venue_http only performs */
-	st->last_request_left = venue_now();
-	venue_http(&v->params, NULL, &req, resp);
-	switch (resp->outcome)
-	{
-		case HTTP_ABORTED:
-			snprintf(why, whylen, "%s: stopped during the transfer", endpoint);
-			return IBKR_NO_ANSWER;
-		case HTTP_TIMEOUT:
-			snprintf(why, whylen, "%s: no answer within %ld ms", endpoint, v->params.timeout_ms);
-			return IBKR_NO_ANSWER;
-		case HTTP_FAILED:
-			snprintf(why, whylen, "%s: %s", endpoint, resp->error);
-			return IBKR_NO_ANSWER;
-		case HTTP_DONE:
-			break;
-	}
-	venue_rate_feedback(limit, resp);
-	venue_rate_feedback(&st->lim_global, resp);
-	if (resp->status == 200)
-		return IBKR_OK;
-	body_note(resp, note, sizeof(note));
-	snprintf(why, whylen, "%s: HTTP %ld%s%s", endpoint, resp->status, note[0] ? ": " : "", note);
-	return IBKR_HTTP_STATUS;
-}
-
-/* why = "<endpoint>: <parser's message>" (the venue's {"error"} included). */
-static void
-parse_failure(char *why, size_t whylen, const char *method, const char *path, const jsonu_error *err)
-{
-	char		endpoint[IBKR_PATH_MAX];
-
-	ibkr_endpoint(endpoint, sizeof(endpoint), method, path);
-	snprintf(why, whylen, "%s: %s%s", endpoint,
-			 err->status == JSONU_EVENUE ? "" : "unreadable answer: ", err->msg);
-}
 
 /* --- session --- */
 
@@ -242,7 +110,7 @@ check_session(venue *v, const char *path, char *why, size_t whylen)
 	http_response_free(&resp);
 	if (rc != JSONU_OK)
 	{
-		parse_failure(why, whylen, "POST", path, &err);
+		ibkr_parse_failure(why, whylen, "POST", path, &err);
 		return false;
 	}
 	return session_usable(&a, strcmp(path, PATH_TICKLE) == 0 ? "POST " PATH_TICKLE : "POST " PATH_AUTH_STATUS,
@@ -298,7 +166,7 @@ choose_account(venue *v, char *why, size_t whylen)
 	http_response_free(&resp);
 	if (rc != JSONU_OK)
 	{
-		parse_failure(why, whylen, "GET", PATH_ACCOUNTS, &err);
+		ibkr_parse_failure(why, whylen, "GET", PATH_ACCOUNTS, &err);
 		return false;
 	}
 	if (wanted && wanted[0])
@@ -446,7 +314,7 @@ find_conid(venue *v, char *why, size_t whylen)
 	http_response_free(&resp);
 	if (err.status != JSONU_OK)
 	{
-		parse_failure(why, whylen, "GET", path, &err);
+		ibkr_parse_failure(why, whylen, "GET", path, &err);
 		return false;
 	}
 	if (st->conid == 0)
@@ -470,7 +338,7 @@ warm_up(venue *v)
 			 st->conid, IBKR_FIELD_LAST, IBKR_FIELD_BID, IBKR_FIELD_ASK);
 	ibkr_request(v, &st->lim_snapshot, "GET", path, NULL, &resp, why, sizeof(why));
 	http_response_free(&resp);
-	if (ibkr_request(v, &st->lim_live_orders, "GET", PATH_LIVE_ORDERS, NULL, &resp, why, sizeof(why)) == IBKR_OK)
+	if (ibkr_request(v, &st->lim_live_orders, "GET", IBKR_PATH_LIVE_ORDERS, NULL, &resp, why, sizeof(why)) == IBKR_OK)
 		st->live_orders_answers++;
 	http_response_free(&resp);
 	if (ibkr_request(v, &st->lim_portfolio_accounts, "GET", PATH_PORTFOLIO_ACCOUNTS, NULL,
@@ -579,7 +447,7 @@ venue_ibkr_quote(venue *v, venue_quote *q, char *why, size_t whylen)
 		http_response_free(&resp);
 		if (rc != JSONU_OK)
 		{
-			parse_failure(why, whylen, "GET", path, &err);
+			ibkr_parse_failure(why, whylen, "GET", path, &err);
 			return false;
 		}
 		for (int i = 0; i < n; i++)
@@ -664,7 +532,7 @@ venue_ibkr_position(venue *v, double *lots, char *why, size_t whylen)
 		http_response_free(&resp);
 		if (rc != JSONU_OK)
 		{
-			parse_failure(why, whylen, "GET", path, &err);
+			ibkr_parse_failure(why, whylen, "GET", path, &err);
 			free(rows);
 			return false;
 		}

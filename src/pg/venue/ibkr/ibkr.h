@@ -1,10 +1,9 @@
 /*
- * venue_ibkr.h: what the two files of the IBKR venue share.
- *
- * venue_ibkr.c holds the session (status, tickle, account, contract), the
- * quotes, the positions and the one request helper every call goes
- * through; venue_ibkr_orders.c holds the orders (the reply/confirm loop of
- * send, and query by client order id).
+ * ibkr.h: what the files of the IBKR venue share: its state, its endpoints
+ * and limits, the paced requests (ibkr_http.c) and the orders
+ * (ibkr_orders.c: the reply/confirm loop of send, and query by client order
+ * id).  ibkr.c holds the session (status, tickle, account, contract), the
+ * quotes, the positions and the venue's table of operations.
  */
 #ifndef BIFROST_VENUE_IBKR_H
 #define BIFROST_VENUE_IBKR_H
@@ -12,6 +11,9 @@
 #include "net/ibkr_parse.h"
 #include "net/rate_limit.h"
 #include "pg/venue/venue.h"
+
+#define IBKR_PATH_MAX 512
+#define IBKR_PATH_LIVE_ORDERS "/iserver/account/orders"
 
 /* Orders this process sent, remembered so that query() can ask by order id. */
 #define IBKR_KNOWN_ORDERS 64
@@ -35,7 +37,7 @@ typedef struct ibkr_state
 	double		last_tickle;	/* epoch s of the last good tickle */
 	double		last_request_left;	/* epoch s the last request was handed to the
 									 * network (after its token waits) */
-	/* IBKR paces per session and, more tightly, some endpoints (reference §3.1) */
+	/* IBKR paces per session and, more tightly, some endpoints */
 	rate_limit	lim_global;
 	rate_limit	lim_session;	/* auth status, tickle */
 	rate_limit	lim_snapshot;
@@ -69,6 +71,10 @@ typedef enum ibkr_outcome
  */
 extern ibkr_outcome ibkr_request(venue *v, rate_limit *limit, const char *method, const char *path,
 								 const char *body, http_response *resp, char *why, size_t whylen);
+
+/* why = "<endpoint>: <parser's message>" (the venue's {"error"} included). */
+extern void ibkr_parse_failure(char *why, size_t whylen, const char *method, const char *path,
+							   const jsonu_error *err);
 
 /* "GET /iserver/accounts": the method and the path without its query string. */
 extern void ibkr_endpoint(char *dst, size_t size, const char *method, const char *path);

@@ -1,5 +1,5 @@
 /*
- * venue_ibkr_orders.c: market orders at an IBKR Client Portal gateway by
+ * ibkr_orders.c: market orders at an IBKR Client Portal gateway by
  * client order id (cOID), and what became of them (venue.h).
  *
  * send() posts the order once and then walks IBKR's reply/confirm loop:
@@ -48,11 +48,9 @@
 #define IBKR_MAX_REPLY_ROUNDS 8
 #define IBKR_LIVE_ORDER_ROWS 500
 #define IBKR_TRADE_ROWS 1000
-#define PATH_TRADES "/iserver/account/trades?days=7"
-#define IBKR_PATH_MAX 512
+#define IBKR_PATH_TRADES "/iserver/account/trades?days=7"
 #define IBKR_BODY_MAX 512
 
-#define PATH_LIVE_ORDERS "/iserver/account/orders"
 
 /* Text that may go into a URL path as one segment. */
 static bool
@@ -379,7 +377,7 @@ executions_of(venue *v, const char *client_order_id, executions *ex, char *why, 
 	memset(ex, 0, sizeof(*ex));
 	ex->avg_price = NAN;
 	ex->commission = 0;
-	if (ibkr_request(v, &st->lim_trades, "GET", PATH_TRADES, NULL, &resp, why, whylen) != IBKR_OK)
+	if (ibkr_request(v, &st->lim_trades, "GET", IBKR_PATH_TRADES, NULL, &resp, why, whylen) != IBKR_OK)
 	{
 		http_response_free(&resp);
 		return false;
@@ -395,7 +393,7 @@ executions_of(venue *v, const char *client_order_id, executions *ex, char *why, 
 	http_response_free(&resp);
 	if (rc != JSONU_OK)
 	{
-		snprintf(why, whylen, "GET " PATH_TRADES ": %s%s", rc == JSONU_EVENUE ? "" : "unreadable answer: ",
+		snprintf(why, whylen, "GET " IBKR_PATH_TRADES ": %s%s", rc == JSONU_EVENUE ? "" : "unreadable answer: ",
 				 err.msg);
 		free(rows);
 		return false;
@@ -456,7 +454,7 @@ query_live_orders(venue *v, const char *client_order_id, venue_order_report *out
 	int			n = 0;
 	bool		first;
 
-	if (ibkr_request(v, &st->lim_live_orders, "GET", PATH_LIVE_ORDERS, NULL, &resp,
+	if (ibkr_request(v, &st->lim_live_orders, "GET", IBKR_PATH_LIVE_ORDERS, NULL, &resp,
 					 out->reason, sizeof(out->reason)) != IBKR_OK)
 	{
 		http_response_free(&resp);
@@ -473,7 +471,7 @@ query_live_orders(venue *v, const char *client_order_id, venue_order_report *out
 	http_response_free(&resp);
 	if (rc != JSONU_OK)
 	{
-		snprintf(out->reason, sizeof(out->reason), "GET " PATH_LIVE_ORDERS ": %s%s",
+		snprintf(out->reason, sizeof(out->reason), "GET " IBKR_PATH_LIVE_ORDERS ": %s%s",
 				 rc == JSONU_EVENUE ? "" : "unreadable answer: ", err.msg);
 		free(rows);
 		return;
@@ -498,11 +496,11 @@ query_live_orders(venue *v, const char *client_order_id, venue_order_report *out
 	free(rows);
 	if (first)
 		snprintf(out->reason, sizeof(out->reason),
-				 "GET " PATH_LIVE_ORDERS ": no order %s in the session's first list, which may be empty",
+				 "GET " IBKR_PATH_LIVE_ORDERS ": no order %s in the session's first list, which may be empty",
 				 client_order_id);
 	else if (k != NULL && k->order_id[0])
 		snprintf(out->reason, sizeof(out->reason),
-				 "GET " PATH_LIVE_ORDERS ": IBKR accepted order %s as %s but does not list it",
+				 "GET " IBKR_PATH_LIVE_ORDERS ": IBKR accepted order %s as %s but does not list it",
 				 client_order_id, k->order_id);
 	else
 	{
@@ -523,7 +521,7 @@ query_live_orders(venue *v, const char *client_order_id, venue_order_report *out
 		}
 		out->state = VENUE_ORDER_NOT_FOUND;
 		snprintf(out->reason, sizeof(out->reason),
-				 "GET " PATH_LIVE_ORDERS ": no order with cOID %s, and no execution of it in 7 days",
+				 "GET " IBKR_PATH_LIVE_ORDERS ": no order with cOID %s, and no execution of it in 7 days",
 				 client_order_id);
 	}
 }

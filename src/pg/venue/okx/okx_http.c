@@ -1,5 +1,5 @@
 /*
- * venue_okx_http.c: signed, rate-limited requests to OKX v5 (venue_okx_http.h).
+ * okx_http.c: signed, rate-limited requests to OKX v5 (okx.h).
  */
 #include "postgres.h"
 
@@ -8,7 +8,7 @@
 #include "utils/timestamp.h"
 
 #include "pg/venue/okx/okx_auth.h"
-#include "pg/venue/okx/okx_http.h"
+#include "pg/venue/okx/okx.h"
 
 /* Headers of one request: the four of a signature, Content-Type, demo, expTime. */
 #define OKX_MAX_HEADERS 8
