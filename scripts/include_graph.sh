@@ -70,12 +70,11 @@ while IFS= read -r header; do
     fi
 done < <(find src -name '*.h' | sort)
 
-# A cycle of folders: tsort names one and fails.
+# A cycle of folders: tsort fails and names the folders of each loop it finds; the first is shown.
 if ((${#edges[@]} > 0)); then
-    if ! cycle=$(printf '%s\n' "${!edges[@]}" | tsort 2>&1 >/dev/null); then
-        problems+=("the folders include each other in a circle: ${cycle//$'\n'/ }")
-    elif [[ -n $cycle ]]; then
-        problems+=("the folders include each other in a circle: ${cycle//$'\n'/ }")
+    if ! tsort_out=$(printf '%s\n' "${!edges[@]}" | tsort 2>&1 >/dev/null) || [[ -n $tsort_out ]]; then
+        loop=$(awk '/input contains a loop/ { n++; next } n == 1 { sub(/^tsort: /, ""); printf "%s%s", sep, $0; sep = " <-> " }' <<<"$tsort_out")
+        problems+=("the folders include each other in a circle: ${loop:-$tsort_out}")
     fi
 fi
 
