@@ -21,7 +21,7 @@
 -- every function with NULLs and extremes).
 ALTER FUNCTION bifrost._okx_sign(text, text, text, text, text) STRICT;
 
--- The one cut of a user-supplied value repeated in a message (src/pg/echo.c).
+-- The one cut of a user-supplied value repeated in a message (src/pg/common/echo.c).
 CREATE FUNCTION bifrost._echo(value text)
 RETURNS text
 AS 'MODULE_PATHNAME', 'bifrost_echo'
