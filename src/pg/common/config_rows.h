@@ -1,5 +1,5 @@
 /*
- * config_sql.h: reading bifrost.config values as the engine's validator sees them.
+ * config_rows.h: reading bifrost.config values as the engine's validator sees them.
  */
 #ifndef BIFROST_CONFIG_SQL_H
 #define BIFROST_CONFIG_SQL_H

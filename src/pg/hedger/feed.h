@@ -1,5 +1,5 @@
 /*
- * feed.h: where the hedger's quotes come from (SPEC §6).
+ * feed.h: where the hedger's quotes come from (bifrost.feed).
  *
  * sim: seeded geometric Brownian motion in real time (src/engine/sim_feed).
  * okx, ibkr: the venue's best bid and ask, asked every bifrost.feed_poll_ms

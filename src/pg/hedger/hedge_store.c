@@ -503,8 +503,8 @@ hstore_load_day(const char *symbol, int32 trading_date, const char *tz, hedge_da
 
 	/*
 	 * The day's hedge count is its orders that left for the broker (CREATED
-	 * means never sent): an order the venue rejected counts, as the
-	 * reference's record_hedge_sent counts it, so a refusing broker exhausts
+	 * means never sent): an order the venue rejected counts, as it counts
+	 * for the cooldown, so a refusing broker exhausts
 	 * the limit; one refused before it left ("not sent: ...", the venue not
 	 * open) or cancelled as never sent before a restart does not, so an
 	 * outage does not use up the day.  The ledger check of the self-check

@@ -1,5 +1,5 @@
 /*
- * hedge_store.h: the rows a hedge leaves behind (SPEC §3, seed 000 §3):
+ * hedge_store.h: the rows a hedge leaves behind (README, Ledger checks):
  * decisions, operations, orders and their life cycle, trades, positions,
  * risk events, and the hedger's day.  Every function runs inside the
  * caller's transaction (SPI connected); times are epoch seconds.

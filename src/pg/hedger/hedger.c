@@ -1365,7 +1365,7 @@ place_hedge(double now, hedge_side side, int64 qty, const char *reason, double n
 		oa.answer = p.decision.outcome == PAPER_REJECT ? ORDER_REJECTED : ORDER_ACCEPTED;
 		oa.reason = p.decision.reason;
 	}
-	/* the order has left: the cooldown runs from its send, as the reference's record_hedge_sent */
+	/* the order has left: the cooldown runs from its send, rejected or not */
 	H.last_hedge_ts = now;
 	p.row_due = oa.answer == ORDER_REJECTED ? ROW_REJECTED : oa.answer == ORDER_UNKNOWN ? ROW_UNKNOWN : ROW_SENT;
 	strlcpy(p.row_reason, oa.reason ? oa.reason : "", sizeof(p.row_reason));
@@ -1853,7 +1853,7 @@ open_venues(char *why, size_t whylen)
 }
 
 /*
- * The broker's position is the hedge position (SPEC §2): when ours differs
+ * The broker's position is the hedge position: when ours differs
  * (a fill we never heard of, a trade by hand), the broker's wins, and the
  * difference is a risk event an operator will see.
  */
@@ -1998,7 +1998,7 @@ hedger_start(double wall_now, hedger_status_writer writer, char *why, size_t why
 	else if (H.broker_venue)
 		H.reconcile_after_orders = true;
 
-	/* subscribe to quotes before the state machine starts (reference §2.2) */
+	/* subscribe to quotes before the state machine starts: its first decision needs one */
 	H.feed_p.quote_venue = H.quote_venue;
 	H.feed = feed_open(&H.feed_p, wall_now, &bad);
 	if (H.feed == NULL)

@@ -1,6 +1,7 @@
 /*
- * hedger.h: the trading half of the worker — quotes through the engine,
- * hedges to the paper broker, every step recorded (SPEC §5, §6).
+ * hedger.h: the trading half of the worker: quotes through the engine,
+ * hedges through the paper broker or a venue (OKX, IBKR; venue/venue.h),
+ * every step recorded (hedge_store.h).
  *
  * The worker owns the daemon life cycle and calls in while RUNNING or
  * RUNNING_SUSPENDED.  Times are epoch seconds of the wall clock; the

@@ -1,5 +1,5 @@
 /*
- * ingest_okx_candles.c: OKX candles into bifrost.market_data.
+ * okx_candles.c: OKX candles into bifrost.market_data.
  *
  * Candles are read newest first, page by page (after = the oldest bar of the
  * previous page), from now back to the newest stored confirmed bar (or

@@ -1,6 +1,6 @@
 /*
- * ingest_okx_market.c: OKX funding rates, price snapshots, open interest and
- * the long/short account ratio into their bifrost tables (seed 003 §5.2).
+ * okx_market.c: OKX funding rates, price snapshots, open interest and
+ * the long/short account ratio into their bifrost tables (README, Market data).
  *
  * Each row is keyed by the venue's own time, never by the time of the fetch:
  * funding by its settlement (fundingTime), snapshots, open interest and

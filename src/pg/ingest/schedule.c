@@ -1,5 +1,5 @@
 /*
- * ingest_schedule.c: the text of bifrost.ingest_schedule into requests.
+ * schedule.c: the text of bifrost.ingest_schedule into requests.
  *
  *     okx:BTC-USDT-SWAP:ohlcv:1h, okx:BTC-USDT-SWAP:funding_rate
  *

@@ -1,5 +1,5 @@
 /*
- * calendar_sql.c: bifrost._nyse_holidays(from_year, to_year), the rows that
+ * calendar.c: bifrost._nyse_holidays(from_year, to_year), the rows that
  * seed bifrost.market_holidays from the exchange's published rules.
  */
 #include "postgres.h"

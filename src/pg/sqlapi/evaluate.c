@@ -1,7 +1,7 @@
 /*
- * evaluate_sql.c: bifrost_evaluate(input jsonb) RETURNS jsonb.
+ * evaluate.c: bifrost_evaluate(input jsonb) RETURNS jsonb.
  *
- * Decodes the what-if input of SPEC §4 into the engine's structs, runs the
+ * Decodes the what-if input (README, SQL API) into the engine's structs, runs the
  * same engine_evaluate() the worker runs, and encodes the decision.  Every
  * malformed value raises 22023 naming its key: the key path is the one the
  * user wrote ("quote.bid", "legs[2].strike").
@@ -484,7 +484,7 @@ put_bool(StringInfo out, const char *key, bool value)
 	appendStringInfo(out, "\"%s\": %s, ", key, value ? "true" : "false");
 }
 
-/* The decision as a JSON document (keys of SPEC §4 plus the figures behind them). */
+/* The decision as a JSON document (the keys README documents, with the figures behind them). */
 static Jsonb *
 encode_output(const engine_output *o)
 {

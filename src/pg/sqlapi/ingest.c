@@ -1,6 +1,6 @@
 /*
  * ingest.c: bifrost_ingest(source, symbol, data_type, timeframe, since), the
- * SQL entry to market-data ingestion (SPEC §6, seed 003 §5): checks the
+ * SQL entry to market-data ingestion (README, Market data): checks the
  * arguments, then runs the request in the caller's transaction (ingest.h).
  *
  * Bad arguments raise 22023.  A failure of the venue (network, HTTP error,

@@ -1,6 +1,6 @@
 /*
- * pricing_sql.c: the SQL pricing functions bifrost_bs_price,
- * bifrost_bs_greeks and bifrost_implied_vol (SPEC §4).
+ * pricing.c: the SQL pricing functions bifrost_bs_price,
+ * bifrost_bs_greeks and bifrost_implied_vol (README, SQL API).
  *
  * Thin wrappers around src/engine/bs.c: validate the arguments, call the
  * engine, return.  They are immutable, strict and parallel safe, and run once
@@ -212,7 +212,7 @@ bifrost_bs_price(PG_FUNCTION_ARGS)
  * column in it.  A call then copies the template and stores its six values.
  * get_call_result_type reads pg_proc and builds a descriptor, far too slow
  * for every row; heap_form_tuple walks the descriptor twice, which measured
- * ~50 ns a row on the benchmark of issue 4, nearly the cost of the pricing.
+ * ~50 ns a row in bench/bench_sql_pricing.sh, nearly the cost of the pricing.
  */
 typedef struct greeks_row
 {

@@ -1,5 +1,5 @@
 /*
- * venue_session.h: a venue as the worker opens it, with its secrets read
+ * session.h: a venue as the worker opens it, with its secrets read
  * from bifrost.secrets and the worker's stop flag wired into every
  * transfer and wait.
  */

@@ -1,7 +1,10 @@
 /*
  * venue.h: the broker the hedger trades through and the feed it can quote
- * from (SPEC §6): paper, OKX v5 or an IBKR Client Portal gateway behind one
- * table of operations.
+ * from (bifrost.broker, bifrost.feed): OKX v5 (venue/okx) or an IBKR Client
+ * Portal gateway (venue/ibkr) behind one table of operations; the paper
+ * broker is the hedger's own (engine/paper_fill.h).  A new venue copies the
+ * layout of these two: <venue>.h, <venue>.c, <venue>_orders.c,
+ * <venue>_http.c, and an init function below.
  *
  * Contract of every implementation:
  *   - No call raises an ERROR while a transfer runs or leaves a transaction

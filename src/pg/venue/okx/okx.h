@@ -5,7 +5,7 @@
  * position and the venue's table of operations.
  *
  * A request takes its endpoint's token first (sleeping through
- * params->sleep_ms), then is signed (OK-ACCESS-* headers, reference §2.4)
+ * params->sleep_ms), then is signed (OK-ACCESS-* headers, okx_auth.h)
  * and carries x-simulated-trading: 1 in demo mode and, for an order, the
  * expTime header: now + the transfer timeout, so that OKX refuses it
  * (50036) rather than executes it when it arrives after the client gave
