@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/bench_ingest.sh: candles ingested per second by bifrost_ingest(), end to end from the local OKX
-# mock into bifrost.market_data (issue 6, item 9).  Prints figures; it does not pass or fail.
+# mock into bifrost.market_data (README, Benchmarks).  Prints figures; it does not pass or fail.
 #
 #     sudo bash bench/bench_ingest.sh            # after make install; CANDLES=1000000 by default
 #

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/bench_sql_pricing.sh: the SQL pricing functions against a built-in baseline (issue 4, item 6).
+# bench/bench_sql_pricing.sh: the SQL pricing functions against a built-in baseline (README, Benchmarks).
 #
 # Boots a throwaway cluster (as the postgres OS user, in a mktemp directory, on a free port; removed on
 # exit), runs CREATE EXTENSION bifrost with the installed extension (`make install` first), and times
@@ -9,7 +9,7 @@
 #
 #     sudo bash bench/bench_sql_pricing.sh          # or as the postgres user; ROUNDS=11 for more runs
 #
-# The goals (issue 4): price at most 1.5x the baseline, (bifrost_bs_greeks(...)).delta at most 2.5x.
+# The goals (README, Benchmarks): price at most 1.5x the baseline, (bifrost_bs_greeks(...)).delta at most 2.5x.
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-7}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/bench_worker.sh: the hedger worker's sustained quote rate and its quote-to-committed-order
-# latency (issue 5, item 9).  Prints figures; it does not pass or fail.
+# latency (README, Benchmarks).  Prints figures; it does not pass or fail.
 #
 #     sudo bash bench/bench_worker.sh            # after make install; TICKS=200000 by default
 #

@@ -12,7 +12,7 @@ BIFROST_PG_BINDIR=${BIFROST_PG_BINDIR:-/usr/lib/postgresql/${BIFROST_PG_MAJOR}/b
 BIFROST_PG_CONFIG=${BIFROST_PG_BINDIR}/pg_config
 BIFROST_OS_USER=postgres
 
-# The one list of Debian 12 packages (SPEC §1). The test command adds clang (fuzz targets).
+# The one list of Debian 12 packages (README, The two commands). The test command adds clang (fuzz targets).
 BIFROST_PKGS=(postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev libjson-c-dev
               libipc-run-perl pkg-config make gcc)
 BIFROST_TEST_PKGS=(clang libclang-rt-14-dev)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/demo.sh [seconds]: the bifrost demo on a fresh Debian 12 machine, as root (README, SPEC §1).
+# scripts/demo.sh [seconds]: the bifrost demo on a fresh Debian 12 machine, as root (README, The two commands).
 #
 # Installs missing packages, builds and installs the extension, starts a throwaway cluster (mktemp dir,
 # free port from 55432) with the hedger preloaded in paper mode on the simulated feed, loads a book of

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/test.sh: every bifrost test on a fresh Debian 12 machine, as root (README, SPEC §1).
+# scripts/test.sh: every bifrost test on a fresh Debian 12 machine, as root (README, The two commands).
 #
 # Installs missing packages, builds a scratch copy of the tree with -Werror as the postgres OS user,
 # installs the extension, then runs as postgres: the C unit tests (make unitcheck), pg_regress in its own

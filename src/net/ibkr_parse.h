@@ -17,7 +17,7 @@
  * Parsers taking (rows, cap, n) fail with JSONU_ECAPACITY when the reply
  * has more than cap rows.  On error the output must not be used.  Pure C:
  * json-c only, no allocation of our own, no PostgreSQL headers.
- * Shapes: reference/alpha-arena-and-apis.md §3.
+ * Shapes: the Client Portal Web API, as the IBKR mock (test/mock/ibkr_mock.pl) answers them.
  */
 #ifndef BIFROST_IBKR_PARSE_H
 #define BIFROST_IBKR_PARSE_H

@@ -2,7 +2,7 @@
  * okx_parse.c: the OKX v5 envelope, error-code classes, and the public
  * market-data replies (time, candles, ticker, mark price, index ticker,
  * open interest, funding, instruments, long/short account ratio).  Trading and account replies are in
- * okx_parse_trade.c.  Shapes: reference/alpha-arena-and-apis.md §2.
+ * okx_parse_trade.c.  Shapes: OKX's v5 API, as test/mock/okx_mock.pl answers them.
  */
 #include "okx_parse.h"
 

@@ -38,7 +38,7 @@
 #define OKX_MSG_SIZE 256
 #define OKX_TS_NONE INT64_C(-1)
 
-/* The order-query code for "order does not exist" [unverified, see reference §2.6]. */
+/* The order-query code for "order does not exist" (as the OKX mock answers it; unverified against OKX). */
 #define OKX_CODE_ORDER_NOT_FOUND "51603"
 
 typedef enum okx_code_class

@@ -1,7 +1,7 @@
 /*
  * okx_parse_trade.c: OKX v5 trading and account replies: order placement
  * and cancellation acknowledgements, order queries, fills, positions and
- * balances, the account's position mode.  Shapes: reference/alpha-arena-and-apis.md §2.5, §2.6 and the
+ * balances, the account's position mode.  Shapes: OKX's v5 API documentation, as the OKX mock (test/mock/okx_mock.pl) answers them, and the
  * OKX v5 docs for /trade/fills, /account/positions, /account/balance, /account/config.
  */
 #include "okx_parse.h"

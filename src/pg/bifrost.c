@@ -1,14 +1,19 @@
 /*
- * bifrost.c: module entry point.
+ * bifrost.c: the module's entry point.  Each subsystem defines its own
+ * settings; preloaded, the postmaster runs one hedger and one ingest worker
+ * for bifrost.database.
  */
 #include "postgres.h"
 
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/guc.h"
 
-#include "guc.h"
-#include "ingest.h"
-#include "worker.h"
+#include "pg/bgw/bgw.h"
+#include "pg/hedger/settings.h"
+#include "pg/hedger/worker.h"
+#include "pg/ingest/ingest.h"
+#include "pg/venue/settings.h"
 
 PG_MODULE_MAGIC;
 
@@ -17,12 +22,15 @@ void		_PG_init(void);
 void
 _PG_init(void)
 {
-	bifrost_guc_init();
+	bgw_define_settings();
+	hedger_define_settings();
+	venue_define_settings();
+	ingest_define_settings();
+	MarkGUCPrefixReserved("bifrost");
 
-	/* Preloaded: the postmaster runs one hedger and one ingest worker for bifrost.database. */
 	if (process_shared_preload_libraries_in_progress)
 	{
-		bifrost_worker_register_static();
+		hedger_worker_register();
 		bifrost_ingest_worker_register();
 	}
 }

@@ -5,7 +5,7 @@
 #        [--price 100] [--position 0] [--page-size 100] [--filler 3] [--fill-ms 300]
 #        [--questions 1] [--unauthenticated] [--lifetime SECONDS] [--log FILE]
 #
-# Listens on 127.0.0.1 only, under /v1/api, and speaks the gateway's shapes (reference §3): session
+# Listens on 127.0.0.1 only, under /v1/api, and speaks the gateway's shapes (the Client Portal Web API): session
 # status and tickle, accounts, secdef search, market-data snapshots (the first request for a conid only
 # subscribes it and carries no prices), orders with the reply/confirm loop (--questions questions for the
 # first order; reply ids are single-use and an intervening order request invalidates them), order status,

@@ -122,7 +122,7 @@ my $ok;
 		SELECT stock_position = -$filled AND daily_hedge_count = 2 FROM bifrost.status_current}, 5);
 	ok($ok, 'partial: status_current shows the position and two orders sent (the remainder is in flight)');
 	is($q->(q{SELECT count(*) FROM bifrost.status_history WHERE reason = 'cancel'}), '1',
-		'partial: a status_history row for the cancel (SPEC §3: every hedge event, intent, fill, reject, cancel)');
+		'partial: a status_history row for the cancel (every hedge event has one: intent, fill, reject, cancel)');
 
 	# The decision on the very tick of the fill (the fill comes first, then the tick is evaluated) hedges
 	# the remainder: same spot, the delta has hardly moved in 2 s.

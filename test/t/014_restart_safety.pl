@@ -229,7 +229,7 @@ sub ops_of
 	like($q->(qq{SELECT status FROM bifrost.orders WHERE client_order_id = '$coid'}), qr/^(NEW|FILLED)$/,
 		'unflushed: the order the broker accepted is still at the broker after the restart (NEW or FILLED)')
 	  or diag("before the kill: $before; after the restart: $after. The NEW status and the order_sent row "
-		  . 'were committed asynchronously (worker.c sets synchronous_commit off; only the intent is '
+		  . 'were committed asynchronously (bgw/connect.c sets synchronous_commit off; only the intent is '
 		  . 'synchronous), so the crash rolled the order back to CREATED and the restart canceled it as '
 		  . 'never sent, though the paper broker had accepted it');
 	unlike($after, qr/not_sent_before_restart/, 'unflushed: no cancel "not_sent_before_restart" of a sent order');

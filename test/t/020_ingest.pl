@@ -1,4 +1,4 @@
-# bifrost_ingest against the OKX mock (issue 6, items 1, 5, 7, 8): candles paged from the recent and the
+# bifrost_ingest against the OKX mock: candles paged from the recent and the
 # history endpoints, re-ingestion that is idempotent except for the bar still forming, which is
 # replaced once it closes; rate limits retried; timeouts, 5xx and malformed answers recorded as failed
 # runs without losing a stored row; a cancel ends a transfer at once; bad arguments refused.

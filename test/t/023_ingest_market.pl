@@ -1,4 +1,4 @@
-# Market data beyond candles (issue 6, items 5 and 9): bifrost_ingest() for funding_rate (realized
+# Market data beyond candles: bifrost_ingest() for funding_rate (realized
 # history paged back to the newest stored settlement, plus the coming rate, keyed by settlement time),
 # price_snapshot (last, mark, index of the underlying), open_interest and long_short_ratio, against the
 # OKX mock: exact decimals, idempotent re-ingestion, incremental paging, failures recorded in

@@ -169,7 +169,7 @@ test_anchor_values(void)
 }
 
 /* ---------------------------------------------------------------------- */
-/* The reference engine's numbers: bifrost-reference.md section 4         */
+/* The reference engine's anchor values, written out in full below       */
 /* ---------------------------------------------------------------------- */
 
 static void

@@ -144,7 +144,7 @@ main(void)
 	memset(&h, 0, sizeof(h));
 	CHECK(config_check_cross(by_key, collect, &h) == 0);
 
-	/* the reference's defaults and SPEC §2's */
+	/* the reference engine's defaults and bifrost's own (README, Strategy configuration) */
 	CHECK(strcmp(config_find_key("gates.state.delta.epsilon_band")->default_json, "10") == 0);
 	CHECK(strcmp(config_find_key("gates.state.delta.threshold_hedge_shares")->default_json, "25") == 0);
 	CHECK(strcmp(config_find_key("gates.guard.risk.max_net_delta_shares")->default_json, "null") == 0);

@@ -77,7 +77,7 @@ test_straddle_anchor(void)
 	engine_input in = base();
 	engine_output out;
 
-	/* reference §4: S=K=500, 28 days, sigma 35 %, r 5 %: +7.0153 shares, gamma 1.6398 */
+	/* anchor: S=K=500, 28 days, sigma 35 %, r 5 %: +7.0153 shares, gamma 1.6398 */
 	for (int i = 0; i < 2; i++)
 	{
 		book[i].right = i == 0 ? BS_CALL : BS_PUT;

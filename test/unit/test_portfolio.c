@@ -1,6 +1,6 @@
 /*
  * test_portfolio.c: the book's delta and gamma in shares, against the
- * reference's anchors (bifrost-reference §4), and its conventions: signed
+ * reference engine's anchor values (below, in full), and its conventions: signed
  * quantities, multipliers, per-leg vol, the time-to-expiry day count,
  * expired legs, stock and in-flight hedges, invalid spot.
  */
@@ -39,7 +39,7 @@ market(double spot, double vol, double r, double q)
 	return m;
 }
 
-/* Reference §4: S=K=100, T=0.25, r=5 %, sigma=25 %; and S=110. */
+/* Anchor: S=K=100, T=0.25, r=5 %, sigma=25 %; and S=110. */
 static void
 test_reference_single_options(void)
 {
@@ -66,7 +66,7 @@ test_reference_single_options(void)
 }
 
 /*
- * Reference §4: S=K=500, T=28/365, sigma=35 %, r=5 %: call delta 0.535076,
+ * Anchor: S=K=500, T=28/365, sigma=35 %, r=5 %: call delta 0.535076,
  * put -0.464924, gamma 0.008199 per share of one option.  One long straddle
  * of 1 contract x 100 shares: +7.0153 shares of delta (0.070152 x 100) and
  * gamma 1.6398 shares per $1 of spot (2 x 0.008199 x 100).
