@@ -25,6 +25,7 @@ typedef struct fake_order
 	char		status[24];
 	int64_t		filled;
 	char		reason[HEDGE_NOTE_MAX];
+	bool		broker_filled;	/* the fake broker has filled it (once) */
 } fake_order;
 
 typedef struct fake
@@ -55,11 +56,14 @@ typedef struct fake
 	int			fail_kind;
 	int			fail_count;
 	int			units_refused;
+	int			check_violations;	/* rows the tables' constraints refuse */
 
 	/* the broker (live) */
 	broker_send_result send_answer;
 	broker_order_state query_state;
+	int64_t		cancel_filled;	/* lots a CANCELED order filled before it ended */
 	double		fill_price;
+	bool		fill_price_fixed;	/* fill_price stays: quotes do not move it */
 	int			sends;
 	int			queries;
 	double		broker_position;
@@ -67,6 +71,10 @@ typedef struct fake
 	/* the day */
 	int32_t		date_offset;	/* added to the calendar date: a new day */
 	hedge_day_rec stored_day;	/* load_day's answer */
+	int			load_day_fail;	/* refuse the next n reads of the day */
+
+	/* times the core handed the port that no clock can show (NaN, infinite) */
+	int			bad_now;
 } fake;
 
 static fake F;
@@ -93,6 +101,17 @@ fake_write(void *ctx, hcore_unit *u, char *error, size_t errlen)
 				snprintf(error, errlen, "%s: injected failure", u->activity);
 				return false;
 			}
+	/* bifrost.trades: CHECK (price > 0 AND price < 'Infinity'), CHECK (amount > 0 ...) */
+	for (int i = 0; i < u->n_rows; i++)
+		if (u->rows[i].kind == HROW_FILL &&
+			!(isfinite(u->rows[i].u.fill.rec.price) && u->rows[i].u.fill.rec.price > 0 &&
+			  u->rows[i].u.fill.rec.filled_qty > 0))
+		{
+			F.units_refused++;
+			F.check_violations++;
+			snprintf(error, errlen, "%s: new row for relation \"trades\" violates check constraint", u->activity);
+			return false;
+		}
 	for (int i = 0; i < u->n_rows; i++)
 	{
 		hcore_row  *r = &u->rows[i];
@@ -179,6 +198,12 @@ static void
 fake_clock(void *ctx, double now, engine_clock *out)
 {
 	(void) ctx;
+	/* the worker's clock raises an ERROR for such a time, outside any transaction */
+	if (!isfinite(now))
+	{
+		F.bad_now++;
+		now = T0;
+	}
 	calendar_ny_clock(now, out);
 }
 
@@ -186,6 +211,11 @@ static int32_t
 fake_trading_date(void *ctx, double now)
 {
 	(void) ctx;
+	if (!isfinite(now))
+	{
+		F.bad_now++;
+		now = T0;
+	}
 	return (int32_t) floor((now - 5 * 3600.0) / 86400.0) + F.date_offset;
 }
 
@@ -196,8 +226,12 @@ fake_load_day(void *ctx, int32_t date, double mid, double now, hedge_day_rec *ou
 	(void) date;
 	(void) mid;
 	(void) now;
-	(void) error;
-	(void) errlen;
+	if (F.load_day_fail > 0)
+	{
+		F.load_day_fail--;
+		snprintf(error, errlen, "bifrost: load day: injected failure");
+		return false;
+	}
 	*out = F.stored_day;
 	return true;
 }
@@ -267,7 +301,19 @@ fake_query(void *ctx, const char *coid, broker_order_report *out)
 		out->avg_price = F.fill_price;
 		out->fee = 0;
 		out->ts = F.wall;
-		F.broker_position += (o->rec.side == HEDGE_BUY ? 1 : -1) * (double) o->rec.qty;
+		if (!o->broker_filled)
+			F.broker_position += (o->rec.side == HEDGE_BUY ? 1 : -1) * (double) o->rec.qty;
+		o->broker_filled = true;
+	}
+	if (F.query_state == BROKER_ORDER_CANCELED && o && F.cancel_filled > 0)
+	{
+		out->filled_qty = F.cancel_filled;
+		out->avg_price = F.fill_price;
+		out->fee = 0;
+		out->ts = F.wall;
+		if (!o->broker_filled)
+			F.broker_position += (o->rec.side == HEDGE_BUY ? 1 : -1) * (double) F.cancel_filled;
+		o->broker_filled = true;
 	}
 }
 
@@ -351,10 +397,12 @@ start(bool live, const hcore_loaded *loaded)
 	hcore_start(&core, loaded ? loaded : &none, F.wall);
 }
 
-/* A quote at the wall clock, then the round after it. */
+/* A quote at the wall clock, then the round after it (the fake broker fills at its mid). */
 static void
 quote(double mid)
 {
+	if (!F.fill_price_fixed)
+		F.fill_price = mid;
 	hcore_quote(&core, F.wall, mid - 0.01, mid + 0.01, F.wall, false, true);
 	hcore_round(&core, F.wall, false, true);
 }
@@ -729,6 +777,80 @@ test_flatten(void)
 	CHECK(hcore_flatten_lots(2.9999999) == 3 && hcore_flatten_lots(2.99) == 2 && hcore_flatten_lots(-3.0000000001) == 3);
 }
 
+/* ---- a write failing at every step ---- */
+
+static const hcore_row_kind every_kind[] = {
+	HROW_STATUS, HROW_BLOCKED, HROW_RISK_EVENT, HROW_DAY_START, HROW_POSITION, HROW_ADJUSTMENT,
+	HROW_SETTLE, HROW_INTENT, HROW_ORDER_SENT, HROW_ORDER_UNKNOWN, HROW_ORDER_REJECTED,
+	HROW_ORDER_CANCELLED, HROW_FILL, HROW_COMMAND_RESULT
+};
+
+/* Orders the tables count as sent: past CREATED, not known never to have left. */
+static int
+orders_sent(void)
+{
+	int			n = 0;
+
+	for (int i = 0; i < F.n_orders; i++)
+		if (strcmp(F.orders[i].status, "CREATED") != 0 && strncmp(F.orders[i].reason, "not sent:", 9) != 0)
+			n++;
+	return n;
+}
+
+/*
+ * A day of hedges (the price moves twice) while the first count units that
+ * hold a row of kind fail: once the writes succeed, every order has ended,
+ * each intent left at most once, each order filled at most once, and the
+ * rows, the broker and memory agree.
+ */
+static void
+day_with_failures(bool live, int kind, int count)
+{
+	reset_fake();
+	F.send_answer = BROKER_SEND_ACCEPTED;
+	F.query_state = BROKER_ORDER_FILLED;
+	start(live, NULL);
+	F.fail_kind = kind;
+	F.fail_count = count;
+	quote(100);
+	for (int i = 0; i < 240; i++)
+	{
+		F.wall += 1;
+		quote(i < 80 ? 100 : i < 160 ? 104 : 97);
+	}
+	F.fail_count = 0;
+	for (int i = 0; i < 180; i++)
+	{
+		F.wall += 1;
+		quote(97);
+	}
+	if (!(CHECK(F.intents >= 2) & CHECK(core.led.n_pending == 0) &
+		  CHECK(!live || F.sends == F.intents) &
+		  CHECK(core.led.daily_hedge_count == orders_sent()) &
+		  CHECK(!live || fabs(F.broker_position - F.position) < 1e-9) &
+		  CHECK(isfinite(core.led.daily_pnl))))
+		unit_note("%s, row kind %d failing %d time(s): intents %d sends %d pending %d count %d/%d",
+				  live ? "live" : "paper", kind, count, F.intents, F.sends, core.led.n_pending,
+				  core.led.daily_hedge_count, orders_sent());
+	for (int i = 0; i < F.n_orders; i++)
+		if (!CHECK(strcmp(F.orders[i].status, "FILLED") == 0 || strcmp(F.orders[i].status, "REJECTED") == 0 ||
+				   strcmp(F.orders[i].status, "CANCELED") == 0))
+			unit_note("%s, row kind %d failing %d time(s): order %d is %s", live ? "live" : "paper", kind,
+					  count, i, F.orders[i].status);
+	check_ledger(live ? "live day with failures" : "paper day with failures");
+}
+
+static void
+test_failure_sweep(void)
+{
+	for (size_t k = 0; k < sizeof(every_kind) / sizeof(every_kind[0]); k++)
+		for (int count = 1; count <= 3; count += 2)
+		{
+			day_with_failures(false, (int) every_kind[k], count);
+			day_with_failures(true, (int) every_kind[k], count);
+		}
+}
+
 int
 main(void)
 {
@@ -741,5 +863,6 @@ main(void)
 	test_expiry();
 	test_live_unknown();
 	test_flatten();
+	test_failure_sweep();
 	return unit_summary("test_hedger_core");
 }
