@@ -232,6 +232,7 @@ typedef struct hcore_order
 	double		sent_wall;		/* wall clock of the send (or of the restart) */
 	double		next_query;		/* wall clock */
 	int			queries;
+	bool		price_awaited;	/* the broker said filled without a usable price */
 	bool		via_fsm;		/* a hedge of the state machine (not a flatten) */
 
 	/*

@@ -777,6 +777,65 @@ test_flatten(void)
 	CHECK(hcore_flatten_lots(2.9999999) == 3 && hcore_flatten_lots(2.99) == 2 && hcore_flatten_lots(-3.0000000001) == 3);
 }
 
+/*
+ * A broker that says FILLED (or CANCELED after a partial fill) without a
+ * usable average price (none yet, 0, a negative or an infinite one): no
+ * fill is recorded at that price, and none is written off either.  A NaN
+ * in the cash makes the day's P&L NaN, and with it every later decision; a
+ * price of 0 is a fake profit or loss of the whole position; the tables
+ * refuse such a trade, which would read as a failed write; and a partial
+ * fill recorded as "cancelled, nothing filled" loses lots the broker
+ * holds.  The order stays in flight, is asked again, and fills once at the
+ * price the broker gives later.
+ */
+static void
+test_fill_without_price(void)
+{
+	const double bad[] = {NAN, 0, -100, INFINITY};
+
+	for (int cancelled = 0; cancelled <= 1; cancelled++)
+		for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++)
+		{
+			reset_fake();
+			F.send_answer = BROKER_SEND_ACCEPTED;
+			F.query_state = BROKER_ORDER_OPEN;
+			start(true, NULL);
+			quote(100);
+			CHECK(until_order(100));
+			(void) hcore_round_failed(&core, NULL, 0);
+			F.query_state = cancelled ? BROKER_ORDER_CANCELED : BROKER_ORDER_FILLED;
+			F.cancel_filled = cancelled ? F.orders[0].rec.qty / 2 : 0;
+			F.fill_price_fixed = true;
+			F.fill_price = bad[b];
+			for (int i = 0; i < 5; i++)
+			{
+				F.wall += 1;
+				quote(100);
+			}
+			if (!(CHECK(F.n_trades == 0) & CHECK(core.led.n_pending == 1) &
+				  CHECK(strcmp(F.orders[0].status, "NEW") == 0) & CHECK(isfinite(core.led.daily_pnl)) &
+				  CHECK(isfinite(core.led.book.cash)) & CHECK(F.check_violations == 0) &
+				  CHECK(!hcore_round_failed(&core, NULL, 0)) & CHECK(F.intents == 1)))
+				unit_note("%s reported at price %g: trades %d, pending %d, order %s, daily P&L %g, "
+						  "rows refused %d", cancelled ? "a partial fill then cancel" : "a fill", bad[b],
+						  F.n_trades, core.led.n_pending, F.orders[0].status, core.led.daily_pnl,
+						  F.check_violations);
+			/* the price arrives: one fill at it */
+			F.fill_price = 100.02;
+			for (int i = 0; i < 10 && core.led.n_pending > 0; i++)
+			{
+				F.wall += 1;
+				quote(100);
+			}
+			CHECK(F.n_trades == 1);
+			CHECK(core.led.n_pending == 0);
+			CHECK(isfinite(core.led.daily_pnl));
+			CHECK(F.sends == 1);
+			CHECK_NEAR_ABS(F.position, F.broker_position, 1e-9);
+			check_ledger("a fill reported without a usable price, then with one");
+		}
+}
+
 /* ---- a write failing at every step ---- */
 
 static const hcore_row_kind every_kind[] = {
@@ -864,5 +923,6 @@ main(void)
 	test_live_unknown();
 	test_flatten();
 	test_failure_sweep();
+	test_fill_without_price();
 	return unit_summary("test_hedger_core");
 }
