@@ -208,9 +208,13 @@ price_unpriced_lots(hcore *c, double now, bool adjust_equity)
 /*
  * Rolls counters and P&L at the trading date.  The day's start equity is
  * the first mark of the day (or the stored one after a restart), so
- * daily_pnl = equity now - equity at the start.
+ * daily_pnl = equity now - equity at the start.  False when the day's
+ * record could not be read: the day is not begun without it (an empty
+ * record would store the equity now as the day's start, over the stored
+ * one, and count no order sent today), and it is read again at the next
+ * quote.
  */
-void
+bool
 roll_day(hcore *c, double now)
 {
 	int32_t		date;
@@ -219,17 +223,17 @@ roll_day(hcore *c, double now)
 	char		error[512];
 
 	if (!core_quote_usable(c))
-		return;
+		return true;
 	date = c->port.trading_date(c->port.ctx, now);
 	if (c->day_started && date == c->trading_date)
-		return;
+		return true;
 	mid = quote_mid(c);
 	memset(&day, 0, sizeof(day));
 	error[0] = '\0';
 	if (!c->port.load_day(c->port.ctx, date, mid, now, &day, error, sizeof(error)))
 	{
 		note_write_failure(c, error[0] ? error : "could not read the day's record");
-		memset(&day, 0, sizeof(day));
+		return false;
 	}
 	c->trading_date = date;
 	c->day_started = true;
@@ -256,6 +260,7 @@ roll_day(hcore *c, double now)
 		c->day_start_equity = pnl_equity(&c->led.book, lot_value(c, mid), option_value(c, mid, now));
 		save_day_start(c, now);
 	}
+	return true;
 }
 
 /*

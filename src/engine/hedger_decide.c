@@ -181,6 +181,8 @@ void
 hcore_quote(hcore *c, double ts, double bid, double ask, double wall, bool suspended,
 			bool broker_connected)
 {
+	bool		day_known;
+
 	/* orders left open by a restart have no earlier quote: this one is the first they see */
 	if (!c->have_quote)
 	{
@@ -196,11 +198,15 @@ hcore_quote(hcore *c, double ts, double bid, double ask, double wall, bool suspe
 	c->quote_ts = ts;
 	c->have_quote = true;
 	c->now = ts;
-	roll_day(c, ts);
+	day_known = roll_day(c, ts);
 	settle_expired_legs(c, ts);
-	if (c->day_started)
+	if (c->day_started && day_known)
 		price_unpriced_lots(c, ts, true);
-	if (!c->bootstrapped)
+	if (!day_known)
+	{
+		/* the day's count and loss are unknown: no decision before they are read */
+	}
+	else if (!c->bootstrapped)
 	{
 		bool		changed = false;
 		engine_output out;

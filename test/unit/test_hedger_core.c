@@ -836,6 +836,48 @@ test_fill_without_price(void)
 		}
 }
 
+/*
+ * The day's record cannot be read at the first quote after a restart (a
+ * lock held on one of its tables, say): the day is not started anew from
+ * that quote.  That would store the equity now as the day's start (the day's
+ * loss gone, the breaker let go) and count no order sent today (the daily
+ * limit let go), and decide with both.  The day is read again at the next
+ * quote, and nothing is decided before it has been.
+ */
+static void
+test_day_unreadable(void)
+{
+	double		start_equity;
+
+	reset_fake();
+	start(false, NULL);
+	/* today so far: the limit of orders reached, and a loss of 30,000 */
+	quote(100);
+	start_equity = core.day_start_equity + 30000;
+	F.stored_day.found = true;
+	F.stored_day.start_equity = start_equity;
+	F.stored_day.orders_sent = core.set.cfg.max_daily_hedge_count;
+	memset(&F.orders, 0, sizeof(F.orders));
+	F.n_orders = F.intents = F.day_rows = 0;
+
+	/* the restart; the first read of the day fails */
+	F.wall += 60;
+	start(false, NULL);
+	F.load_day_fail = 1;
+	quote(100);
+	for (int i = 0; i < 20; i++)
+	{
+		F.wall += 1;
+		quote(100);
+	}
+	if (!(CHECK(F.load_day_fail == 0) & CHECK(F.intents == 0) & CHECK(F.day_rows == 0) &
+		  CHECK_NEAR_ABS(core.day_start_equity, start_equity, 1e-6) &
+		  CHECK(core.led.daily_hedge_count == core.set.cfg.max_daily_hedge_count)))
+		unit_note("the day unreadable at the first quote: %d intent(s), %d start(s) stored (%.2f, was %.2f), "
+				  "count %d", F.intents, F.day_rows, F.day_equity, start_equity, core.led.daily_hedge_count);
+	CHECK(core.led.daily_pnl < -29000);
+}
+
 /* ---- a write failing at every step ---- */
 
 static const hcore_row_kind every_kind[] = {
@@ -924,5 +966,6 @@ main(void)
 	test_flatten();
 	test_failure_sweep();
 	test_fill_without_price();
+	test_day_unreadable();
 	return unit_summary("test_hedger_core");
 }
