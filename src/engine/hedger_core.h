@@ -380,7 +380,8 @@ extern void hcore_settlements_changed(hcore *c);
  * A quote of the hedge instrument (its time on the feed's clock), taken at
  * wall: fills the paper orders due before it, rolls the day, settles
  * expired legs, decides, and moves a flatten on.  bid/ask may be anything;
- * an unusable quote decides as none.
+ * an unusable quote decides as none.  One whose time is not finite is left
+ * out: the port is never asked about a time no clock can show.
  */
 extern void hcore_quote(hcore *c, double ts, double bid, double ask, double wall, bool suspended,
 						bool broker_connected);

@@ -183,6 +183,17 @@ hcore_quote(hcore *c, double ts, double bid, double ask, double wall, bool suspe
 {
 	bool		day_known;
 
+	/*
+	 * A quote no clock can date (a recorded tick at -infinity) is left out:
+	 * its day, its New York time, a fill or a settlement at it mean nothing,
+	 * and the port's clock may not be asked about such a time.
+	 */
+	if (!isfinite(ts))
+	{
+		core_log(c, HCORE_WARNING, "a quote of %s dated %g is left out: no clock can show that time",
+				 c->set.symbol, ts);
+		return;
+	}
 	/* orders left open by a restart have no earlier quote: this one is the first they see */
 	if (!c->have_quote)
 	{

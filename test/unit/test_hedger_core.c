@@ -878,6 +878,43 @@ test_day_unreadable(void)
 	CHECK(core.led.daily_pnl < -29000);
 }
 
+/*
+ * A quote whose time no clock can show (a recorded tick at -infinity or
+ * infinity, which bifrost.ticks accepts): the worker's day and New York
+ * clock raise an ERROR for such a time, outside any transaction, which
+ * kills the worker, and its restart takes the same tick again.  The core
+ * leaves such a quote out and hands the port no such time.
+ */
+static void
+test_quote_time_not_finite(void)
+{
+	const double bad[] = {-INFINITY, INFINITY, NAN};
+
+	for (size_t b = 0; b < sizeof(bad) / sizeof(bad[0]); b++)
+	{
+		double		now_before;
+
+		reset_fake();
+		start(false, NULL);
+		quote(100);
+		CHECK(until_order(100));
+		F.wall += 1;
+		quote(100);
+		now_before = core.now;
+		hcore_quote(&core, bad[b], 99.99, 100.01, F.wall, false, true);
+		hcore_round(&core, F.wall, false, true);
+		if (!(CHECK(F.bad_now == 0) & CHECK(isfinite(core.now)) & CHECK(isfinite(core.quote_ts))))
+			unit_note("a quote at %g: %d time(s) the port could not show, now %g (was %g)", bad[b],
+					  F.bad_now, core.now, now_before);
+		/* the quotes after it are taken as ever */
+		F.wall += 1;
+		quote(100);
+		CHECK(F.bad_now == 0);
+		CHECK_NEAR_ABS(core.quote_ts, F.wall, 0);
+		check_ledger("after a quote whose time is not finite");
+	}
+}
+
 /* ---- a write failing at every step ---- */
 
 static const hcore_row_kind every_kind[] = {
@@ -967,5 +1004,6 @@ main(void)
 	test_failure_sweep();
 	test_fill_without_price();
 	test_day_unreadable();
+	test_quote_time_not_finite();
 	return unit_summary("test_hedger_core");
 }
