@@ -915,6 +915,80 @@ test_quote_time_not_finite(void)
 	}
 }
 
+/*
+ * The wall clock steps back an hour (NTP, date -s) with the sim feed, whose
+ * quotes carry the wall clock: the hedger's due times on that clock, each
+ * within its cap, are due at once (README, Runtime model, Clocks).  A
+ * paper fill waiting out a failed write, and the back-off after a reject,
+ * must not hold the book unhedged for the hour of the step.
+ */
+static void
+test_clock_step_back(void)
+{
+	int			intents;
+
+	/* a fill whose row failed, then the step */
+	reset_fake();
+	start(false, NULL);
+	quote(100);
+	CHECK(until_order(100));
+	F.fail_kind = HROW_FILL;
+	F.fail_count = 1;
+	F.wall += 1;
+	quote(100);
+	CHECK(F.units_refused == 1);
+	CHECK(core.led.n_pending == 1);
+	F.wall -= 3600;
+	for (int i = 0; i < 120 && core.led.n_pending > 0; i++)
+	{
+		F.wall += 1;
+		quote(100);
+	}
+	if (!(CHECK(core.led.n_pending == 0) & CHECK(F.n_trades == 1)))
+		unit_note("a failed fill, then the clock 1 h back: after 120 s of quotes %d order(s) in flight, "
+				  "%d trade(s)", core.led.n_pending, F.n_trades);
+	check_ledger("a failed fill, then the clock stepped back");
+
+	/* a reject's back-off, then the step */
+	reset_fake();
+	start(false, NULL);
+	core.set.paper.reject_rate = 1;
+	quote(100);
+	CHECK(until_order(100));
+	CHECK(core.led.reject_streak == 1);
+	core.set.paper.reject_rate = 0;
+	intents = F.intents;
+	F.wall -= 3600;
+	for (int i = 0; i < 120 && F.intents == intents; i++)
+	{
+		F.wall += 1;
+		quote(100);
+	}
+	if (!CHECK(F.intents == intents + 1))
+		unit_note("a reject, then the clock 1 h back: no order in 120 s of quotes (back-off until %.0f s "
+				  "ahead)", core.led.reject_backoff_until - F.wall);
+
+	/* the cooldown after a hedge (60 s), then the step: the next hedge within its cooldown */
+	reset_fake();
+	start(false, NULL);
+	core.set.cfg.cooldown_seconds = 60;
+	quote(100);
+	CHECK(until_order(100));
+	F.wall += 1;
+	quote(100);
+	CHECK(F.n_trades == 1);
+	intents = F.intents;
+	F.wall -= 3600;
+	for (int i = 0; i < 180 && F.intents == intents; i++)
+	{
+		F.wall += 1;
+		quote(103);
+	}
+	if (!CHECK(F.intents == intents + 1))
+		unit_note("a hedge, then the clock 1 h back: no order in 180 s of quotes (last hedge %.0f s ahead)",
+				  core.last_hedge_ts - F.wall);
+}
+
 /* ---- a write failing at every step ---- */
 
 static const hcore_row_kind every_kind[] = {
@@ -1005,5 +1079,6 @@ main(void)
 	test_fill_without_price();
 	test_day_unreadable();
 	test_quote_time_not_finite();
+	test_clock_step_back();
 	return unit_summary("test_hedger_core");
 }
