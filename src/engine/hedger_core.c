@@ -123,6 +123,15 @@ hcore_switch_ready(hcore *c)
 	return false;
 }
 
+void
+hcore_switch_cancel(hcore *c)
+{
+	if (!c->switch_waiting)
+		return;
+	core_log(c, HCORE_LOG, "the settings are as before: no switch is due; orders may leave again");
+	c->switch_waiting = false;
+}
+
 /*
  * Every due time of the core is set at most its cap ahead of the wall
  * clock; one further ahead means the clock stepped back, and waiting for it

@@ -426,6 +426,9 @@ extern const char *hcore_resume_trading(hcore *c, double wall, bool suspended, b
  */
 extern bool hcore_switch_ready(hcore *c);
 
+/* The settings are as the core runs with again: no switch is due, orders may leave. */
+extern void hcore_switch_cancel(hcore *c);
+
 extern void hcore_figures(const hcore *c, hedger_figures *out);
 
 /* ---- pure helpers --------------------------------------------------------- */

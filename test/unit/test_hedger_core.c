@@ -989,6 +989,30 @@ test_clock_step_back(void)
 				  core.last_hedge_ts - F.wall);
 }
 
+/*
+ * A settings switch waits for the order in flight, and no order leaves
+ * meanwhile; one taken back before the order ended (hcore_switch_cancel)
+ * lets orders leave again.
+ */
+static void
+test_switch_cancelled(void)
+{
+	reset_fake();
+	start(false, NULL);
+	quote(100);
+	CHECK(until_order(100));
+	CHECK(!hcore_switch_ready(&core));
+	F.wall += 1;
+	quote(100);
+	CHECK(core.led.n_pending == 0);
+	/* waiting for the switch: the next hedge is blocked */
+	CHECK(!until_order(104));
+	CHECK(F.blocked_rows > 0);
+	hcore_switch_cancel(&core);
+	CHECK(until_order(104));
+	CHECK(F.intents == 2);
+}
+
 /* ---- a write failing at every step ---- */
 
 static const hcore_row_kind every_kind[] = {
@@ -1080,5 +1104,6 @@ main(void)
 	test_day_unreadable();
 	test_quote_time_not_finite();
 	test_clock_step_back();
+	test_switch_cancelled();
 	return unit_summary("test_hedger_core");
 }
