@@ -65,6 +65,7 @@ typedef struct fake
 	double		fill_price;
 	bool		fill_price_fixed;	/* fill_price stays: quotes do not move it */
 	int			sends;
+	char		sent_coids[MAX_ORDERS][HEDGE_CLIENT_ORDER_ID_MAX];
 	int			queries;
 	double		broker_position;
 
@@ -279,7 +280,7 @@ fake_send(void *ctx, hedge_side side, int64_t qty, const char *coid, broker_orde
 	(void) ctx;
 	(void) side;
 	(void) qty;
-	(void) coid;
+	snprintf(F.sent_coids[F.sends % MAX_ORDERS], sizeof(F.sent_coids[0]), "%s", coid);
 	F.sends++;
 	out->left_at = F.wall;
 	if (F.send_answer == BROKER_SEND_REJECTED)
@@ -1028,7 +1029,8 @@ orders_sent(void)
 	int			n = 0;
 
 	for (int i = 0; i < F.n_orders; i++)
-		if (strcmp(F.orders[i].status, "CREATED") != 0 && strncmp(F.orders[i].reason, "not sent:", 9) != 0)
+		if (strcmp(F.orders[i].status, "CREATED") != 0 && strncmp(F.orders[i].reason, "not sent:", 9) != 0 &&
+			strcmp(F.orders[i].reason, "not_sent_before_restart") != 0)
 			n++;
 	return n;
 }
@@ -1087,6 +1089,80 @@ test_failure_sweep(void)
 		}
 }
 
+/*
+ * A restart at a live broker with an order left CREATED, NEW or UNKNOWN,
+ * the broker saying it filled it, has it working, or has no such order,
+ * while the first count units holding a row of kind fail: the order is
+ * asked about, never sent again; it ends as the broker says (a CREATED one
+ * it does not have was never sent); the rows, the broker and memory agree.
+ */
+static void
+restart_live(const char *status, broker_order_state answer, int kind, int count)
+{
+	hcore_loaded loaded;
+	fake_order *o;
+	const char *want;
+
+	reset_fake();
+	F.n_orders = F.intents = 1;
+	o = &F.orders[0];
+	o->rec.order_id = 1;
+	snprintf(o->rec.client_order_id, sizeof(o->rec.client_order_id), "bf20260102i1");
+	o->rec.side = HEDGE_BUY;
+	o->rec.qty = 100;
+	o->rec.placed_at = F.wall - 30;
+	o->rec.decision_mid = 100;
+	snprintf(o->rec.status, sizeof(o->rec.status), "%s", status);
+	snprintf(o->status, sizeof(o->status), "%s", status);
+	memset(&loaded, 0, sizeof(loaded));
+	loaded.open[0] = o->rec;
+	loaded.n_open = 1;
+	F.stored_day.found = true;
+	F.stored_day.orders_sent = strcmp(status, "CREATED") != 0;
+	F.send_answer = BROKER_SEND_ACCEPTED;
+	F.query_state = answer;
+	F.fail_kind = kind;
+	F.fail_count = count;
+	start(true, &loaded);
+	CHECK(core.led.n_pending == 1);
+	for (int i = 0; i < 200; i++)
+	{
+		F.wall += 1;
+		quote(100);
+		if (i == 100)
+			F.fail_count = 0;
+	}
+	want = answer == BROKER_ORDER_FILLED ? "FILLED" : answer == BROKER_ORDER_OPEN ? "NEW" :
+		strcmp(status, "CREATED") == 0 ? "CANCELED" : "REJECTED";
+	for (int i = 0; i < F.sends; i++)
+		CHECK(strcmp(F.sent_coids[i % MAX_ORDERS], o->rec.client_order_id) != 0);
+	if (!(CHECK(strcmp(F.orders[0].status, want) == 0) &
+		  CHECK(answer == BROKER_ORDER_OPEN ? core.led.n_pending == 1 : F.intents > 1) &
+		  CHECK(F.sends == F.intents - 1) &
+		  CHECK(core.led.daily_hedge_count == orders_sent()) &
+		  CHECK(fabs(F.broker_position - F.position) < 1e-9)))
+		unit_note("restart with an order %s, the broker answering %d, row kind %d failing %d time(s): "
+				  "order %s (want %s), intents %d sends %d, count %d/%d, broker %g book %g", status,
+				  (int) answer, kind, count, F.orders[0].status, want, F.intents, F.sends,
+				  core.led.daily_hedge_count, orders_sent(), F.broker_position, F.position);
+	check_ledger("a live restart with an order open");
+}
+
+static void
+test_restart_live_sweep(void)
+{
+	const char *statuses[] = {"CREATED", "NEW", "UNKNOWN"};
+	const broker_order_state answers[] = {BROKER_ORDER_FILLED, BROKER_ORDER_OPEN, BROKER_ORDER_NOT_FOUND};
+
+	for (size_t s = 0; s < 3; s++)
+		for (size_t a = 0; a < 3; a++)
+		{
+			restart_live(statuses[s], answers[a], -1, 0);
+			for (size_t k = 0; k < sizeof(every_kind) / sizeof(every_kind[0]); k++)
+				restart_live(statuses[s], answers[a], (int) every_kind[k], 2);
+		}
+}
+
 int
 main(void)
 {
@@ -1105,5 +1181,6 @@ main(void)
 	test_quote_time_not_finite();
 	test_clock_step_back();
 	test_switch_cancelled();
+	test_restart_live_sweep();
 	return unit_summary("test_hedger_core");
 }
