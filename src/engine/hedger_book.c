@@ -177,18 +177,24 @@ position_unit(hcore *c, hcore_unit *u, double ts, const char *rule, const char *
  * since, not their whole value.  What they gained or lost before is
  * unknowable and is not today's P&L: with adjust_equity (the day's start
  * equity was taken before they were in the book) the start moves by their
- * value, as for legs changed by hand.
+ * value, as for legs changed by hand.  Their cost and the moved start are
+ * one unit: when it fails, memory keeps neither and they are priced again
+ * at a later mark.
  */
 void
 price_unpriced_lots(hcore *c, double now, bool adjust_equity)
 {
 	double		mark;
 	hedge_book	before;
+	hcore_ledger m;
+	double		start_before = c->day_start_equity;
 	hcore_unit	u;
+	hcore_row  *r;
 
 	if (c->led.unpriced_lots == 0 || !core_quote_usable(c))
 		return;
 	mark = lot_value(c, quote_mid(c));
+	m = c->led;
 	before = c->led.book;
 	before.position -= c->led.unpriced_lots;
 	if (before.position == 0)
@@ -196,13 +202,17 @@ price_unpriced_lots(hcore *c, double now, bool adjust_equity)
 	pnl_apply_fill(&before, c->led.unpriced_lots, mark);
 	c->led.book.avg_cost = before.avg_cost;
 	if (adjust_equity)
-	{
 		c->day_start_equity += c->led.unpriced_lots * mark;
-		save_day_start(c, now);
-	}
 	c->led.unpriced_lots = 0;
 	position_unit(c, &u, now, NULL, NULL, 0);
-	(void) unit_write(c, &u);
+	if (adjust_equity)
+	{
+		r = unit_add(&u, HROW_DAY_START, now);
+		r->u.day.date = c->trading_date;
+		r->u.day.equity = c->day_start_equity;
+	}
+	if (!commit_or_restore(c, &u, &m))
+		c->day_start_equity = start_before;
 }
 
 /*
@@ -254,11 +264,18 @@ roll_day(hcore *c, double now)
 	}
 	else
 	{
-		/* the day starts now, with the broker's lots in its equity already */
-		price_unpriced_lots(c, now, false);
-		/* today's cash is that of today's fills (none, normally) */
-		c->day_start_equity = pnl_equity(&c->led.book, lot_value(c, mid), option_value(c, mid, now));
-		save_day_start(c, now);
+		/*
+		 * The day starts now: its start is the equity at this mark (today's
+		 * cash is that of today's fills, none normally).  The broker's lots
+		 * not priced yet enter it with their cost, in one unit; until that
+		 * commits, the start holds the rest and they are priced later.
+		 */
+		c->day_start_equity = pnl_equity(&c->led.book, lot_value(c, mid), option_value(c, mid, now)) -
+			c->led.unpriced_lots * lot_value(c, mid);
+		if (c->led.unpriced_lots != 0)
+			price_unpriced_lots(c, now, true);
+		else
+			save_day_start(c, now);
 	}
 	return true;
 }

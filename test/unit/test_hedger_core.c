@@ -1163,6 +1163,49 @@ test_restart_live_sweep(void)
 		}
 }
 
+/*
+ * Lots the broker holds that no fill explains are taken at a restart and
+ * given a cost at the first mark (their average cost, and the day's start
+ * moved by their value).  When the rows of that pricing fail, memory must
+ * not keep a cost or a start the tables do not have: the pricing is done
+ * again once the rows commit.
+ */
+static void
+test_unpriced_lots_failure(void)
+{
+	for (int kind = 0; kind < 3; kind++)
+	{
+		reset_fake();
+		F.broker_position = 300;	/* bought by hand while no hedger ran */
+		F.stored_day.found = kind < 2;	/* else a new day: it starts with them */
+		F.stored_day.start_equity = -50000;
+		start(true, NULL);
+		CHECK_NEAR_ABS(core.led.book.position, 300, 0);
+		CHECK_NEAR_ABS(core.led.unpriced_lots, 300, 0);
+		F.fail_kind = kind == 1 ? HROW_DAY_START : HROW_POSITION;
+		F.fail_count = 1;
+		quote(100);
+		CHECK(F.units_refused == 1);
+		for (int i = 0; i < 5; i++)
+		{
+			F.wall += 1;
+			quote(100);
+		}
+		if (!(CHECK_NEAR_ABS(F.avg_cost, core.led.book.avg_cost, 1e-9) &
+			  CHECK_NEAR_ABS(F.day_equity, core.day_start_equity, 1e-6) &
+			  CHECK_NEAR_ABS(core.led.unpriced_lots, 0, 0)))
+			unit_note("the %s row of priced lots failed once%s: avg cost %g in the table, %g in memory; day start "
+					  "%.2f in the table, %.2f in memory", kind == 1 ? "day start" : "position",
+					  kind == 2 ? " on a new day" : "", F.avg_cost,
+					  core.led.book.avg_cost, F.day_equity, core.day_start_equity);
+		/* the start moved by the lots' value at the mark, once; a new day starts with them, no P&L */
+		if (kind < 2)
+			CHECK_NEAR_ABS(core.day_start_equity, -50000 + 300 * 100, 1e-6);
+		else
+			CHECK_NEAR_ABS(core.led.daily_pnl, 0, 1);
+	}
+}
+
 int
 main(void)
 {
@@ -1182,5 +1225,6 @@ main(void)
 	test_clock_step_back();
 	test_switch_cancelled();
 	test_restart_live_sweep();
+	test_unpriced_lots_failure();
 	return unit_summary("test_hedger_core");
 }
