@@ -119,6 +119,11 @@ hcore_settlements_changed(hcore *c)
 	scale_legs(c);
 }
 
+/*
+ * Stores the day's start equity.  One that fails is stored again later
+ * (hcore_round): without it a restart the same day would begin the day
+ * anew at its own equity, the day's loss so far forgotten.
+ */
 void
 save_day_start(hcore *c, double now)
 {
@@ -129,7 +134,22 @@ save_day_start(hcore *c, double now)
 	r = unit_add(&u, HROW_DAY_START, now);
 	r->u.day.date = c->trading_date;
 	r->u.day.equity = c->day_start_equity;
-	(void) unit_write(c, &u);
+	if (unit_write(c, &u))
+	{
+		day_start_saved(c);
+		return;
+	}
+	c->day_start_unsaved = true;
+	c->day_start_retry_wait = c->day_start_retry_wait > 0 ?
+		HCORE_MIN(2 * c->day_start_retry_wait, HCORE_RETRY_MAX_S) : HCORE_RETRY_MIN_S;
+	c->day_start_retry_at = c->port.wall_now(c->port.ctx) + c->day_start_retry_wait;
+}
+
+void
+day_start_saved(hcore *c)
+{
+	c->day_start_unsaved = false;
+	c->day_start_retry_wait = 0;
 }
 
 void
@@ -213,6 +233,8 @@ price_unpriced_lots(hcore *c, double now, bool adjust_equity)
 	}
 	if (!commit_or_restore(c, &u, &m))
 		c->day_start_equity = start_before;
+	else if (adjust_equity)
+		day_start_saved(c);
 }
 
 /*

@@ -152,6 +152,7 @@ rebase_due_times(hcore *c, double wall)
 	const double slack = HCORE_RETRY_MAX_S;
 
 	c->reconcile_at = wall_clock_due(c->reconcile_at, wall, HCORE_RECONCILE_WAIT_MAX_S);
+	c->day_start_retry_at = wall_clock_due(c->day_start_retry_at, wall, HCORE_RETRY_MAX_S + slack);
 	for (int i = 0; i < c->led.n_pending; i++)
 	{
 		hcore_order *p = &c->led.pending[i];
@@ -181,6 +182,8 @@ hcore_round(hcore *c, double wall, bool suspended, bool broker_connected)
 		fill_due_orders(c, wall, suspended, broker_connected);
 	}
 	retry_order_rows(c, c->port.wall_now(c->port.ctx), suspended, broker_connected);
+	if (c->day_start_unsaved && c->day_started && c->port.wall_now(c->port.ctx) >= c->day_start_retry_at)
+		save_day_start(c, c->now);
 	if (c->set.live)
 	{
 		hcore_flush_blocked(c);

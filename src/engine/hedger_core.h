@@ -309,6 +309,9 @@ typedef struct hcore
 	bool		day_started;
 	double		day_start_equity;
 	bool		breaker_recorded;
+	bool		day_start_unsaved;	/* its row failed: stored again at day_start_retry_at (wall) */
+	double		day_start_retry_at;
+	double		day_start_retry_wait;
 
 	/* another mode, broker or instrument waits for the orders in flight; none leaves meanwhile */
 	bool		switch_waiting;

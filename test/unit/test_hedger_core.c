@@ -1206,6 +1206,48 @@ test_unpriced_lots_failure(void)
 	}
 }
 
+/*
+ * The day's start equity is stored so that a restart the same day keeps
+ * the day's P&L (and the loss breaker) where it was.  A store that fails
+ * (hedger_days locked past the lock wait at the first quote of the day) is
+ * tried again, or a restart later that day would find no start, begin the
+ * day anew at its own equity and forget the loss so far.
+ */
+static void
+test_day_start_failure(void)
+{
+	/* the day's first quote, and the books changed by hand during the day */
+	for (int when = 0; when < 2; when++)
+	{
+		reset_fake();
+		start(false, NULL);
+		if (when == 0)
+		{
+			F.fail_kind = HROW_DAY_START;
+			F.fail_count = 1;
+		}
+		quote(100);
+		if (when == 1)
+		{
+			F.fail_kind = HROW_DAY_START;
+			F.fail_count = 1;
+			legs[1] = legs[0];
+			legs[1].quantity = 5;
+			hcore_set_legs(&core, legs, legs_in_lots, 2, true);
+		}
+		CHECK(F.units_refused == 1);
+		for (int i = 0; i < 5; i++)
+		{
+			F.wall += 1;
+			quote(100);
+		}
+		if (!(CHECK(F.day_rows >= 1) & CHECK_NEAR_ABS(F.day_equity, core.day_start_equity, 1e-6)))
+			unit_note("the day's start failed to store %s: %d row(s) stored since, %.2f stored, %.2f in memory",
+					  when == 0 ? "at its first quote" : "after a change of legs", F.day_rows, F.day_equity,
+					  core.day_start_equity);
+	}
+}
+
 int
 main(void)
 {
@@ -1226,5 +1268,6 @@ main(void)
 	test_switch_cancelled();
 	test_restart_live_sweep();
 	test_unpriced_lots_failure();
+	test_day_start_failure();
 	return unit_summary("test_hedger_core");
 }
