@@ -136,8 +136,9 @@ hcore_switch_cancel(hcore *c)
  * Every due time of the core is set at most its cap ahead of the wall
  * clock; one further ahead means the clock stepped back, and waiting for it
  * would stop the order queries, the rows of a failed write, the position
- * read, a paper fill, or hedging itself (the reject back-off, the
- * cooldown) for as long as the step.  It is due now instead.  Times on the
+ * read, a paper fill, the end of an order the broker never received, or
+ * hedging itself (the reject back-off, the cooldown) for as long as the
+ * step.  It is due now instead.  Times on the
  * feed's clock follow the wall clock unless the feed is a replay, whose
  * clock is its ticks'.
  */
@@ -158,6 +159,8 @@ rebase_due_times(hcore *c, double wall)
 		hcore_order *p = &c->led.pending[i];
 
 		p->next_query = wall_clock_due(p->next_query, wall, HCORE_QUERY_MAX_S);
+		/* a send dated after now: the grace before "never arrived" runs from now */
+		p->sent_wall = wall_clock_due(p->sent_wall, wall, slack);
 		p->row_retry_at = wall_clock_due(p->row_retry_at, wall, HCORE_RETRY_MAX_S + slack);
 		if (!c->set.replay && !p->live)
 			p->due = wall_clock_due(p->due, wall,

@@ -988,6 +988,32 @@ test_clock_step_back(void)
 	if (!CHECK(F.intents == intents + 1))
 		unit_note("a hedge, then the clock 1 h back: no order in 180 s of quotes (last hedge %.0f s ahead)",
 				  core.last_hedge_ts - F.wall);
+
+	/*
+	 * A live order whose answer was lost, which the broker does not have,
+	 * then the step: it is taken as never arrived once its grace has run
+	 * (from the step at the latest), not an hour later, all the while in
+	 * flight and blocking every hedge.
+	 */
+	reset_fake();
+	F.send_answer = BROKER_SEND_UNKNOWN;
+	F.query_state = BROKER_ORDER_NOT_FOUND;
+	start(true, NULL);
+	quote(100);
+	CHECK(until_order(100));
+	F.wall += 2;
+	quote(100);
+	CHECK(strcmp(F.orders[0].status, "UNKNOWN") == 0);
+	F.wall -= 3600;
+	for (int i = 0; i < 60 && strcmp(F.orders[0].status, "UNKNOWN") == 0; i++)
+	{
+		F.wall += 1;
+		quote(100);
+	}
+	if (!CHECK(strcmp(F.orders[0].status, "REJECTED") == 0))
+		unit_note("an unknown outcome, then the clock 1 h back: still %s after 60 s (grace %.0f s)",
+				  F.orders[0].status, core.set.not_found_grace_s);
+	CHECK(F.sends == 1 || F.sends == 2);
 }
 
 /*
