@@ -1274,6 +1274,70 @@ test_day_start_failure(void)
 	}
 }
 
+/*
+ * A restart with as many orders open as the core tracks (paper, sent): no
+ * order leaves while they are in flight (the pending list is full), each
+ * fills once at the next quote, and then hedging goes on.
+ */
+static void
+test_open_orders_full(void)
+{
+	hcore_loaded loaded;
+
+	reset_fake();
+	memset(&loaded, 0, sizeof(loaded));
+	for (int i = 0; i < HEDGE_MAX_OPEN_ORDERS; i++)
+	{
+		fake_order *o = &F.orders[F.n_orders++];
+
+		o->rec.order_id = F.n_orders;
+		snprintf(o->rec.client_order_id, sizeof(o->rec.client_order_id), "bf20260102i%d", F.n_orders);
+		o->rec.side = HEDGE_BUY;
+		o->rec.qty = 10;
+		o->rec.placed_at = F.wall - 60;
+		snprintf(o->rec.status, sizeof(o->rec.status), "NEW");
+		snprintf(o->status, sizeof(o->status), "NEW");
+		loaded.open[loaded.n_open++] = o->rec;
+		F.intents++;
+	}
+	F.stored_day.found = true;
+	F.stored_day.orders_sent = HEDGE_MAX_OPEN_ORDERS;
+	start(false, &loaded);
+	CHECK(core.led.n_pending == HEDGE_MAX_OPEN_ORDERS);
+	quote(100);
+	CHECK(core.led.n_pending == 0);
+	CHECK(F.n_trades == HEDGE_MAX_OPEN_ORDERS);
+	CHECK(F.intents == HEDGE_MAX_OPEN_ORDERS);
+	CHECK(until_order(100));
+	check_ledger("after a restart with the pending list full");
+}
+
+/* More blocked decisions in one round than the buffer holds: each is written once, none lost. */
+static void
+test_blocked_overflow(void)
+{
+	int			n = HCORE_BLOCKED_BUFFER + 88;
+
+	reset_fake();
+	F.stored_day.found = true;
+	F.stored_day.orders_sent = 1000000;
+	start(false, NULL);
+	quote(100);
+	F.wall += 1;
+	quote(100);
+	F.blocked_rows = 0;
+	for (int i = 0; i < n; i++)
+	{
+		F.wall += 0.01;
+		hcore_quote(&core, F.wall, 99.99, 100.01, F.wall, false, true);
+	}
+	hcore_round(&core, F.wall, false, true);
+	CHECK(F.intents == 0);
+	if (!CHECK(F.blocked_rows == n))
+		unit_note("%d blocked decisions in one round, %d written", n, F.blocked_rows);
+	CHECK(core.n_blocked == 0);
+}
+
 int
 main(void)
 {
@@ -1295,5 +1359,7 @@ main(void)
 	test_restart_live_sweep();
 	test_unpriced_lots_failure();
 	test_day_start_failure();
+	test_open_orders_full();
+	test_blocked_overflow();
 	return unit_summary("test_hedger_core");
 }
