@@ -138,9 +138,8 @@ hcore_switch_cancel(hcore *c)
  * would stop the order queries, the rows of a failed write, the position
  * read, a paper fill, the end of an order the broker never received, or
  * hedging itself (the reject back-off, the cooldown) for as long as the
- * step.  It is due now instead.  Times on the
- * feed's clock follow the wall clock unless the feed is a replay, whose
- * clock is its ticks'.
+ * step.  It is due now instead.  Times on the feed's clock follow the wall
+ * clock unless the feed is a replay, whose clock is its ticks'.
  */
 static void
 rebase_due_times(hcore *c, double wall)
