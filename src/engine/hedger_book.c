@@ -119,6 +119,11 @@ hcore_settlements_changed(hcore *c)
 	scale_legs(c);
 }
 
+/*
+ * Stores the day's start equity.  One that fails is stored again later
+ * (hcore_round): without it a restart the same day would begin the day
+ * anew at its own equity, the day's loss so far forgotten.
+ */
 void
 save_day_start(hcore *c, double now)
 {
@@ -129,7 +134,22 @@ save_day_start(hcore *c, double now)
 	r = unit_add(&u, HROW_DAY_START, now);
 	r->u.day.date = c->trading_date;
 	r->u.day.equity = c->day_start_equity;
-	(void) unit_write(c, &u);
+	if (unit_write(c, &u))
+	{
+		day_start_saved(c);
+		return;
+	}
+	c->day_start_unsaved = true;
+	c->day_start_retry_wait = c->day_start_retry_wait > 0 ?
+		HCORE_MIN(2 * c->day_start_retry_wait, HCORE_RETRY_MAX_S) : HCORE_RETRY_MIN_S;
+	c->day_start_retry_at = c->port.wall_now(c->port.ctx) + c->day_start_retry_wait;
+}
+
+void
+day_start_saved(hcore *c)
+{
+	c->day_start_unsaved = false;
+	c->day_start_retry_wait = 0;
 }
 
 void
@@ -177,18 +197,24 @@ position_unit(hcore *c, hcore_unit *u, double ts, const char *rule, const char *
  * since, not their whole value.  What they gained or lost before is
  * unknowable and is not today's P&L: with adjust_equity (the day's start
  * equity was taken before they were in the book) the start moves by their
- * value, as for legs changed by hand.
+ * value, as for legs changed by hand.  Their cost and the moved start are
+ * one unit: when it fails, memory keeps neither and they are priced again
+ * at a later mark.
  */
 void
 price_unpriced_lots(hcore *c, double now, bool adjust_equity)
 {
 	double		mark;
 	hedge_book	before;
+	hcore_ledger m;
+	double		start_before = c->day_start_equity;
 	hcore_unit	u;
+	hcore_row  *r;
 
 	if (c->led.unpriced_lots == 0 || !core_quote_usable(c))
 		return;
 	mark = lot_value(c, quote_mid(c));
+	m = c->led;
 	before = c->led.book;
 	before.position -= c->led.unpriced_lots;
 	if (before.position == 0)
@@ -196,21 +222,31 @@ price_unpriced_lots(hcore *c, double now, bool adjust_equity)
 	pnl_apply_fill(&before, c->led.unpriced_lots, mark);
 	c->led.book.avg_cost = before.avg_cost;
 	if (adjust_equity)
-	{
 		c->day_start_equity += c->led.unpriced_lots * mark;
-		save_day_start(c, now);
-	}
 	c->led.unpriced_lots = 0;
 	position_unit(c, &u, now, NULL, NULL, 0);
-	(void) unit_write(c, &u);
+	if (adjust_equity)
+	{
+		r = unit_add(&u, HROW_DAY_START, now);
+		r->u.day.date = c->trading_date;
+		r->u.day.equity = c->day_start_equity;
+	}
+	if (!commit_or_restore(c, &u, &m))
+		c->day_start_equity = start_before;
+	else if (adjust_equity)
+		day_start_saved(c);
 }
 
 /*
  * Rolls counters and P&L at the trading date.  The day's start equity is
  * the first mark of the day (or the stored one after a restart), so
- * daily_pnl = equity now - equity at the start.
+ * daily_pnl = equity now - equity at the start.  False when the day's
+ * record could not be read: the day is not begun without it (an empty
+ * record would store the equity now as the day's start, over the stored
+ * one, and count no order sent today), and it is read again at the next
+ * quote.
  */
-void
+bool
 roll_day(hcore *c, double now)
 {
 	int32_t		date;
@@ -219,17 +255,17 @@ roll_day(hcore *c, double now)
 	char		error[512];
 
 	if (!core_quote_usable(c))
-		return;
+		return true;
 	date = c->port.trading_date(c->port.ctx, now);
 	if (c->day_started && date == c->trading_date)
-		return;
+		return true;
 	mid = quote_mid(c);
 	memset(&day, 0, sizeof(day));
 	error[0] = '\0';
 	if (!c->port.load_day(c->port.ctx, date, mid, now, &day, error, sizeof(error)))
 	{
 		note_write_failure(c, error[0] ? error : "could not read the day's record");
-		memset(&day, 0, sizeof(day));
+		return false;
 	}
 	c->trading_date = date;
 	c->day_started = true;
@@ -250,12 +286,20 @@ roll_day(hcore *c, double now)
 	}
 	else
 	{
-		/* the day starts now, with the broker's lots in its equity already */
-		price_unpriced_lots(c, now, false);
-		/* today's cash is that of today's fills (none, normally) */
-		c->day_start_equity = pnl_equity(&c->led.book, lot_value(c, mid), option_value(c, mid, now));
-		save_day_start(c, now);
+		/*
+		 * The day starts now: its start is the equity at this mark (today's
+		 * cash is that of today's fills, none normally).  The broker's lots
+		 * not priced yet enter it with their cost, in one unit; until that
+		 * commits, the start holds the rest and they are priced later.
+		 */
+		c->day_start_equity = pnl_equity(&c->led.book, lot_value(c, mid), option_value(c, mid, now)) -
+			c->led.unpriced_lots * lot_value(c, mid);
+		if (c->led.unpriced_lots != 0)
+			price_unpriced_lots(c, now, true);
+		else
+			save_day_start(c, now);
 	}
+	return true;
 }
 
 /*

@@ -123,18 +123,55 @@ hcore_switch_ready(hcore *c)
 	return false;
 }
 
+void
+hcore_switch_cancel(hcore *c)
+{
+	if (!c->switch_waiting)
+		return;
+	core_log(c, HCORE_LOG, "the settings are as before: no switch is due; orders may leave again");
+	c->switch_waiting = false;
+}
+
 /*
  * Every due time of the core is set at most its cap ahead of the wall
  * clock; one further ahead means the clock stepped back, and waiting for it
- * would stop the order queries or the position read for as long as the
- * step.  It is due now instead.
+ * would stop the order queries, the rows of a failed write, the position
+ * read, a paper fill, the end of an order the broker never received, or
+ * hedging itself (the reject back-off, the cooldown) for as long as the
+ * step.  It is due now instead.  Times on the feed's clock follow the wall
+ * clock unless the feed is a replay, whose clock is its ticks'.
  */
 static void
 rebase_due_times(hcore *c, double wall)
 {
+	/*
+	 * The times set during a round (a quote's, an answer's) may lie past
+	 * the wall clock the round began with by as much as a transfer takes:
+	 * only one further ahead than its cap and that is a step back.
+	 */
+	const double slack = HCORE_RETRY_MAX_S;
+
 	c->reconcile_at = wall_clock_due(c->reconcile_at, wall, HCORE_RECONCILE_WAIT_MAX_S);
+	c->day_start_retry_at = wall_clock_due(c->day_start_retry_at, wall, HCORE_RETRY_MAX_S + slack);
 	for (int i = 0; i < c->led.n_pending; i++)
-		c->led.pending[i].next_query = wall_clock_due(c->led.pending[i].next_query, wall, HCORE_QUERY_MAX_S);
+	{
+		hcore_order *p = &c->led.pending[i];
+
+		p->next_query = wall_clock_due(p->next_query, wall, HCORE_QUERY_MAX_S);
+		/* a send dated after now: the grace before "never arrived" runs from now */
+		p->sent_wall = wall_clock_due(p->sent_wall, wall, slack);
+		p->row_retry_at = wall_clock_due(p->row_retry_at, wall, HCORE_RETRY_MAX_S + slack);
+		if (!c->set.replay && !p->live)
+			p->due = wall_clock_due(p->due, wall,
+									HCORE_MAX(HCORE_RETRY_MAX_S, paper_fill_due(&c->set.paper, 0)) + slack);
+	}
+	if (!c->set.replay)
+	{
+		c->led.reject_backoff_until = wall_clock_due(c->led.reject_backoff_until, wall,
+													 HCORE_REJECT_BACKOFF_MAX_S + slack);
+		/* a send dated after now: the cooldown runs from now */
+		c->last_hedge_ts = wall_clock_due(c->last_hedge_ts, wall, slack);
+	}
 }
 
 void
@@ -147,6 +184,8 @@ hcore_round(hcore *c, double wall, bool suspended, bool broker_connected)
 		fill_due_orders(c, wall, suspended, broker_connected);
 	}
 	retry_order_rows(c, c->port.wall_now(c->port.ctx), suspended, broker_connected);
+	if (c->day_start_unsaved && c->day_started && c->port.wall_now(c->port.ctx) >= c->day_start_retry_at)
+		save_day_start(c, c->now);
 	if (c->set.live)
 	{
 		hcore_flush_blocked(c);

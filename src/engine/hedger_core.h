@@ -232,6 +232,7 @@ typedef struct hcore_order
 	double		sent_wall;		/* wall clock of the send (or of the restart) */
 	double		next_query;		/* wall clock */
 	int			queries;
+	bool		price_awaited;	/* the broker said filled without a usable price */
 	bool		via_fsm;		/* a hedge of the state machine (not a flatten) */
 
 	/*
@@ -308,6 +309,9 @@ typedef struct hcore
 	bool		day_started;
 	double		day_start_equity;
 	bool		breaker_recorded;
+	bool		day_start_unsaved;	/* its row failed: stored again at day_start_retry_at (wall) */
+	double		day_start_retry_at;
+	double		day_start_retry_wait;
 
 	/* another mode, broker or instrument waits for the orders in flight; none leaves meanwhile */
 	bool		switch_waiting;
@@ -379,7 +383,8 @@ extern void hcore_settlements_changed(hcore *c);
  * A quote of the hedge instrument (its time on the feed's clock), taken at
  * wall: fills the paper orders due before it, rolls the day, settles
  * expired legs, decides, and moves a flatten on.  bid/ask may be anything;
- * an unusable quote decides as none.
+ * an unusable quote decides as none.  One whose time is not finite is left
+ * out: the port is never asked about a time no clock can show.
  */
 extern void hcore_quote(hcore *c, double ts, double bid, double ask, double wall, bool suspended,
 						bool broker_connected);
@@ -423,6 +428,9 @@ extern const char *hcore_resume_trading(hcore *c, double wall, bool suspended, b
  * leaves.
  */
 extern bool hcore_switch_ready(hcore *c);
+
+/* The settings are as the core runs with again: no switch is due, orders may leave. */
+extern void hcore_switch_cancel(hcore *c);
 
 extern void hcore_figures(const hcore *c, hedger_figures *out);
 

@@ -181,6 +181,19 @@ void
 hcore_quote(hcore *c, double ts, double bid, double ask, double wall, bool suspended,
 			bool broker_connected)
 {
+	bool		day_known;
+
+	/*
+	 * A quote no clock can date (a recorded tick at -infinity) is left out:
+	 * its day, its New York time, a fill or a settlement at it mean nothing,
+	 * and the port's clock may not be asked about such a time.
+	 */
+	if (!isfinite(ts))
+	{
+		core_log(c, HCORE_WARNING, "a quote of %s dated %g is left out: no clock can show that time",
+				 c->set.symbol, ts);
+		return;
+	}
 	/* orders left open by a restart have no earlier quote: this one is the first they see */
 	if (!c->have_quote)
 	{
@@ -196,11 +209,15 @@ hcore_quote(hcore *c, double ts, double bid, double ask, double wall, bool suspe
 	c->quote_ts = ts;
 	c->have_quote = true;
 	c->now = ts;
-	roll_day(c, ts);
+	day_known = roll_day(c, ts);
 	settle_expired_legs(c, ts);
-	if (c->day_started)
+	if (c->day_started && day_known)
 		price_unpriced_lots(c, ts, true);
-	if (!c->bootstrapped)
+	if (!day_known)
+	{
+		/* the day's count and loss are unknown: no decision before they are read */
+	}
+	else if (!c->bootstrapped)
 	{
 		bool		changed = false;
 		engine_output out;

@@ -53,9 +53,12 @@ extern double option_value(const hcore *c, double spot, double now);
 extern double pending_qty(const hcore *c);
 extern void scale_legs(hcore *c);
 extern void save_day_start(hcore *c, double now);
+/* The day's start as memory has it is stored. */
+extern void day_start_saved(hcore *c);
 extern void update_daily_pnl(hcore *c, double now);
 extern void price_unpriced_lots(hcore *c, double now, bool adjust_equity);
-extern void roll_day(hcore *c, double now);
+/* False when the day's record could not be read: nothing may be decided on this quote. */
+extern bool roll_day(hcore *c, double now);
 extern void settle_expired_legs(hcore *c, double now);
 extern void reconcile_position(hcore *c, double wall);
 

@@ -441,13 +441,30 @@ act_on_report(hcore *c, int i, const broker_order_report *rep, double ts, double
 	hcore_order *p = &c->led.pending[i];
 	char		reason[HEDGE_NOTE_MAX];
 
+	/*
+	 * A fill is recorded with its price.  One the broker reports without a
+	 * usable price (not yet known, 0, negative) is asked about again: not
+	 * recorded at that price (the cash, the P&L and every later decision
+	 * would take it, and the trades table refuses it), and not written off
+	 * as a cancel with nothing filled (the lots are at the broker).
+	 */
+	if ((rep->state == BROKER_ORDER_FILLED || (rep->state == BROKER_ORDER_CANCELED && rep->filled_qty > 0)) &&
+		!(isfinite(rep->avg_price) && rep->avg_price > 0))
+	{
+		if (!p->price_awaited)
+			core_log(c, HCORE_LOG, "order %s is %s at %s without a usable average price (%g); asking again",
+					 p->order.client_order_id, rep->state == BROKER_ORDER_FILLED ? "filled" : "partly filled",
+					 c->port.broker_name, rep->avg_price);
+		p->price_awaited = true;
+		return false;
+	}
 	switch (rep->state)
 	{
 		case BROKER_ORDER_FILLED:
 			return apply_fill(c, i, ts, HCORE_MIN(rep->filled_qty > 0 ? rep->filled_qty : p->order.qty, p->order.qty),
 							  rep->avg_price, rep->fee, rep->fee_base_lots, suspended, broker_connected);
 		case BROKER_ORDER_CANCELED:
-			if (rep->filled_qty > 0 && isfinite(rep->avg_price) && rep->avg_price > 0)
+			if (rep->filled_qty > 0)
 				return apply_fill(c, i, ts, HCORE_MIN(rep->filled_qty, p->order.qty), rep->avg_price, rep->fee,
 								  rep->fee_base_lots, suspended, broker_connected);
 			snprintf(reason, sizeof(reason), "cancelled by %s%s%s", c->port.broker_name,

@@ -306,7 +306,8 @@ feed_next(feed *f, double wall_now, feed_quote *q)
 
 	if (f->next_row >= f->n_rows)
 		return false;
-	if (!f->anchored)
+	/* paced from the first tick with a time: one at -infinity would put every later one at +infinity */
+	if (!f->anchored && isfinite(f->rows[f->next_row].ts))
 	{
 		f->anchored = true;
 		f->anchor_wall = wall_now;

@@ -45,6 +45,9 @@ typedef struct hedger_glue
 	feed	   *feed;
 	TimestampTz quote_taken_at; /* wall clock when the last quote came in */
 
+	/* the worker waits to connect to another broker endpoint (hedger_switch_ready) */
+	bool		broker_switch_wanted;
+
 	/* holidays of the New York date last looked up */
 	int32		holiday_date;
 	bool		holiday;

@@ -217,10 +217,14 @@ feed_params_equal(const feed_params *a, const feed_params *b)
 		a->replay_speed == b->replay_speed;
 }
 
+/* The worker's switch to another broker endpoint, which it asks for until the hedger has stopped. */
 bool
 hedger_switch_ready(void)
 {
-	return !G.active || hcore_switch_ready(G.core);
+	if (!G.active)
+		return true;
+	G.broker_switch_wanted = true;
+	return hcore_switch_ready(G.core);
 }
 
 void
@@ -237,7 +241,10 @@ hedger_reload(void)
 	hedger_run_unit("bifrost: load config", hedger_load_config_work, NULL);
 	core_settings_changed();
 	restart = !feed_params_equal(&feed_before, &G.feed_p) || G.set.live != hedger_trading_live();
-	if (restart && !hedger_switch_ready())
+	/* a change taken back before the orders in flight ended: no switch is due any more */
+	if (!restart && !G.broker_switch_wanted)
+		hcore_switch_cancel(G.core);
+	if (restart && !hcore_switch_ready(G.core))
 	{
 		/* the orders in flight are recorded under the instrument they were sent for */
 		G.feed_p = feed_before;
