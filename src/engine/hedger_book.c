@@ -25,7 +25,8 @@ quote_mid(const hcore *c)
 bool
 hcore_quote_usable(double bid, double ask)
 {
-	return isfinite(bid) && isfinite(ask) && bid > 0 && ask >= bid;
+	/* prices the engine can value: anything else is no mark, for the day or a settlement */
+	return isfinite(bid) && isfinite(ask) && bid >= BS_MIN_PRICE && ask >= bid && ask <= BS_MAX_PRICE;
 }
 
 bool

@@ -279,8 +279,9 @@ flatten_step(hcore *c, double wall, bool suspended, bool broker_connected)
 		return "flattening: waiting for a usable quote";
 	if (reject_backoff_active(c, now))
 		return "flattening: the broker rejected the last order; sending again after the back-off";
-	place_hedge(c, now, c->led.book.position > 0 ? HEDGE_SELL : HEDGE_BUY, qty, "flatten",
-				c->led.have_out ? c->led.last_out.net_delta : NAN, true, broker_connected, false);
+	if (!place_hedge(c, now, c->led.book.position > 0 ? HEDGE_SELL : HEDGE_BUY, qty, "flatten",
+					 c->led.have_out ? c->led.last_out.net_delta : NAN, true, broker_connected, false))
+		return "flattening: the order could not be recorded; trying again";
 	return "flattening: order sent to take the position to zero; hedging stays suspended until bifrost_resume()";
 }
 

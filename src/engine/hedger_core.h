@@ -444,7 +444,7 @@ extern void hcore_figures(const hcore *c, hedger_figures *out);
 extern double hcore_legs_value(const engine_config *cfg, const engine_leg *legs, int n_legs,
 							   double spot, double now);
 
-/* Whether a quote can be traded on: finite, bid > 0, ask >= bid. */
+/* Whether a quote can be traded on and marked at: bid and ask within the engine's prices, ask >= bid. */
 extern bool hcore_quote_usable(double bid, double ask);
 
 /* The whole lots a flatten trades: never more than is held, and no fraction of a lot. */

@@ -162,7 +162,7 @@ evaluate(hcore *c, double now, trading_event event, bool suspended, bool broker_
 		if (out.block_reason == GUARD_NONE && out.next_state == TS_NEED_HEDGE && !backing_off && !switching)
 		{
 			/* the intent's unit writes the status row: no separate one */
-			place_hedge(c, now, out.intent.side, out.intent.qty,
+			(void) place_hedge(c, now, out.intent.side, out.intent.qty,
 						out.dims.d == DIM_D3_FORCE_HEDGE ? "D3" : "D2",
 						out.net_delta, suspended, broker_connected, true);
 			c->last_block = NULL;

@@ -71,7 +71,7 @@ extern void advance_flatten(hcore *c, double wall, bool suspended, bool broker_c
 
 /* ---- orders (hedger_orders.c) ---- */
 
-extern void place_hedge(hcore *c, double now, hedge_side side, int64_t qty, const char *reason,
+extern bool place_hedge(hcore *c, double now, hedge_side side, int64_t qty, const char *reason,
 						double net_delta, bool suspended, bool broker_connected, bool through_fsm);
 extern bool reject_backoff_active(const hcore *c, double now);
 extern void fill_due_orders(hcore *c, double now, bool suspended, bool broker_connected);

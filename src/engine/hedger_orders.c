@@ -183,7 +183,7 @@ send_to_broker(hcore *c, hcore_order *p)
  * Records the intent, then sends the order to the broker.  The intent and
  * its order are durable before anything leaves.
  */
-void
+bool
 place_hedge(hcore *c, double now, hedge_side side, int64_t qty, const char *reason, double net_delta,
 			bool suspended, bool broker_connected, bool through_fsm)
 {
@@ -202,7 +202,7 @@ place_hedge(hcore *c, double now, hedge_side side, int64_t qty, const char *reas
 	r->u.intent.state_reason = reason;
 	unit_add_status(c, &u, now, "hedge_intent");
 	if (!unit_write(c, &u))
-		return;
+		return false;
 
 	memset(&p, 0, sizeof(p));
 	p.order = u.intent_order;
@@ -228,6 +228,7 @@ place_hedge(hcore *c, double now, hedge_side side, int64_t qty, const char *reas
 		set_state(c, out.next_state, now, &changed);
 	}
 	(void) record_order_row(c, c->led.n_pending - 1, now, suspended, broker_connected);
+	return true;
 }
 
 /*

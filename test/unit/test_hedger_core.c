@@ -778,6 +778,64 @@ test_flatten(void)
 	CHECK(hcore_flatten_lots(2.9999999) == 3 && hcore_flatten_lots(2.99) == 2 && hcore_flatten_lots(-3.0000000001) == 3);
 }
 
+/* A flatten whose intent does not commit says so, sends nothing, and goes on at the next round. */
+static void
+test_flatten_intent_fails(void)
+{
+	const char *r;
+
+	reset_fake();
+	start(false, NULL);
+	quote(100);
+	CHECK(until_order(100));
+	F.wall += 1;
+	quote(100);
+	CHECK(core.led.book.position > 0);
+	F.fail_kind = HROW_INTENT;
+	F.fail_count = 1;
+	r = hcore_flatten(&core, 9, F.wall, true);
+	CHECK(strncmp(r, "flattening:", 11) == 0);
+	CHECK(strstr(r, "order sent") == NULL);
+	CHECK(F.intents == 1);
+	CHECK(core.flatten_command == 9);
+	F.wall += 1;
+	hcore_quote(&core, F.wall, 99.99, 100.01, F.wall, true, true);
+	hcore_round(&core, F.wall, true, true);
+	F.wall += 1;
+	hcore_quote(&core, F.wall, 99.99, 100.01, F.wall, true, true);
+	hcore_round(&core, F.wall, true, true);
+	CHECK(F.intents == 2);
+	CHECK_NEAR_ABS(core.led.book.position, 0, 0);
+	CHECK(strncmp(F.command_result, "flattened:", 10) == 0);
+}
+
+/*
+ * A quote outside the prices the engine can value (above 1e12, below
+ * 1e-12) is no mark: it neither fixes a settlement for good nor values the
+ * day, as the engine already takes it for no quote.
+ */
+static void
+test_quote_out_of_range(void)
+{
+	reset_fake();
+	start(false, NULL);
+	legs[0].expiry = T0 + 600;
+	hcore_set_legs(&core, legs, legs_in_lots, 1, false);
+	quote(120);
+	F.wall = T0 + 601;
+	hcore_quote(&core, F.wall, 1e13, 2e13, F.wall, false, true);
+	hcore_round(&core, F.wall, false, true);
+	CHECK(F.settle_rows == 0);
+	CHECK(!isnan(core.led.daily_pnl) && fabs(core.led.daily_pnl) < 1e9);
+	hcore_quote(&core, F.wall, 5e-13, 6e-13, F.wall, false, true);
+	CHECK(F.settle_rows == 0);
+	CHECK(!hcore_quote_usable(1e13, 2e13) && !hcore_quote_usable(5e-13, 1) && hcore_quote_usable(1e-12, 1e12));
+	F.wall += 1;
+	quote(120);
+	CHECK(F.settle_rows == 1);
+	CHECK_NEAR_ABS(F.settle_price, 120, 1e-9);
+}
+
 /*
  * A broker that says FILLED (or CANCELED after a partial fill) without a
  * usable average price (none yet, 0, a negative or an infinite one): no
@@ -1350,6 +1408,8 @@ main(void)
 	test_expiry();
 	test_live_unknown();
 	test_flatten();
+	test_flatten_intent_fails();
+	test_quote_out_of_range();
 	test_failure_sweep();
 	test_fill_without_price();
 	test_day_unreadable();
