@@ -163,8 +163,8 @@ evaluate(hcore *c, double now, trading_event event, bool suspended, bool broker_
 		{
 			/* the intent's unit writes the status row: no separate one */
 			(void) place_hedge(c, now, out.intent.side, out.intent.qty,
-						out.dims.d == DIM_D3_FORCE_HEDGE ? "D3" : "D2",
-						out.net_delta, suspended, broker_connected, true);
+							   out.dims.d == DIM_D3_FORCE_HEDGE ? "D3" : "D2",
+							   out.net_delta, suspended, broker_connected, true);
 			c->last_block = NULL;
 			return;
 		}
