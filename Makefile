@@ -9,6 +9,7 @@ MODULE_big = bifrost
 
 # The pure engine: no PostgreSQL headers, unit-tested on its own.
 ENGINE_OBJS = \
+	src/engine/backtest.o \
 	src/engine/backtest_metrics.o \
 	src/engine/bs.o \
 	src/engine/calendar.o \

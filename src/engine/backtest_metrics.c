@@ -64,45 +64,63 @@ metrics_sortino(const double *returns, int n, double periods_per_year)
 }
 
 void
+drawdown_tracker_init(drawdown_tracker *t)
+{
+	t->peak = NAN;
+	t->peak_ts = NAN;
+	t->last_ts = NAN;
+	t->under = false;
+	t->dd.max_drawdown = 0;
+	t->dd.peak_ts = NAN;
+	t->dd.trough_ts = NAN;
+	t->dd.longest_s = 0;
+}
+
+double
+drawdown_tracker_add(drawdown_tracker *t, double ts, double equity)
+{
+	if (!isfinite(ts) || !isfinite(equity))
+		return 0;
+	t->last_ts = ts;
+	if (isnan(t->peak) || equity >= t->peak)
+	{
+		/* back at or above the peak: the drawdown that began there is over */
+		if (t->under && ts - t->peak_ts > t->dd.longest_s)
+			t->dd.longest_s = ts - t->peak_ts;
+		t->under = false;
+		t->peak = equity;
+		t->peak_ts = ts;
+		return 0;
+	}
+	t->under = true;
+	if (t->peak - equity > t->dd.max_drawdown)
+	{
+		t->dd.max_drawdown = t->peak - equity;
+		t->dd.peak_ts = t->peak_ts;
+		t->dd.trough_ts = ts;
+	}
+	return t->peak - equity;
+}
+
+void
+drawdown_tracker_result(const drawdown_tracker *t, drawdown *out)
+{
+	*out = t->dd;
+	/* a drawdown the curve never recovered from lasts to its end */
+	if (t->under && t->last_ts - t->peak_ts > out->longest_s)
+		out->longest_s = t->last_ts - t->peak_ts;
+}
+
+void
 metrics_drawdown(const double *ts, const double *equity, int n, drawdown *out)
 {
-	double		peak = NAN,
-				peak_ts = NAN,
-				last_ts = NAN;
-	bool		under = false;
+	drawdown_tracker t;
 
-	out->max_drawdown = 0;
-	out->peak_ts = NAN;
-	out->trough_ts = NAN;
-	out->longest_s = 0;
-	if (ts == NULL || equity == NULL)
-		return;
-	for (int i = 0; i < n; i++)
-	{
-		if (!isfinite(ts[i]) || !isfinite(equity[i]))
-			continue;
-		last_ts = ts[i];
-		if (isnan(peak) || equity[i] >= peak)
-		{
-			/* back at or above the peak: the drawdown that began there is over */
-			if (under && ts[i] - peak_ts > out->longest_s)
-				out->longest_s = ts[i] - peak_ts;
-			under = false;
-			peak = equity[i];
-			peak_ts = ts[i];
-			continue;
-		}
-		under = true;
-		if (peak - equity[i] > out->max_drawdown)
-		{
-			out->max_drawdown = peak - equity[i];
-			out->peak_ts = peak_ts;
-			out->trough_ts = ts[i];
-		}
-	}
-	/* a drawdown the curve never recovered from lasts to its end */
-	if (under && last_ts - peak_ts > out->longest_s)
-		out->longest_s = last_ts - peak_ts;
+	drawdown_tracker_init(&t);
+	if (ts != NULL && equity != NULL)
+		for (int i = 0; i < n; i++)
+			(void) drawdown_tracker_add(&t, ts[i], equity[i]);
+	drawdown_tracker_result(&t, out);
 }
 
 int

@@ -37,6 +37,22 @@ typedef struct drawdown
 	double		longest_s;		/* the longest peak-to-recovery time, seconds */
 } drawdown;
 
+/* The same, point by point, for a curve too long to keep. */
+typedef struct drawdown_tracker
+{
+	double		peak;
+	double		peak_ts;
+	double		last_ts;
+	bool		under;
+	drawdown	dd;
+} drawdown_tracker;
+
+extern void drawdown_tracker_init(drawdown_tracker *t);
+
+/* Adds a point (non-finite ones are passed over); returns the drawdown at it, >= 0. */
+extern double drawdown_tracker_add(drawdown_tracker *t, double ts, double equity);
+extern void drawdown_tracker_result(const drawdown_tracker *t, drawdown *out);
+
 /*
  * The drawdowns of an equity curve (equity[i] at ts[i], ts increasing).
  * Non-finite points are passed over.  An empty curve has none.

@@ -113,6 +113,10 @@ const config_key_spec config_keys[] = {
 	"paper broker: share of orders rejected"},
 	{"broker.paper.partial_fill_rate", CONFIG_NUMBER, "0", false, 0, false, 1, NULL, "probability",
 	"paper broker: share of orders filled only in part"},
+	{"broker.paper.fee_per_share", CONFIG_NUMBER, "0", false, 0, false, 1000, NULL, "quote currency per unit",
+	"paper broker: fee per share (unit of the underlying) filled"},
+	{"broker.paper.fee_bps", CONFIG_NUMBER, "0", false, 0, false, 1000, NULL, "basis points",
+	"paper broker: fee in basis points of a fill's notional"},
 };
 
 const int	config_key_count = (int) (sizeof(config_keys) / sizeof(config_keys[0]));

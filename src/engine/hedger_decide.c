@@ -202,13 +202,21 @@ hcore_quote(hcore *c, double ts, double bid, double ask, double wall, bool suspe
 		c->quote_ts = ts;
 		c->have_quote = true;
 	}
-	/* orders due before this quote fill at the quote current when they were due */
-	fill_due_orders(c, ts, suspended, broker_connected);
+	/*
+	 * Live feeds: orders due before this quote fill at the quote current
+	 * when they were due.  A replay knows no time between its ticks: an
+	 * order fills at the first tick at or after it is due, never at one
+	 * older than its decision plus the latency.
+	 */
+	if (!c->set.replay)
+		fill_due_orders(c, ts, suspended, broker_connected);
 	c->bid = bid;
 	c->ask = ask;
 	c->quote_ts = ts;
 	c->have_quote = true;
 	c->now = ts;
+	if (c->set.replay)
+		fill_due_orders(c, ts, suspended, broker_connected);
 	day_known = roll_day(c, ts);
 	settle_expired_legs(c, ts);
 	if (c->day_started && day_known)
@@ -231,7 +239,12 @@ hcore_quote(hcore *c, double ts, double bid, double ask, double wall, bool suspe
 		hcore_write_status(c, NULL);
 	}
 	else
+	{
 		evaluate(c, ts, TE_TICK, suspended, broker_connected, true);
+		/* with no latency an order of a replay fills at the tick that decided it */
+		if (c->set.replay)
+			fill_due_orders(c, ts, suspended, broker_connected);
+	}
 	/* a flatten goes on at the quote that settled the order it waited for */
 	advance_flatten(c, wall, suspended, broker_connected);
 }

@@ -329,11 +329,16 @@ fill_due_orders(hcore *c, double now, bool suspended, bool broker_connected)
 			filled = apply_fill(c, i, p->fill_ts, p->fill_qty, p->fill_price, p->fill_fee, p->fill_fee_lots,
 								suspended, broker_connected);
 		else
+		{
+			double		price = paper_fill_price(&c->set.paper, p->order.side, c->bid, c->ask);
+
 			/* due, or the first quote after it when none was current then (after a restart) */
 			filled = apply_fill(c, i, HCORE_MAX(HCORE_MAX(p->due, p->order.placed_at), c->quote_ts),
-								p->decision.filled_qty,
-								paper_fill_price(&c->set.paper, p->order.side, c->bid, c->ask), 0, 0,
-								suspended, broker_connected);
+								p->decision.filled_qty, price,
+								paper_fill_fee(&c->set.paper,
+											   (double) p->decision.filled_qty * c->set.units_per_lot, price),
+								0, suspended, broker_connected);
+		}
 		if (!filled)
 			i++;
 	}

@@ -16,7 +16,9 @@ paper_fill_model_valid(const paper_fill_model *m)
 		isfinite(m->slippage_bps) && m->slippage_bps >= 0 &&
 		m->slippage_bps <= PAPER_MAX_SLIPPAGE_BPS &&
 		m->reject_rate >= 0 && m->reject_rate <= 1 &&
-		m->partial_fill_rate >= 0 && m->partial_fill_rate <= 1;
+		m->partial_fill_rate >= 0 && m->partial_fill_rate <= 1 &&
+		isfinite(m->fee_per_unit) && m->fee_per_unit >= 0 && m->fee_per_unit <= PAPER_MAX_FEE_PER_UNIT &&
+		isfinite(m->fee_bps) && m->fee_bps >= 0 && m->fee_bps <= PAPER_MAX_FEE_BPS;
 }
 
 /* Shares filled by a partial: uniform over [ceil(qty/10), qty - ceil(qty/10)]. */
@@ -117,6 +119,16 @@ paper_fill_due(const paper_fill_model *m, double placed_epoch)
 	if (!(latency > 0))			/* negative or NaN */
 		latency = 0;
 	return placed_epoch + latency / 1000.0;
+}
+
+double
+paper_fill_fee(const paper_fill_model *m, double units, double price)
+{
+	double		per_unit = isfinite(m->fee_per_unit) && m->fee_per_unit > 0 ? m->fee_per_unit : 0;
+	double		bps = isfinite(m->fee_bps) && m->fee_bps > 0 ? m->fee_bps : 0;
+	double		fee = fabs(units) * (per_unit + price * bps / 1e4);
+
+	return isfinite(fee) && fee > 0 ? fee : 0;
 }
 
 const char *

@@ -7,6 +7,11 @@
  * slippage_bps / 1e4), rounded to the nearest 0.0001 (halves away from
  * zero), a SELL never below 0.0001.
  *
+ * A fill pays a fee in the quote currency, paper_fill_fee(): fee_per_unit
+ * for each unit of the underlying filled plus fee_bps of the fill's
+ * notional (both 0 by default: a fill then costs only the spread and the
+ * slippage).
+ *
  * Whether the order is rejected or filled in part is decided by
  * paper_fill_decide as a pure function of (seed, client_order_id, rates,
  * qty): the order's own generator is seeded with rng_hash(client_order_id,
@@ -47,6 +52,9 @@
 
 /* Accepted slippage (the range of broker.paper.slippage_bps). */
 #define PAPER_MAX_SLIPPAGE_BPS 10000.0
+/* Accepted fees (the ranges of broker.paper.fee_per_share and fee_bps). */
+#define PAPER_MAX_FEE_PER_UNIT 1000.0
+#define PAPER_MAX_FEE_BPS 1000.0
 
 typedef struct paper_fill_model
 {
@@ -55,6 +63,8 @@ typedef struct paper_fill_model
 	double		reject_rate;	/* broker.paper.reject_rate: probability in [0, 1] */
 	double		partial_fill_rate;	/* broker.paper.partial_fill_rate: probability in [0, 1] */
 	uint64_t	seed;			/* keys every order's outcome */
+	double		fee_per_unit;	/* broker.paper.fee_per_share: per unit of the underlying */
+	double		fee_bps;		/* broker.paper.fee_bps: basis points of the notional */
 } paper_fill_model;
 
 typedef enum paper_outcome
@@ -78,8 +88,8 @@ typedef struct paper_decision
 #define PAPER_REASON_INVALID "paper_invalid_order"
 
 /*
- * True when latency_ms >= 0, slippage_bps in [0, PAPER_MAX_SLIPPAGE_BPS]
- * and both rates in [0, 1], all finite: the ranges of the config keys.
+ * True when latency_ms >= 0, slippage_bps in [0, PAPER_MAX_SLIPPAGE_BPS],
+ * both rates in [0, 1] and the fees in [0, their maxima], all finite: the ranges of the config keys.
  * The other functions do not require it (see each), but a caller building
  * a model from anything but validated config should check.
  */
@@ -108,6 +118,13 @@ extern double paper_fill_price(const paper_fill_model *m, hedge_side side,
  * 0).  NAN when placed_epoch is not finite.
  */
 extern double paper_fill_due(const paper_fill_model *m, double placed_epoch);
+
+/*
+ * Fee of a fill of units of the underlying at price (quote currency, >= 0):
+ * units x fee_per_unit + units x price x fee_bps / 1e4.  A fee that is not
+ * finite and >= 0 (a model nobody validated) counts as 0.
+ */
+extern double paper_fill_fee(const paper_fill_model *m, double units, double price);
 
 /* "FILL" / "PARTIAL" / "REJECT". */
 extern const char *paper_outcome_name(paper_outcome outcome);

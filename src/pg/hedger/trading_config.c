@@ -45,7 +45,8 @@ hedger_load_config_work(void *arg)
 	store_exec("SELECT key, value #>> '{}' FROM bifrost.config WHERE key IN ('symbol', 'day_roll_tz',"
 			   " 'feed.sim.spot', 'feed.sim.vol', 'feed.sim.drift', 'feed.sim.tick_ms', 'feed.sim.spread_bps',"
 			   " 'feed.sim.seed', 'feed.replay.speed', 'broker.paper.latency_ms', 'broker.paper.slippage_bps',"
-			   " 'broker.paper.reject_rate', 'broker.paper.partial_fill_rate', 'gates.guard.risk.paper_trade')",
+			   " 'broker.paper.reject_rate', 'broker.paper.partial_fill_rate', 'broker.paper.fee_per_share', 'broker.paper.fee_bps',"
+			   " 'gates.guard.risk.paper_trade')",
 			   0, NULL, NULL, NULL, SPI_OK_SELECT);
 	n = (int) SPI_processed;
 	/* absent means the default: paper */
@@ -81,6 +82,10 @@ hedger_load_config_work(void *arg)
 			paper->reject_rate = config_number(val, 0);
 		else if (strcmp(key, "broker.paper.partial_fill_rate") == 0)
 			paper->partial_fill_rate = config_number(val, 0);
+		else if (strcmp(key, "broker.paper.fee_per_share") == 0)
+			paper->fee_per_unit = config_number(val, 0);
+		else if (strcmp(key, "broker.paper.fee_bps") == 0)
+			paper->fee_bps = config_number(val, 0);
 		else if (strcmp(key, "gates.guard.risk.paper_trade") == 0)
 			G.paper_trade = !(val && strcmp(val, "false") == 0);
 	}
