@@ -33,6 +33,29 @@ calendar_day_of(const backtest_calendar *cal, double ts, int *hint)
 	return i;
 }
 
+/*
+ * The New York clock by the fixed rules, a day at a time: within a day
+ * with no clock change the local time is the time since its midnight.
+ */
+static void
+rules_clock(backtest *b, double now, engine_clock *out)
+{
+	engine_clock probe;
+
+	if (b->ny_day_cached && now >= b->ny_day_start && now < b->ny_day_end)
+	{
+		*out = b->ny_day;
+		out->ny_seconds = now - b->ny_day_start;
+		return;
+	}
+	calendar_ny_clock(now, out);
+	b->ny_day = *out;
+	b->ny_day_start = now - out->ny_seconds;
+	b->ny_day_end = b->ny_day_start + 86400;
+	calendar_ny_clock(b->ny_day_end - 1, &probe);
+	b->ny_day_cached = probe.ny_date == out->ny_date && probe.ny_seconds == 86399;
+}
+
 static void
 port_clock(void *ctx, double now, engine_clock *out)
 {
@@ -42,14 +65,14 @@ port_clock(void *ctx, double now, engine_clock *out)
 
 	if (cal == NULL || cal->n_days <= 0)
 	{
-		calendar_ny_clock(now, out);
+		rules_clock(b, now, out);
 		return;
 	}
 	i = calendar_day_of(cal, now, &b->cal_hint_ny);
 	memset(out, 0, sizeof(*out));
 	out->ny_date = cal->first_date + i;
 	out->ny_weekday = calendar_weekday(out->ny_date);
-	out->ny_seconds = now - cal->start[i];
+	out->ny_seconds = now + (cal->utc_offset ? cal->utc_offset[i] : 0) - (double) out->ny_date * 86400.0;
 	/* a time outside the table is outside the run: pinned to its ends */
 	if (out->ny_seconds < 0)
 		out->ny_seconds = 0;
@@ -75,7 +98,7 @@ trading_date_of(backtest *b, double now)
 		case BACKTEST_DAY_NEW_YORK:
 			break;
 	}
-	calendar_ny_clock(now, &clock);
+	rules_clock(b, now, &clock);
 	return clock.ny_date;
 }
 

@@ -68,16 +68,19 @@ typedef struct backtest_quote
 /*
  * Local days of a market, for a clock without a time-zone database: day i
  * is the local date first_date + i, which starts at start[i] (epoch
- * seconds of its local midnight).  The New York calendar gives the
- * engine's clock (with holiday and early_close_min from the exchange's
- * table); the day-roll calendar the trading date.  A time outside the
- * table is outside the run.
+ * seconds of its local midnight) and whose wall clock is utc_offset[i]
+ * seconds ahead of UTC from its small hours on (the offset at noon: a
+ * daylight-saving change happens at night, before any session opens).
+ * The New York calendar gives the engine's clock (with holiday and
+ * early_close_min from the exchange's table); the day-roll calendar the
+ * trading date.  A time outside the table is outside the run.
  */
 typedef struct backtest_calendar
 {
 	int32_t		first_date;
 	int			n_days;
 	double	   *start;			/* n_days + 1 entries: the last is the end of the last day */
+	double	   *utc_offset;		/* seconds; NULL for a day-roll calendar */
 	bool	   *holiday;		/* NULL for a day-roll calendar */
 	int		   *early_close_min;	/* NULL for a day-roll calendar; -1 for none */
 } backtest_calendar;
@@ -263,6 +266,11 @@ typedef struct backtest
 	settlement_style settle_style[BACKTEST_MAX_LEGS];
 	int			cal_hint_ny;	/* calendar lookups start here: quotes come in time order */
 	int			cal_hint_roll;
+	/* the New York day of the last clock read by the fixed rules, when no clock change falls in it */
+	bool		ny_day_cached;
+	double		ny_day_start,
+				ny_day_end;
+	engine_clock ny_day;
 
 	bool		core_started;
 	double		seen_ts;		/* the latest quote's time, usable or not */
