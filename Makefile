@@ -10,6 +10,7 @@ MODULE_big = bifrost
 # The pure engine: no PostgreSQL headers, unit-tested on its own.
 ENGINE_OBJS = \
 	src/engine/backtest.o \
+	src/engine/backtest_keys.o \
 	src/engine/backtest_metrics.o \
 	src/engine/bs.o \
 	src/engine/calendar.o \
@@ -52,6 +53,7 @@ PG_OBJS = \
 	src/pg/common/config_rows.o \
 	src/pg/common/echo.o \
 	src/pg/common/engine_glue.o \
+	src/pg/common/numeric_double.o \
 	src/pg/spi/store.o \
 	src/pg/bgw/bgw.o \
 	src/pg/bgw/connect.o \
@@ -77,6 +79,10 @@ PG_OBJS = \
 	src/pg/hedger/leg_settlement.o \
 	src/pg/hedger/settings.o \
 	src/pg/hedger/trading_config.o \
+	src/pg/backtest/quote_source.o \
+	src/pg/backtest/record.o \
+	src/pg/backtest/run.o \
+	src/pg/backtest/spec.o \
 	src/pg/ingest/fetch.o \
 	src/pg/ingest/okx_candles.o \
 	src/pg/ingest/okx_market.o \
@@ -85,6 +91,7 @@ PG_OBJS = \
 	src/pg/ingest/schedule.o \
 	src/pg/ingest/settings.o \
 	src/pg/ingest/worker.o \
+	src/pg/sqlapi/backtest.o \
 	src/pg/sqlapi/calendar.o \
 	src/pg/sqlapi/config.o \
 	src/pg/sqlapi/echo.o \

@@ -29,7 +29,7 @@ BEGIN
         'prompt_versions', 'model_versions', 'llm_runs', 'decisions',
         'orders', 'order_lifecycle_events', 'trades', 'positions', 'position_snapshots', 'balances', 'risk_events',
         'backtest_configs', 'backtest_runs', 'backtest_results', 'backtest_orders', 'backtest_positions',
-        'backtest_decisions', 'backtest_ticks', 'ingestion_runs', 'candle_integrity_events',
+        'backtest_decisions', 'backtest_ticks', 'backtest_equity', 'ingestion_runs', 'candle_integrity_events',
         'leg_settlements', 'position_adjustments', 'daemon_run_status', 'hedger_days', 'replay_cursors']
     LOOP
         PERFORM pg_catalog.pg_extension_config_dump(pg_catalog.format('bifrost.%I', t)::regclass, '');

@@ -92,7 +92,8 @@ GRANT EXECUTE ON FUNCTION
     bifrost._is_preloaded(),
     bifrost._worker_processes(),
     bifrost._leg_checks(),
-    bifrost._ledger_checks()
+    bifrost._ledger_checks(),
+    bifrost_backtest_compare(bigint[])
 TO bifrost_reader;
 
 ------------------------------------------------------------------------------
@@ -110,7 +111,22 @@ GRANT EXECUTE ON FUNCTION
     bifrost_flatten(),
     bifrost_resume_trading(),
     bifrost_scan_integrity(text, text, timestamptz, timestamptz),
-    bifrost_ingest(text, text, text, text, timestamptz)
+    bifrost_ingest(text, text, text, text, timestamptz),
+    bifrost_backtest(jsonb, timestamptz, timestamptz, text)
+TO bifrost_operator;
+-- bifrost_backtest() runs with the caller's rights and records its runs in these
+GRANT INSERT, UPDATE ON bifrost.backtest_runs TO bifrost_operator;
+GRANT INSERT ON
+    bifrost.backtest_decisions, bifrost.backtest_orders, bifrost.backtest_positions, bifrost.backtest_equity,
+    bifrost.backtest_ticks
+TO bifrost_operator;
+GRANT DELETE ON
+    bifrost.backtest_runs, bifrost.backtest_decisions, bifrost.backtest_orders, bifrost.backtest_positions,
+    bifrost.backtest_equity, bifrost.backtest_ticks
+TO bifrost_operator;
+GRANT USAGE ON SEQUENCE
+    bifrost.backtest_runs_id_seq, bifrost.backtest_decisions_id_seq, bifrost.backtest_orders_id_seq,
+    bifrost.backtest_positions_id_seq, bifrost.backtest_ticks_id_seq
 TO bifrost_operator;
 
 GRANT INSERT, UPDATE, DELETE ON bifrost.legs, bifrost.ticks, bifrost.market_holidays TO bifrost_operator;

@@ -747,6 +747,8 @@ backtest_init(backtest *b, const backtest_params *p, const backtest_sink *sink)
 	b->m.implied_vol = NAN;
 	b->m.first_ts = NAN;
 	b->m.last_ts = NAN;
+	b->m.winning_days_pct = NAN;
+	b->m.profit_factor = NAN;
 }
 
 static void
@@ -869,6 +871,22 @@ backtest_finish(backtest *b)
 	/* in place: each return is written over a close no later return reads */
 	n_returns = metrics_daily_returns(b->closes, b->n_closes, m->capital > 0 ? m->capital : 1.0, b->closes);
 	b->n_closes = 0;
+	{
+		int			wins = 0;
+		double		gains = 0,
+					losses = 0;
+
+		for (int i = 0; i < n_returns; i++)
+		{
+			wins += b->closes[i] > 0;
+			if (b->closes[i] > 0)
+				gains += b->closes[i];
+			else
+				losses -= b->closes[i];
+		}
+		m->winning_days_pct = n_returns > 0 ? 100.0 * wins / n_returns : NAN;
+		m->profit_factor = losses > 0 ? gains / losses : NAN;
+	}
 	m->sharpe = metrics_sharpe(b->closes, n_returns, b->p.periods_per_year);
 	m->sortino = metrics_sortino(b->closes, n_returns, b->p.periods_per_year);
 	if (b->m.first_ts < b->sample_ts && m->samples > 1)

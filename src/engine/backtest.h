@@ -221,6 +221,8 @@ typedef struct backtest_metrics
 	double		sharpe;
 	double		sortino;
 	int			trading_days;
+	double		winning_days_pct;	/* percent of the days' P&L above 0; NAN without a day */
+	double		profit_factor;	/* the winning days' P&L over the losing days'; NAN without a loss */
 	double		capital;
 	int64_t		decisions;		/* evaluations that wanted to hedge */
 	int64_t		hedges;			/* orders sent */

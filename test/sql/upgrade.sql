@@ -1,4 +1,4 @@
--- upgrade: bifrost 0.1 updated step by step (0.2, 0.3, 0.4, 0.5, 0.6, 0.7) with ALTER
+-- upgrade: bifrost 0.1 updated step by step (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8) with ALTER
 -- EXTENSION ... UPDATE gets each version's objects, records each step in
 -- bifrost.schema_version, and passes its self-check; a fresh install at the
 -- default version, which runs its own script and not the update chain, makes
@@ -130,6 +130,15 @@ SELECT suspended FROM bifrost.daemon_run_status;
 DELETE FROM bifrost.position_adjustments;
 DELETE FROM bifrost.positions;
 DELETE FROM bifrost.risk_events;
+
+-- 0.7 -> 0.8: the backtest.  The paper broker's new fee keys are seeded
+-- with their defaults and a stored key keeps its value.
+SELECT bifrost_config_set('broker.paper.slippage_bps', '3');
+ALTER EXTENSION bifrost UPDATE TO '0.8';
+SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
+SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
+SELECT key, value FROM bifrost.config WHERE key LIKE 'broker.paper.%' ORDER BY key;
+SELECT bifrost_config_set('broker.paper.slippage_bps', '1');
 
 -- The fresh install at the default version against the updated one.  What
 -- this test stored above goes first, so that what is left is what the

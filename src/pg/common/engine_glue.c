@@ -90,7 +90,6 @@ engine_glue_load_config(engine_config *cfg)
 {
 	config_rows rows;
 	first_problem problem = {0};
-	engine_config loaded;
 
 	config_rows_load(&rows);
 	if (config_rows_check(&rows, note_problem, &problem) > 0)
@@ -99,9 +98,17 @@ engine_glue_load_config(engine_config *cfg)
 				 errmsg("bifrost.config is invalid: key \"%s\": %s", echo_cstring(problem.key), problem.message),
 				 errdetail("%d problem(s) in all; decisions keep the last valid configuration.", problem.count),
 				 errhint("SELECT * FROM bifrost.config_problems() lists them; bifrost_config_set() repairs a key.")));
+	engine_glue_config_from_rows(&rows, cfg);
+}
+
+void
+engine_glue_config_from_rows(const config_rows *rows, engine_config *cfg)
+{
+	engine_config loaded;
+
 	engine_config_defaults(&loaded);
 	for (int i = 0; i < config_key_count; i++)
-		if (rows.by_key[i] && !engine_config_apply(&loaded, config_keys[i].key, rows.by_key[i]))
+		if (rows->by_key[i] && !engine_config_apply(&loaded, config_keys[i].key, rows->by_key[i]))
 			elog(ERROR, "bifrost: configuration key \"%s\" passed the schema but not the engine",
 				 config_keys[i].key);
 	*cfg = loaded;

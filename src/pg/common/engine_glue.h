@@ -12,6 +12,7 @@
 #include "utils/jsonb.h"
 
 #include "engine/engine.h"
+#include "pg/common/config_rows.h"
 
 /* Seconds between 1970-01-01 and PostgreSQL's epoch 2000-01-01. */
 #define BIFROST_UNIX_EPOCH_OFFSET_SEC 946684800.0
@@ -27,6 +28,12 @@ extern TimestampTz epoch_to_timestamptz(double epoch);
  * would flag.
  */
 extern void engine_glue_load_config(engine_config *cfg);
+
+/*
+ * The engine's configuration from rows config_rows_check() has passed
+ * (defaults for the keys without a row).
+ */
+extern void engine_glue_config_from_rows(const config_rows *rows, engine_config *cfg);
 
 /* Applies one key of an override object; raises 22023 naming the key. */
 extern void engine_glue_apply_key(engine_config *cfg, const char *key, Jsonb *value,
