@@ -68,13 +68,22 @@ is($fills, $intents, 'every intent filled (no rejects, no partials by default)')
 is($node->safe_psql('postgres', q{SELECT count(*) FROM bifrost.operations WHERE type = 'order_sent'}),
 	$intents, 'one order_sent per intent');
 
-# Every row carries the tick's time: intents and order_sent on a tick, fills 50 ms (latency) later.
+# Every row carries a tick's time: intents and order_sent on the tick that decided, fills on the first
+# tick at or after the decision + 50 ms (the latency), at that tick's prices: a replay knows no quote
+# between its ticks, and a fill never takes a quote older than its decision plus the latency.
 is( $node->safe_psql(
 		'postgres', q{
 		SELECT count(*) FROM bifrost.operations o
-		 WHERE NOT EXISTS (SELECT 1 FROM bifrost.ticks t WHERE t.symbol = 'NVDA'
-		                    AND t.ts = o.ts - CASE o.type WHEN 'fill' THEN interval '50 ms' ELSE interval '0' END)}),
-	'0', 'operations are timed on the feed clock (tick time, fills at tick time + latency)');
+		 WHERE NOT EXISTS (SELECT 1 FROM bifrost.ticks t WHERE t.symbol = 'NVDA' AND t.ts = o.ts)}),
+	'0', 'operations are timed on the feed clock (tick times)');
+is( $node->safe_psql(
+		'postgres', q{
+		SELECT count(*) FROM bifrost.operations f
+		  JOIN bifrost.operations i ON i.client_order_id = f.client_order_id AND i.type = 'hedge_intent'
+		 WHERE f.type = 'fill'
+		   AND f.ts IS DISTINCT FROM (SELECT min(t.ts) FROM bifrost.ticks t
+		                               WHERE t.symbol = 'NVDA' AND t.ts >= i.ts + interval '50 ms')}),
+	'0', 'each fill is on the first tick at or after its decision + the 50 ms latency');
 
 # The first hedge is what bifrost_evaluate decides on the same tick, legs and (empty) position.
 my ($ts, $side, $qty, $mid, $coid) = split /\|/, $node->safe_psql('postgres', q{
@@ -114,10 +123,10 @@ is( $node->safe_psql(
 check_hedge_invariants($node, 'replay');
 
 # Every tick through bifrost_evaluate (from the 4th on, when the worker's machine is in its monitoring
-# states), with the position of the fills before it, the hedge count of the orders sent before it and
+# states), with the position of the fills up to it (a fill due by a tick is taken before it decides), the hedge count of the orders sent before it and
 # the last hedge (the last fill's price, the last send's time: the cooldown runs from the send): the
-# ticks where it hedges unblocked are exactly the worker's intents, same side and size. Fills come 50 ms
-# after their intent, before the next tick, so no hedge is ever in flight at a tick.
+# ticks where it hedges unblocked are exactly the worker's intents, same side and size. A fill comes on
+# the tick after its intent, before that tick decides, so no hedge is ever in flight at a decision.
 my $MODEL = q{
 	WITH t AS (SELECT ts, bid, ask, row_number() OVER (ORDER BY ts, id) AS rn
 	             FROM bifrost.ticks WHERE symbol = 'NVDA'),
@@ -130,11 +139,11 @@ my $MODEL = q{
 	     e AS (SELECT t.ts, bifrost_evaluate(jsonb_build_object(
 	                    'state', 'MONITOR', 'event', 'tick', 'now', t.ts,
 	                    'quote', jsonb_build_object('bid', t.bid, 'ask', t.ask, 'ts', t.ts), 'legs', legs.a,
-	                    'stock_position', (SELECT coalesce(sum(q), 0) FROM f WHERE f.ts < t.ts),
+	                    'stock_position', (SELECT coalesce(sum(q), 0) FROM f WHERE f.ts <= t.ts),
 	                    'daily_hedge_count', (SELECT count(*) FROM i WHERE i.ts < t.ts))
 	                  || coalesce((SELECT jsonb_build_object('last_hedge', jsonb_build_object('price', f.price,
 	                                        'ts', (SELECT max(i.ts) FROM i WHERE i.ts < t.ts)))
-	                                 FROM f WHERE f.ts < t.ts ORDER BY f.ts DESC LIMIT 1), '{}')) AS r
+	                                 FROM f WHERE f.ts <= t.ts ORDER BY f.ts DESC LIMIT 1), '{}')) AS r
 	             FROM t, legs WHERE t.rn >= 4)
 	SELECT string_agg(to_char(ts AT TIME ZONE 'UTC', 'HH24:MI:SS') || ' ' || (r #>> '{intent,side}') || ' '
 	                  || (r #>> '{intent,qty}'), ', ' ORDER BY ts)
