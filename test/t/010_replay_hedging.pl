@@ -122,6 +122,36 @@ is( $node->safe_psql(
 
 check_hedge_invariants($node, 'replay');
 
+# The backtest of the same ticks, configuration and legs runs the worker's code: without its warm start
+# (the worker, too, starts on the first tick) it decides, orders and fills exactly as the worker did.
+my $run = $node->safe_psql('postgres', q{
+	SELECT bifrost_backtest('{"backtest.warm_start": false}',
+	                        (SELECT min(ts) FROM bifrost.ticks), (SELECT max(ts) FROM bifrost.ticks) + interval '1 s',
+	                        'NVDA')});
+is( $node->safe_psql(
+		'postgres', qq{
+		SELECT string_agg(to_char(decided_at AT TIME ZONE 'UTC', 'HH24:MI:SS.MS') || ' '
+		                  || to_char(ts AT TIME ZONE 'UTC', 'HH24:MI:SS.MS') || ' ' || side || ' ' || filled
+		                  || ' ' || price, ', ' ORDER BY order_no)
+		  FROM bifrost.backtest_orders WHERE backtest_run_id = $run}),
+	$node->safe_psql(
+		'postgres', q{
+		SELECT string_agg(to_char(i.ts AT TIME ZONE 'UTC', 'HH24:MI:SS.MS') || ' '
+		                  || to_char(f.ts AT TIME ZONE 'UTC', 'HH24:MI:SS.MS') || ' ' || f.side || ' ' || f.quantity
+		                  || ' ' || f.price, ', ' ORDER BY i.id)
+		  FROM bifrost.operations i
+		  JOIN bifrost.operations f ON f.client_order_id = i.client_order_id AND f.type = 'fill'
+		 WHERE i.type = 'hedge_intent'}),
+	'bifrost_backtest over the same ticks: the worker\'s orders and fills, to the millisecond and the price');
+is( $node->safe_psql(
+		'postgres', qq{
+		SELECT string_agg(block_reason || ' x' || ticks, ', ' ORDER BY ts)
+		  FROM bifrost.backtest_decisions WHERE backtest_run_id = $run AND action = 'blocked'
+		   AND block_reason LIKE 'trading_state%'}),
+	'trading_state_armed x1, trading_state_monitor x1',
+	'and the same two warm-up blocks (the ARMED and MONITOR ticks)');
+$node->safe_psql('postgres', qq{DELETE FROM bifrost.backtest_runs WHERE id = $run});
+
 # Every tick through bifrost_evaluate (from the 4th on, when the worker's machine is in its monitoring
 # states), with the position of the fills up to it (a fill due by a tick is taken before it decides), the hedge count of the orders sent before it and
 # the last hedge (the last fill's price, the last send's time: the cooldown runs from the send): the
