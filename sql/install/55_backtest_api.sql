@@ -5,7 +5,9 @@
  * the caller's transaction and with the caller's rights (it reads the
  * configuration, the legs and the quotes, and writes the backtest tables);
  * bifrost_backtest_compare() puts runs side by side with the keys they
- * differ in.
+ * differ in.  It is VOLATILE though it writes nothing: each of its queries
+ * then sees the runs made earlier in the same statement, so that
+ * bifrost_backtest_compare(ARRAY(SELECT bifrost_backtest(...) ...)) works.
  */
 
 CREATE FUNCTION bifrost_backtest(config jsonb, from_ts timestamptz, to_ts timestamptz, symbol text DEFAULT NULL)
@@ -22,7 +24,7 @@ RETURNS TABLE (run_id bigint, status text, source text, symbol text, start_ts ti
                max_drawdown numeric, hedges integer, fees numeric, trading_costs numeric, gamma_pnl numeric,
                theta_pnl numeric, turnover numeric, realized_vol numeric, implied_vol numeric, blocked jsonb,
                config_hash text, seconds numeric)
-LANGUAGE plpgsql STABLE STRICT
+LANGUAGE plpgsql VOLATILE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column

@@ -141,7 +141,7 @@ RETURNS TABLE (run_id bigint, status text, source text, symbol text, start_ts ti
                max_drawdown numeric, hedges integer, fees numeric, trading_costs numeric, gamma_pnl numeric,
                theta_pnl numeric, turnover numeric, realized_vol numeric, implied_vol numeric, blocked jsonb,
                config_hash text, seconds numeric)
-LANGUAGE plpgsql STABLE STRICT
+LANGUAGE plpgsql VOLATILE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
