@@ -51,6 +51,7 @@ PG_OBJS = \
 	src/pg/common/config_rows.o \
 	src/pg/common/echo.o \
 	src/pg/common/engine_glue.o \
+	src/pg/common/numeric_double.o \
 	src/pg/spi/store.o \
 	src/pg/bgw/bgw.o \
 	src/pg/bgw/connect.o \
