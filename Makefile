@@ -85,6 +85,7 @@ PG_OBJS = \
 	src/pg/ingest/schedule.o \
 	src/pg/ingest/settings.o \
 	src/pg/ingest/worker.o \
+	src/pg/backtest/quote_source.o \
 	src/pg/sqlapi/calendar.o \
 	src/pg/sqlapi/config.o \
 	src/pg/sqlapi/echo.o \
