@@ -86,6 +86,7 @@ PG_OBJS = \
 	src/pg/ingest/settings.o \
 	src/pg/ingest/worker.o \
 	src/pg/backtest/quote_source.o \
+	src/pg/sqlapi/backtest_quotes.o \
 	src/pg/sqlapi/calendar.o \
 	src/pg/sqlapi/config.o \
 	src/pg/sqlapi/echo.o \
