@@ -173,7 +173,14 @@ SELECT s AS spread_bps, q.bid, q.ask, q.ask - q.bid AS spread,
 -- closes at 00:30 (in), the 00:30 bar at 00:45 (out)
 SELECT * FROM bifrost.backtest_quotes('candles', 'BQ-C', '2026-03-02 00:30+00', '2026-03-02 00:45+00', '15m');
 SELECT * FROM bifrost.backtest_quotes('candles', 'BQ-C', '2026-03-02 00:29:59.999999+00', '2026-03-02 00:30+00', '15m');
+-- bars dated -infinity and infinity: the first closes at -infinity (in with an
+-- open start), the second never; the ends of timestamptz as bounds
+INSERT INTO bifrost.market_data (symbol, timeframe, ts, open, high, low, close, volume, confirmed) VALUES
+    ('BQ-C', '1h', '-infinity', 1, 1, 1, 1, 1, true), ('BQ-C', '1h', 'infinity', 2, 2, 2, 2, 1, true);
+SELECT * FROM bifrost.backtest_quotes('candles', 'BQ-C', '-infinity', 'infinity', '1h', 0);
+SELECT * FROM bifrost.backtest_quotes('candles', 'BQ-C', '4713-01-01 00:00+00 BC', '294276-12-31 00:00+00', '1h', 0);
 SELECT count(*) AS no_candles FROM bifrost.backtest_quotes('candles', 'BQ-NONE', '-infinity', 'infinity', '1h');
+SELECT count(*) AS no_such_symbol FROM bifrost.backtest_quotes('ticks', repeat('x', 1048576), '-infinity', 'infinity');
 SELECT count(*) AS other_symbol FROM bifrost.backtest_quotes('candles', 'BQ-D', '-infinity', 'infinity', '1h');
 
 ------------------------------------------------------------------------------
