@@ -32,6 +32,7 @@ ENGINE_OBJS = \
 	src/engine/rng.o \
 	src/engine/sim_feed.o \
 	src/engine/sizing.o \
+	src/engine/tick_quote.o \
 	src/engine/trading_fsm.o
 
 # I/O: libcurl and json-c, no PostgreSQL headers either.
@@ -92,6 +93,7 @@ PG_OBJS = \
 	src/pg/ingest/settings.o \
 	src/pg/ingest/worker.o \
 	src/pg/sqlapi/backtest.o \
+	src/pg/sqlapi/backtest_quotes.o \
 	src/pg/sqlapi/calendar.o \
 	src/pg/sqlapi/config.o \
 	src/pg/sqlapi/echo.o \

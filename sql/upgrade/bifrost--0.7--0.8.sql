@@ -125,6 +125,32 @@ COMMENT ON COLUMN bifrost.backtest_equity.residual IS 'The P&L the terms above l
 SELECT pg_catalog.pg_extension_config_dump('bifrost.backtest_equity', '');
 
 ------------------------------------------------------------------------------
+-- The quotes a backtest sees.
+------------------------------------------------------------------------------
+CREATE FUNCTION bifrost.backtest_quotes(source text, symbol text, from_ts timestamptz, to_ts timestamptz,
+                                        timeframe text DEFAULT NULL, spread_bps double precision DEFAULT 2)
+RETURNS TABLE (ts timestamptz, bid double precision, ask double precision)
+AS 'MODULE_PATHNAME', 'bifrost_backtest_quotes'
+LANGUAGE C STABLE PARALLEL SAFE
+ROWS 100000
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION bifrost.backtest_quotes(text, text, timestamptz, timestamptz, text, double precision) IS
+    'The quotes a backtest of source sees for symbol with from_ts <= ts < to_ts, in time order. '
+    'ticks: bifrost.ticks in (ts, id) order (timeframe NULL); a tick without bid and ask is a locked quote at last, '
+    'one with a side missing takes last for it when that keeps bid <= ask, else the other side. '
+    'candles: one quote per confirmed bar of timeframe (15m, 1h, 4h, 1d) at its close time (open + bar length), '
+    'bid and ask = close * (1 -+ spread_bps / 20000), spread_bps in [0, 20000). '
+    'Times and prices are the doubles the backtest gets, as ::float8 casts give them';
+
+-- 90_grants.sql revokes PUBLIC's EXECUTE from every function of the
+-- extension again; said here too, so an update script can take this file's
+-- statements as they are.
+REVOKE ALL ON FUNCTION bifrost.backtest_quotes(text, text, timestamptz, timestamptz, text, double precision)
+    FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION bifrost.backtest_quotes(text, text, timestamptz, timestamptz, text, double precision)
+    TO bifrost_reader;
+
+------------------------------------------------------------------------------
 -- Running and comparing backtests.
 ------------------------------------------------------------------------------
 CREATE FUNCTION bifrost_backtest(config jsonb, from_ts timestamptz, to_ts timestamptz, symbol text DEFAULT NULL)

@@ -11,6 +11,7 @@
 #include "utils/memutils.h"
 #include "utils/timestamp.h"
 
+#include "engine/tick_quote.h"
 #include "engine/wall_clock.h"
 #include "pg/common/engine_glue.h"
 #include "pg/hedger/feed.h"
@@ -189,6 +190,8 @@ feed_read_rows(feed *f)
 		f->rows[i].ask = isnull ? NAN : DatumGetFloat8(d);
 		d = SPI_getbinval(tup, desc, 5, &isnull);
 		f->rows[i].last = isnull ? NAN : DatumGetFloat8(d);
+		/* a side missing: the backtest's rule (tick_quote.h), so both replay the same quotes */
+		tick_quote_complete(&f->rows[i].bid, &f->rows[i].ask, f->rows[i].last);
 	}
 	if (f->n_rows > 0)
 	{
