@@ -3,10 +3,10 @@
  * lacks a side.  The worker's replay feed and the backtest's quote source
  * both read ticks through it, so both see the same quote:
  *   - neither bid nor ask: a locked quote at last (a trade print);
- *   - one side missing: last stands in for it when that keeps bid <= ask,
- *     else the side it has (a locked quote), never a crossed one;
- *   - last missing too: the sides as they are (NAN for a missing one: no
- *     quote, as the hedger judges it).
+ *   - one side missing: last stands in for it when there is one and it
+ *     keeps bid <= ask, else the side it has (a locked quote): never a
+ *     crossed quote;
+ *   - nothing at all (all NAN): no quote, as the hedger judges it.
  * Pure C99.
  */
 #ifndef BIFROST_TICK_QUOTE_H
