@@ -100,6 +100,7 @@ batch_flush(backtest_recorder *r, batch *b)
 	Datum		args[BATCH_MAX_COLUMNS + 1];
 	int			dims[1];
 	int			lbs[1] = {1};
+	MemoryContext old;
 
 	if (b->n_rows == 0)
 		return;
@@ -116,6 +117,8 @@ batch_flush(backtest_recorder *r, batch *b)
 	}
 	dims[0] = b->n_rows;
 	args[0] = Int64GetDatum(r->run_id);
+	/* the arrays go with the rows' texts at the reset after the flush: a long run does not grow */
+	old = MemoryContextSwitchTo(r->rows_context);
 	for (int c = 0; c < b->n_columns; c++)
 	{
 		int16		typlen;
@@ -126,6 +129,7 @@ batch_flush(backtest_recorder *r, batch *b)
 		args[c + 1] = PointerGetDatum(construct_md_array(b->values[c], b->nulls[c], 1, dims, lbs, b->types[c],
 														 typlen, typbyval, typalign));
 	}
+	MemoryContextSwitchTo(old);
 	if (SPI_execute_plan(b->plan, args, NULL, false, 0) != SPI_OK_INSERT)
 		elog(ERROR, "could not write the backtest's records: %s", b->sql);
 	r->rows += b->n_rows;
