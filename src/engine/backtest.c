@@ -570,6 +570,59 @@ track_day(backtest *b, double ts)
 	b->closes[b->n_closes - 1] = b->equity;
 }
 
+/*
+ * At the first usable quote, before the core sees it: the equity the P&L
+ * is measured from (the legs and the start position at its mid, no cash),
+ * so that what the core does at that quote (a warm start may trade) is P&L.
+ */
+static void
+start_money(backtest *b, double ts, double mid)
+{
+	double		value,
+				delta,
+				gamma,
+				theta,
+				vega;
+	double		vega_sum = 0,
+				weighted = 0;
+
+	book_greeks(b, mid, ts, &value, &delta, &gamma, &theta, &vega);
+	b->book_delta = delta;
+	b->book_gamma = gamma;
+	b->book_theta = theta;
+	b->book_vega = vega;
+	b->legs_value = value;
+	b->last_mid = mid;
+	b->last_ts = ts;
+	b->equity = b->cash + hedge_value(b, b->position, mid) + value;
+	b->started = true;
+	b->start_equity = b->equity;
+	b->peak = b->equity;
+	(void) drawdown_tracker_add(&b->dd, ts, b->equity);
+	b->m.first_ts = ts;
+	b->m.capital = b->p.capital > 0 ? b->p.capital : fabs(value) + fabs(hedge_value(b, b->position, mid));
+	for (int i = 0; i < b->p.n_legs; i++)
+	{
+		const engine_leg *l = &b->legs[i];
+		double		t = (l->expiry - ts) / SECONDS_PER_YEAR;
+		double		vol = isnan(l->implied_vol) ? b->p.set.cfg.volatility : l->implied_vol;
+
+		if (t > 0)
+		{
+			bs_greeks	g;
+			double		v;
+
+			bs_greeks_all(l->right, mid, l->strike, t, b->p.set.cfg.risk_free_rate,
+						  b->p.set.cfg.dividend_yield, vol, &g);
+			v = fabs(l->quantity * l->multiplier * g.vega);
+			vega_sum += v;
+			weighted += v * vol;
+		}
+	}
+	b->m.implied_vol = vega_sum > 0 ? weighted / vega_sum : NAN;
+	b->next_sample_ts = ts;
+}
+
 /* After the core has seen a usable quote: the money moves to it. */
 static void
 mark(backtest *b, double ts, double mid, double position_before)
@@ -582,7 +635,6 @@ mark(backtest *b, double ts, double mid, double position_before)
 	backtest_attribution *a = &b->m.attribution;
 
 	book_greeks(b, mid, ts, &value, &delta, &gamma, &theta, &vega);
-	if (b->started)
 	{
 		double		ds = mid - b->last_mid;
 		double		dt = (ts - b->last_ts) / SECONDS_PER_YEAR;
@@ -599,38 +651,6 @@ mark(backtest *b, double ts, double mid, double position_before)
 	b->last_mid = mid;
 	b->last_ts = ts;
 	b->equity = b->cash + hedge_value(b, b->position, mid) + value;
-	if (!b->started)
-	{
-		double		vega_sum = 0,
-					weighted = 0;
-
-		b->started = true;
-		b->start_equity = b->equity;
-		b->m.first_ts = ts;
-		b->m.capital = b->p.capital > 0 ? b->p.capital :
-			fabs(value) + fabs(hedge_value(b, b->position, mid));
-		for (int i = 0; i < b->p.n_legs; i++)
-		{
-			const engine_leg *l = &b->legs[i];
-			double		t = (l->expiry - ts) / SECONDS_PER_YEAR;
-			double		vol = isnan(l->implied_vol) ? b->p.set.cfg.volatility : l->implied_vol;
-
-			if (t > 0)
-			{
-				bs_greeks	g;
-				double		v;
-
-				bs_greeks_all(l->right, mid, l->strike, t, b->p.set.cfg.risk_free_rate,
-							  b->p.set.cfg.dividend_yield, vol, &g);
-				v = fabs(l->quantity * l->multiplier * g.vega);
-
-				vega_sum += v;
-				weighted += v * vol;
-			}
-		}
-		b->m.implied_vol = vega_sum > 0 ? weighted / vega_sum : NAN;
-		b->next_sample_ts = ts;
-	}
 	b->m.last_ts = ts;
 	(void) drawdown_tracker_add(&b->dd, ts, b->equity);
 	if (!isfinite(b->peak) || b->equity > b->peak)
@@ -792,6 +812,7 @@ backtest_feed(backtest *b, const backtest_quote *quotes, int n)
 	{
 		const backtest_quote *q = &quotes[k];
 		bool		usable;
+		bool		warm = false;
 		double		position_before;
 
 		b->m.quotes++;
@@ -815,8 +836,13 @@ backtest_feed(backtest *b, const backtest_quote *quotes, int n)
 			b->cash += b->cash * grow;
 		}
 		position_before = b->position;
+		if (usable && !b->started)
+		{
+			start_money(b, q->ts, (q->bid + q->ask) / 2);
+			warm = b->p.warm_start;
+		}
 		hcore_quote(&b->core, q->ts, q->bid, q->ask, q->ts, false, true);
-		if (usable && !b->started && b->p.warm_start)
+		if (warm)
 		{
 			/* a hedger running before the range: its machine has armed by the first quote */
 			for (int step = 0; step < 5 && b->orders_made == 0; step++)

@@ -184,6 +184,29 @@ SELECT r.status, r.source, r.timeframe, r.quotes, (r.metrics_json ->> 'periods_p
   FROM bifrost.backtest_runs r JOIN candles USING (id);
 
 ------------------------------------------------------------------------------
+-- Money by hand: 100 shares held, no legs.  The hedger sells them at the
+-- first quote's bid (no latency, no slippage) and pays 0.01 a share: P&L =
+-- -(spread 100 x 0.01 + fee 1.00) = -2.00 exactly, all of it costs.
+------------------------------------------------------------------------------
+INSERT INTO bifrost.ticks (symbol, ts, bid, ask)
+VALUES ('HAND', '2026-01-06 15:00+00', 100.00, 100.02), ('HAND', '2026-01-06 15:00:01+00', 101.00, 101.02);
+CREATE TEMP TABLE hand AS
+SELECT bifrost_backtest('{"gates.strategy.trading_hours_only": false, "broker.paper.latency_ms": 0,
+                          "broker.paper.slippage_bps": 0, "broker.paper.fee_per_share": 0.01, "backtest.rate": 0,
+                          "backtest.legs": [], "backtest.start_position": 100, "backtest.trace_ticks": true}',
+                        '2026-01-06', '2026-01-07', 'HAND') AS id;
+SELECT round(r.pnl, 9) AS pnl, r.hedge_count, (r.metrics_json ->> 'position')::numeric AS position,
+       round((r.metrics_json ->> 'cash')::numeric, 9) AS cash,
+       (SELECT jsonb_object_agg(key, round(value::numeric, 9)) FROM jsonb_each_text(r.metrics_json -> 'attribution'))
+         AS attribution
+  FROM bifrost.backtest_runs r JOIN hand USING (id);
+SELECT side, amount, filled, price, fee, status, round(spread_cost, 9) AS spread_cost, slippage_cost
+  FROM bifrost.backtest_orders JOIN hand ON backtest_run_id = hand.id;
+-- asked for, a row per quote: the P&L is -2 from the first quote on
+SELECT ts, bid, ask, spot, stock_position, round(pnl, 9) AS pnl, round(equity, 9) AS equity
+  FROM bifrost.backtest_ticks JOIN hand ON backtest_run_id = hand.id ORDER BY ts;
+
+------------------------------------------------------------------------------
 -- Comparing runs: the keys they differ in.
 ------------------------------------------------------------------------------
 SELECT run_id = (SELECT id FROM sim WHERE k = 1) AS first, status, source, differs, hedges > 0 AS hedged
