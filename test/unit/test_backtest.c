@@ -649,6 +649,10 @@ test_start_position_and_days(void)
 	backtest_finish(&B);
 	CHECK(B.m.hedges == 1);
 	CHECK_NEAR_ABS(B.m.position, 0, 1e-9);
+	/* sold at the first quote's bid: the P&L from the equity before it is the spread, exactly */
+	CHECK_NEAR_ABS(B.m.pnl, -500 * 0.01, 1e-6);
+	CHECK_NEAR_ABS(B.m.attribution.spread, 500 * 0.01, 1e-6);
+	CHECK_NEAR_ABS(B.m.attribution.residual, 0, 1e-6);
 	CHECK(B.m.trading_days == 3 || B.m.trading_days == 4);
 	CHECK(isfinite(B.m.sharpe) || B.m.pnl == 0);
 }
