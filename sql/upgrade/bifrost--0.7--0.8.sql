@@ -137,7 +137,7 @@ SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION bifrost.backtest_quotes(text, text, timestamptz, timestamptz, text, double precision) IS
     'The quotes a backtest of source sees for symbol with from_ts <= ts < to_ts, in time order. '
     'ticks: bifrost.ticks in (ts, id) order (timeframe NULL); a tick without bid and ask is a locked quote at last, '
-    'one with a side missing takes last for it when that keeps bid <= ask, else the other side. '
+    'one with a side missing a one-sided book: NULL for that side (no quote, as the hedger judges it). '
     'candles: one quote per confirmed bar of timeframe (15m, 1h, 4h, 1d) at its close time (open + bar length), '
     'bid and ask = close * (1 -+ spread_bps / 20000), spread_bps in [0, 20000). '
     'Times and prices are the doubles the backtest gets, as ::float8 casts give them';

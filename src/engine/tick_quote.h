@@ -3,10 +3,9 @@
  * lacks a side.  The worker's replay feed and the backtest's quote source
  * both read ticks through it, so both see the same quote:
  *   - neither bid nor ask: a locked quote at last (a trade print);
- *   - one side missing: last stands in for it when there is one and it
- *     keeps bid <= ask, else the side it has (a locked quote): never a
- *     crossed quote;
- *   - nothing at all (all NAN): no quote, as the hedger judges it.
+ *   - one side missing: a one-sided book, which the hedger takes for no
+ *     quote at all (no mark, no trade: stale data, SAFE), so it stays
+ *     missing (NAN) whatever last says.
  * Pure C99.
  */
 #ifndef BIFROST_TICK_QUOTE_H

@@ -30,19 +30,19 @@ SELECT (SELECT count(*) FROM bifrost.ticks WHERE symbol LIKE 'BQ-%') AS ticks,
 -- ticks
 ------------------------------------------------------------------------------
 -- every pattern of NULL the table allows (at least one price): a tick
--- without bid and ask is a locked quote at last; one side missing takes last
--- when that keeps bid <= ask, else the side there is
+-- without bid and ask is a locked quote at last; a one-sided tick keeps its
+-- missing side NULL (no quote, whatever last says), as the worker's replay
 INSERT INTO bifrost.ticks (symbol, ts, bid, ask, last) VALUES
     ('BQ-NULLS', '2026-03-02 14:30:00+00', 100, 100.5, 100.2),   -- all three
     ('BQ-NULLS', '2026-03-02 14:30:01+00', 100, 100.5, NULL),    -- bid and ask
     ('BQ-NULLS', '2026-03-02 14:30:02+00', NULL, NULL, 100.25),  -- last only: locked
-    ('BQ-NULLS', '2026-03-02 14:30:03+00', 100, NULL, 100.75),   -- bid, last above: ask = last
-    ('BQ-NULLS', '2026-03-02 14:30:04+00', 100, NULL, 99.5),     -- bid, last below: ask = bid
-    ('BQ-NULLS', '2026-03-02 14:30:05+00', 100, NULL, 100),      -- bid, last equal
-    ('BQ-NULLS', '2026-03-02 14:30:06+00', 100, NULL, NULL),     -- bid only: ask = bid
-    ('BQ-NULLS', '2026-03-02 14:30:07+00', NULL, 101, 100.5),    -- ask, last below: bid = last
-    ('BQ-NULLS', '2026-03-02 14:30:08+00', NULL, 101, 101.5),    -- ask, last above: bid = ask
-    ('BQ-NULLS', '2026-03-02 14:30:09+00', NULL, 101, NULL),     -- ask only: bid = ask
+    ('BQ-NULLS', '2026-03-02 14:30:03+00', 100, NULL, 100.75),   -- bid only: one-sided
+    ('BQ-NULLS', '2026-03-02 14:30:04+00', 100, NULL, 99.5),     -- bid only: one-sided
+    ('BQ-NULLS', '2026-03-02 14:30:05+00', 100, NULL, 100),      -- bid only: one-sided
+    ('BQ-NULLS', '2026-03-02 14:30:06+00', 100, NULL, NULL),     -- bid only: one-sided
+    ('BQ-NULLS', '2026-03-02 14:30:07+00', NULL, 101, 100.5),    -- ask only: one-sided
+    ('BQ-NULLS', '2026-03-02 14:30:08+00', NULL, 101, 101.5),    -- ask only: one-sided
+    ('BQ-NULLS', '2026-03-02 14:30:09+00', NULL, 101, NULL),     -- ask only: one-sided
     ('BQ-NULLS', '2026-03-02 14:30:10.123456+00', 0.000123, 98765.4321, NULL);
 SELECT * FROM bifrost.backtest_quotes('ticks', 'BQ-NULLS', '2026-03-02', '2026-03-03');
 -- the defaults and named arguments
@@ -277,7 +277,7 @@ SELECT d.v::text AS stored, q.bid
 
 -- the table's CHECKs keep prices positive and finite; the decoder is total
 -- anyway: zero, negatives, NaN and the infinities, with the CHECKs dropped
--- for the moment of a transaction
+-- for the moment of a transaction (a NaN is no price: NULL, as a missing side)
 BEGIN;
 ALTER TABLE bifrost.ticks DROP CONSTRAINT ticks_bid_check, DROP CONSTRAINT ticks_ask_check;
 DELETE FROM bifrost.ticks WHERE symbol = 'BQ-DECODE';

@@ -94,7 +94,8 @@ okx_mock_fault($port, 'timeout', 1);
 my $t0 = time;
 my ($rc, $out, $err) = $node->psql('postgres', "SELECT bifrost_ingest('okx', 'BTC-USDT-SWAP', 'ohlcv', '15m')");
 my $took = time - $t0;
-like($err, qr/timed out after 2000 milliseconds/, 'timeout: reported');
+# curl says how long it waited, which a loaded machine stretches by a few milliseconds
+like($err, qr/timed out after 20\d\d milliseconds/, 'timeout: reported');
 ok($took >= 1.5 && $took < 10, sprintf('timeout: after about 2 s (%.1f s)', $took));
 
 # a cancel (here statement_timeout) ends a hanging transfer at once

@@ -29,16 +29,12 @@ main(void)
 	check(100, 100.02, NAN, 100, 100.02);
 	/* a trade print: locked at last */
 	check(NAN, NAN, 100.01, 100.01, 100.01);
-	/* one side: last when it keeps bid <= ask, else the side there is */
-	check(100, NAN, 100.05, 100, 100.05);
-	check(100, NAN, 100, 100, 100);
-	check(100, NAN, 99.9, 100, 100);
-	check(NAN, 100.02, 100, 100, 100.02);
-	check(NAN, 100.02, 100.02, 100.02, 100.02);
-	check(NAN, 100.02, 100.1, 100.02, 100.02);
-	/* nothing to complete with */
-	check(100, NAN, NAN, 100, 100);
-	check(NAN, 100.02, NAN, 100.02, 100.02);
+	/* one side: a one-sided book stays one-sided (no quote), last or not */
+	check(100, NAN, 100.05, 100, NAN);
+	check(NAN, 100.02, 100, NAN, 100.02);
+	check(100, NAN, NAN, 100, NAN);
+	check(NAN, 100.02, NAN, NAN, 100.02);
+	/* nothing at all */
 	check(NAN, NAN, NAN, NAN, NAN);
 	return unit_summary("tick_quote");
 }

@@ -3,10 +3,10 @@
  * order, a bounded batch at a time.
  *
  * ticks: the rows of bifrost.ticks of a symbol with from_ts <= ts < to_ts, in
- * (ts, id) order, the order of the worker's replay feed.  A row without bid
- * and ask is a locked quote at its last price; a row with one side takes its
- * last price for the other when that keeps bid <= ask, else the side it has
- * (a locked quote).
+ * (ts, id) order, the order of the worker's replay feed, its sides completed
+ * as that feed completes them (engine/tick_quote.h: a row without bid and
+ * ask is a locked quote at its last price; a one-sided row keeps its
+ * missing side NAN: no quote).
  * candles: the confirmed bars of bifrost.market_data of a symbol and
  * timeframe, one quote per bar at its close time (open time + bar length),
  * its close as the mid, bid and ask spread_bps apart:

@@ -131,8 +131,11 @@ bifrost_backtest_quotes(PG_FUNCTION_ARGS)
 			bool		nulls[3] = {false, false, false};
 
 			values[0] = TimestampTzGetDatum(quote_source_timestamptz(quotes[i].ts));
+			/* a one-sided tick's missing side is no price: NULL, as in the table */
 			values[1] = Float8GetDatum(quotes[i].bid);
 			values[2] = Float8GetDatum(quotes[i].ask);
+			nulls[1] = isnan(quotes[i].bid);
+			nulls[2] = isnan(quotes[i].ask);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
