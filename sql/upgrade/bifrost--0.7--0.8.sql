@@ -30,7 +30,8 @@ ALTER TABLE bifrost.backtest_runs
     ADD COLUMN sortino_ratio numeric,
     ADD COLUMN replication_cost numeric,
     ADD COLUMN hedge_count integer CHECK (hedge_count >= 0),
-    ADD COLUMN quotes bigint CHECK (quotes >= 0);
+    ADD COLUMN quotes bigint CHECK (quotes >= 0),
+    ADD COLUMN worker_pid integer CHECK (worker_pid > 0);
 CREATE INDEX backtest_runs_sweep_id_idx ON bifrost.backtest_runs (sweep_id) WHERE sweep_id IS NOT NULL;
 
 -- every order, filled or not: an order that filled nothing has no price
@@ -74,6 +75,7 @@ COMMENT ON COLUMN bifrost.backtest_runs.hedge_count IS 'Orders sent';
 COMMENT ON COLUMN bifrost.backtest_runs.quotes IS 'Quotes replayed';
 COMMENT ON COLUMN bifrost.backtest_runs.win_rate IS 'Percent of trading days with a positive P&L';
 COMMENT ON COLUMN bifrost.backtest_runs.profit_factor IS 'Sum of the winning days'' P&L over the losing days'' (NULL without a losing day)';
+COMMENT ON COLUMN bifrost.backtest_runs.worker_pid IS 'Process of the sweep worker that runs or ran it (NULL for a single run): a running row whose worker is gone did not finish';
 COMMENT ON TABLE bifrost.backtest_orders IS 'Simulated orders of a backtest and their fills (belongs to a backtest_results row, a backtest_runs row, or both)';
 COMMENT ON COLUMN bifrost.backtest_orders.amount IS 'Lots ordered';
 COMMENT ON COLUMN bifrost.backtest_orders.filled IS 'Lots filled (amount for FILLED, fewer for PARTIAL, 0 when REJECTED or CANCELLED)';
