@@ -78,6 +78,10 @@ COMMENT ON COLUMN bifrost.backtest_runs.win_rate IS 'Percent of trading days wit
 COMMENT ON COLUMN bifrost.backtest_runs.profit_factor IS 'Sum of the winning days'' P&L over the losing days'' (NULL without a losing day)';
 COMMENT ON COLUMN bifrost.backtest_runs.worker_pid IS 'Process of the sweep worker that runs or ran it (NULL for a single run): a running row whose worker is gone did not finish';
 
+-- A sweep's id, written to the sweep_id of each of its runs.
+CREATE SEQUENCE bifrost.backtest_sweep_id_seq OWNED BY bifrost.backtest_runs.sweep_id;
+COMMENT ON SEQUENCE bifrost.backtest_sweep_id_seq IS 'Ids of bifrost_backtest_sweep() calls (backtest_runs.sweep_id)';
+
 CREATE TABLE bifrost.backtest_results (
     id                bigserial PRIMARY KEY,
     config_id         bigint NOT NULL REFERENCES bifrost.backtest_configs (id) ON DELETE CASCADE,
