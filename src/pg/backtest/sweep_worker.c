@@ -39,8 +39,9 @@ static sweep_shared *shared = NULL;
 static sweep_grid grid;
 static Jsonb *base = NULL;
 
-/* The run row this worker committed and has not ended: what its exit must still mark. */
+/* The run row this worker committed and has not ended (combination open_k): what its exit must still mark. */
 static int64 open_run = 0;
+static uint32 open_k = 0;
 
 /* One combination, across its transactions. */
 typedef struct run_args
@@ -282,6 +283,7 @@ run_combination(uint32 k)
 	}
 	shared->run_ids[k] = a.run_id;
 	open_run = a.run_id;
+	open_k = k;
 	report_run(&a, "running");
 	if (!in_transaction(execute_work, &a, err, sizeof(err), &sqlstate))
 	{
@@ -303,20 +305,22 @@ run_combination(uint32 k)
 static void
 mark_open_run(void)
 {
+	const char *why;
+
 	if (open_run == 0 || shared == NULL)
 		return;
+	why = pg_atomic_read_u32(&shared->stop) ? SWEEP_CANCELLED : SWEEP_CANCELLED ": the worker was terminated";
 	SetCurrentStatementStartTimestamp();
 	StartTransactionCommand();
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "SPI_connect failed");
 	PushActiveSnapshot(GetTransactionSnapshot());
-	(void) backtest_fail_run(open_run, pg_atomic_read_u32(&shared->stop) ?
-							 SWEEP_CANCELLED : SWEEP_CANCELLED ": the worker was terminated");
+	(void) backtest_fail_run(open_run, why);
 	SPI_finish();
 	PopActiveSnapshot();
 	CommitTransactionCommand();
 	open_run = 0;
-	pg_atomic_fetch_add_u32(&shared->failed, 1);
+	note_failure(open_k, why, ERRCODE_ADMIN_SHUTDOWN);
 	pg_atomic_fetch_add_u32(&shared->finished, 1);
 	wake_caller();
 }
