@@ -96,6 +96,15 @@ for my $w (1, 2)
 		  FROM unnest($arr) WITH ORDINALITY AS u(id, n)});
 }
 is($by_workers{2}, $by_workers{1}, 'combination by combination, 2 workers wrote the rows 1 worker wrote');
+
+# More workers asked for than max_worker_processes has slots: the sweep runs on those it gets.
+my ($rc0, $ids12, $notice) = $node->psql('postgres',
+	"SET bifrost.backtest_workers = 12; " . sweep_sql(60000, '{"feed.sim.seed": [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]}'));
+like($notice, qr/sweep \d+ runs on [1-7] of the 12 workers asked for: no more background worker slots are free/,
+	'12 workers asked for, max_worker_processes = 8: a notice, and the sweep runs on fewer');
+$ids12 =~ tr/{}//d;
+is($node->safe_psql('postgres', "SELECT count(*) FROM bifrost.backtest_runs WHERE status = 'success' AND id IN ($ids12)"),
+	'12', 'all twelve runs succeeded');
 is($node->safe_psql('postgres', "SELECT count(*) FROM pg_stat_activity WHERE $WORKERS"),
 	'0', 'no worker left after the sweeps');
 

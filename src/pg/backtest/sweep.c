@@ -467,16 +467,15 @@ report_caller(const sweep_workers *w, uint32 done)
 static const char *
 first_error(sweep_shared *sh, int *sqlstate)
 {
-	const char *e = NULL;
+	char		e[SWEEP_ERROR_MAX];
 
+	/* copied under the lock, allocated after it: nothing that can fail holds a spinlock */
 	SpinLockAcquire(&sh->mutex);
-	if (sh->first_error[0] != '\0')
-	{
-		e = pstrdup(sh->first_error);
-		*sqlstate = sh->first_sqlstate;
-	}
+	memcpy(e, sh->first_error, SWEEP_ERROR_MAX);
+	*sqlstate = sh->first_sqlstate;
 	SpinLockRelease(&sh->mutex);
-	return e;
+	e[SWEEP_ERROR_MAX - 1] = '\0';
+	return e[0] != '\0' ? pstrdup(e) : NULL;
 }
 
 /* Until every run has ended; a worker that exits is noticed within SWEEP_POLL_MS. */

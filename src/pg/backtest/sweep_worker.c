@@ -96,11 +96,14 @@ wake_caller(void)
 static void
 note_failure(uint32 k, const char *error, int sqlstate)
 {
+	char		text[SWEEP_ERROR_MAX];
+
 	pg_atomic_fetch_add_u32(&shared->failed, 1);
+	snprintf(text, sizeof(text), "run %u: %s", k + 1, error);
 	SpinLockAcquire(&shared->mutex);
 	if (shared->first_error[0] == '\0')
 	{
-		snprintf(shared->first_error, sizeof(shared->first_error), "run %u: %s", k + 1, error);
+		memcpy(shared->first_error, text, sizeof(text));
 		shared->first_sqlstate = sqlstate;
 	}
 	SpinLockRelease(&shared->mutex);
