@@ -175,7 +175,7 @@ AS 'MODULE_PATHNAME', 'bifrost_backtest_sweep'
 LANGUAGE C VOLATILE
 SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION bifrost_backtest_sweep(jsonb, jsonb, timestamptz, timestamptz, text) IS
-    'Runs bifrost_backtest(base || one value of each grid key, from_ts, to_ts, symbol) for every combination of the grid''s values on up to bifrost.backtest_workers background workers, each run committed on its own; returns the run ids, the first key varying slowest';
+    'Runs bifrost_backtest(base || one value of each grid key, from_ts, to_ts, symbol) for every combination of the grid''s values on up to bifrost.backtest_workers background workers, each run committed on its own; returns the run ids in the grid''s order: its keys as jsonb orders them (shorter first, then byte order), the first varying slowest, each key''s values in their array''s order';
 
 CREATE FUNCTION bifrost._backtest_worker_alive(pid integer)
 RETURNS boolean

@@ -13,7 +13,6 @@
 #include "pgstat.h"
 #include "postmaster/bgworker.h"
 #include "storage/dsm.h"
-#include "storage/ipc.h"
 #include "storage/latch.h"
 #include "storage/proc.h"
 #include "storage/procarray.h"
@@ -171,8 +170,9 @@ combination_error_context(void *arg)
 {
 	combination_context *c = arg;
 
-	errcontext("combination %lld of %lld of the sweep: %s", (long long) c->k + 1, (long long) c->grid->n_runs,
-			   echo_jsonb(c->values));
+	if (c->values != NULL)
+		errcontext("combination %lld of %lld of the sweep: %s", (long long) c->k + 1,
+				   (long long) c->grid->n_runs, echo_jsonb(c->values));
 }
 
 /*
@@ -209,6 +209,7 @@ check_combinations(const sweep_grid *g, Jsonb *base, TimestampTz from_ts, Timest
 		hashes[ctx.k] = sweep_hash_prefix(spec->hash);
 		SPI_finish();
 		MemoryContextReset(each);
+		ctx.values = NULL;
 	}
 	error_context_stack = cb.previous;
 	MemoryContextSwitchTo(old);
@@ -267,8 +268,6 @@ mark_gone_runs(void)
 {
 	int			rc;
 
-	/* pg_stat_activity read earlier in this transaction would be stale */
-	pgstat_clear_snapshot();
 	rc = SPI_execute("UPDATE bifrost.backtest_runs SET status = 'failed',"
 					 " finished_at = pg_catalog.clock_timestamp(), error = '" SWEEP_WORKER_GONE "'"
 					 " WHERE id IN (SELECT r.id FROM bifrost.backtest_runs r"
@@ -398,7 +397,9 @@ workers_alive(sweep_workers *w)
 			case BGWH_STOPPED:
 				break;
 			case BGWH_POSTMASTER_DIED:
-				proc_exit(1);
+				ereport(FATAL,
+						(errcode(ERRCODE_ADMIN_SHUTDOWN),
+						 errmsg("the postmaster died while sweep %lld ran", (long long) w->sh->sweep_id)));
 		}
 	}
 	return alive;
