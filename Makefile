@@ -83,7 +83,10 @@ PG_OBJS = \
 	src/pg/backtest/quote_source.o \
 	src/pg/backtest/record.o \
 	src/pg/backtest/run.o \
+	src/pg/backtest/settings.o \
 	src/pg/backtest/spec.o \
+	src/pg/backtest/sweep.o \
+	src/pg/backtest/sweep_worker.o \
 	src/pg/ingest/fetch.o \
 	src/pg/ingest/okx_candles.o \
 	src/pg/ingest/okx_market.o \

@@ -54,6 +54,7 @@ CREATE TABLE bifrost.backtest_runs (
     replication_cost  numeric,
     hedge_count       integer CHECK (hedge_count >= 0),
     quotes            bigint CHECK (quotes >= 0),
+    worker_pid        integer CHECK (worker_pid > 0),
     CONSTRAINT backtest_runs_run_id_key UNIQUE (run_id),
     CONSTRAINT backtest_runs_time_range CHECK (end_ts >= start_ts),
     CONSTRAINT backtest_runs_finished CHECK (status = 'running' OR finished_at IS NOT NULL)
@@ -75,6 +76,11 @@ COMMENT ON COLUMN bifrost.backtest_runs.hedge_count IS 'Orders sent';
 COMMENT ON COLUMN bifrost.backtest_runs.quotes IS 'Quotes replayed';
 COMMENT ON COLUMN bifrost.backtest_runs.win_rate IS 'Percent of trading days with a positive P&L';
 COMMENT ON COLUMN bifrost.backtest_runs.profit_factor IS 'Sum of the winning days'' P&L over the losing days'' (NULL without a losing day)';
+COMMENT ON COLUMN bifrost.backtest_runs.worker_pid IS 'Process of the sweep worker that runs or ran it (NULL for a single run): a running row whose worker is gone did not finish';
+
+-- A sweep's id, written to the sweep_id of each of its runs.
+CREATE SEQUENCE bifrost.backtest_sweep_id_seq OWNED BY bifrost.backtest_runs.sweep_id;
+COMMENT ON SEQUENCE bifrost.backtest_sweep_id_seq IS 'Ids of bifrost_backtest_sweep() calls (backtest_runs.sweep_id)';
 
 CREATE TABLE bifrost.backtest_results (
     id                bigserial PRIMARY KEY,

@@ -93,8 +93,10 @@ GRANT EXECUTE ON FUNCTION
     bifrost._worker_processes(),
     bifrost._leg_checks(),
     bifrost._ledger_checks(),
+    bifrost._backtest_worker_alive(integer),
     bifrost_backtest_compare(bigint[])
 TO bifrost_reader;
+GRANT SELECT ON bifrost.backtest_sweep_progress TO bifrost_reader;
 
 ------------------------------------------------------------------------------
 -- bifrost_operator: control, the configuration (through bifrost_config_set),
@@ -112,9 +114,11 @@ GRANT EXECUTE ON FUNCTION
     bifrost_resume_trading(),
     bifrost_scan_integrity(text, text, timestamptz, timestamptz),
     bifrost_ingest(text, text, text, text, timestamptz),
-    bifrost_backtest(jsonb, timestamptz, timestamptz, text)
+    bifrost_backtest(jsonb, timestamptz, timestamptz, text),
+    bifrost_backtest_sweep(jsonb, jsonb, timestamptz, timestamptz, text)
 TO bifrost_operator;
--- bifrost_backtest() runs with the caller's rights and records its runs in these
+-- bifrost_backtest() runs with the caller's rights and records its runs in
+-- these; so do the workers of bifrost_backtest_sweep(), as the caller's role
 GRANT INSERT, UPDATE ON bifrost.backtest_runs TO bifrost_operator;
 GRANT INSERT ON
     bifrost.backtest_decisions, bifrost.backtest_orders, bifrost.backtest_positions, bifrost.backtest_equity,
@@ -126,7 +130,7 @@ GRANT DELETE ON
 TO bifrost_operator;
 GRANT USAGE ON SEQUENCE
     bifrost.backtest_runs_id_seq, bifrost.backtest_decisions_id_seq, bifrost.backtest_orders_id_seq,
-    bifrost.backtest_positions_id_seq, bifrost.backtest_ticks_id_seq
+    bifrost.backtest_positions_id_seq, bifrost.backtest_ticks_id_seq, bifrost.backtest_sweep_id_seq
 TO bifrost_operator;
 
 GRANT INSERT, UPDATE, DELETE ON bifrost.legs, bifrost.ticks, bifrost.market_holidays TO bifrost_operator;

@@ -5,8 +5,10 @@
  * bifrost_backtest() replays recorded ticks, ingested candles or the
  * simulated feed through the hedger's own code and records what it did
  * (decisions, orders, positions, the equity curve with its P&L
- * attribution) and the run's metrics; bifrost_backtest_compare() puts runs
- * side by side.  The paper broker gains fees.
+ * attribution) and the run's metrics; bifrost_backtest_sweep() runs a grid
+ * of configurations on background workers, each run committed on its own
+ * (bifrost.backtest_sweep_progress shows them); bifrost_backtest_compare()
+ * puts runs side by side.  The paper broker gains fees.
  */
 
 -- complain if script is sourced in psql, rather than via ALTER EXTENSION
@@ -30,8 +32,12 @@ ALTER TABLE bifrost.backtest_runs
     ADD COLUMN sortino_ratio numeric,
     ADD COLUMN replication_cost numeric,
     ADD COLUMN hedge_count integer CHECK (hedge_count >= 0),
-    ADD COLUMN quotes bigint CHECK (quotes >= 0);
+    ADD COLUMN quotes bigint CHECK (quotes >= 0),
+    ADD COLUMN worker_pid integer CHECK (worker_pid > 0);
 CREATE INDEX backtest_runs_sweep_id_idx ON bifrost.backtest_runs (sweep_id) WHERE sweep_id IS NOT NULL;
+CREATE SEQUENCE bifrost.backtest_sweep_id_seq OWNED BY bifrost.backtest_runs.sweep_id;
+COMMENT ON SEQUENCE bifrost.backtest_sweep_id_seq IS 'Ids of bifrost_backtest_sweep() calls (backtest_runs.sweep_id)';
+SELECT pg_catalog.pg_extension_config_dump('bifrost.backtest_sweep_id_seq', '');
 
 -- every order, filled or not: an order that filled nothing has no price
 ALTER TABLE bifrost.backtest_orders
@@ -74,6 +80,7 @@ COMMENT ON COLUMN bifrost.backtest_runs.hedge_count IS 'Orders sent';
 COMMENT ON COLUMN bifrost.backtest_runs.quotes IS 'Quotes replayed';
 COMMENT ON COLUMN bifrost.backtest_runs.win_rate IS 'Percent of trading days with a positive P&L';
 COMMENT ON COLUMN bifrost.backtest_runs.profit_factor IS 'Sum of the winning days'' P&L over the losing days'' (NULL without a losing day)';
+COMMENT ON COLUMN bifrost.backtest_runs.worker_pid IS 'Process of the sweep worker that runs or ran it (NULL for a single run): a running row whose worker is gone did not finish';
 COMMENT ON TABLE bifrost.backtest_orders IS 'Simulated orders of a backtest and their fills (belongs to a backtest_results row, a backtest_runs row, or both)';
 COMMENT ON COLUMN bifrost.backtest_orders.amount IS 'Lots ordered';
 COMMENT ON COLUMN bifrost.backtest_orders.filled IS 'Lots filled (amount for FILLED, fewer for PARTIAL, 0 when REJECTED or CANCELLED)';
@@ -161,6 +168,44 @@ SET search_path = pg_catalog, pg_temp;
 COMMENT ON FUNCTION bifrost_backtest(jsonb, timestamptz, timestamptz, text) IS
     'Replays [from_ts, to_ts) of bifrost.ticks, bifrost.market_data candles or the simulated feed through the hedger (bifrost.config overridden by config, backtest.* keys) and records the run; returns its id';
 
+CREATE FUNCTION bifrost_backtest_sweep(base jsonb, grid jsonb, from_ts timestamptz, to_ts timestamptz,
+                                       symbol text DEFAULT NULL)
+RETURNS bigint[]
+AS 'MODULE_PATHNAME', 'bifrost_backtest_sweep'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION bifrost_backtest_sweep(jsonb, jsonb, timestamptz, timestamptz, text) IS
+    'Runs bifrost_backtest(base || one value of each grid key, from_ts, to_ts, symbol) for every combination of the grid''s values on up to bifrost.backtest_workers background workers, each run committed on its own; returns the run ids in the grid''s order: its keys as jsonb orders them (shorter first, then byte order), the first varying slowest, each key''s values in their array''s order';
+
+CREATE FUNCTION bifrost._backtest_worker_alive(pid integer)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'bifrost_backtest_worker_alive'
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp;
+COMMENT ON FUNCTION bifrost._backtest_worker_alive(integer) IS
+    'Whether pid is a live bifrost backtest worker of this database (a sweep''s running run whose worker is gone did not finish)';
+
+CREATE VIEW bifrost.backtest_sweep_progress AS
+SELECT s.sweep_id,
+       CASE WHEN s.running > 0 THEN 'running' WHEN s.worker_gone > 0 THEN 'interrupted' ELSE 'ended' END AS state,
+       s.runs, s.running, s.succeeded, s.failed, s.worker_gone, s.quotes, s.started_at, s.last_finished_at
+  FROM (SELECT r.sweep_id,
+               pg_catalog.count(*) AS runs,
+               pg_catalog.count(*) FILTER (WHERE r.status = 'running' AND a.alive) AS running,
+               pg_catalog.count(*) FILTER (WHERE r.status = 'success') AS succeeded,
+               pg_catalog.count(*) FILTER (WHERE r.status = 'failed') AS failed,
+               pg_catalog.count(*) FILTER (WHERE r.status = 'running' AND NOT a.alive) AS worker_gone,
+               pg_catalog.sum(r.quotes) AS quotes,
+               pg_catalog.min(r.created_at) AS started_at,
+               pg_catalog.max(r.finished_at) AS last_finished_at
+          FROM bifrost.backtest_runs r
+          CROSS JOIN LATERAL (SELECT r.status = 'running'
+                                     AND coalesce(bifrost._backtest_worker_alive(r.worker_pid), false) AS alive) a
+         WHERE r.sweep_id IS NOT NULL
+         GROUP BY r.sweep_id) s;
+COMMENT ON VIEW bifrost.backtest_sweep_progress IS
+    'One row per sweep: its runs so far by status (worker_gone: running rows whose worker is gone, which the next sweep marks failed), the quotes of its finished runs; the caller''s pg_stat_activity.query says how many runs the sweep has';
+
 CREATE FUNCTION bifrost_backtest_compare(run_ids bigint[])
 RETURNS TABLE (run_id bigint, status text, source text, symbol text, start_ts timestamptz, end_ts timestamptz,
                differs jsonb, pnl numeric, replication_cost numeric, sharpe numeric, sortino numeric,
@@ -216,8 +261,13 @@ COMMENT ON FUNCTION bifrost_backtest_compare(bigint[]) IS
 
 REVOKE ALL ON FUNCTION bifrost_backtest(jsonb, timestamptz, timestamptz, text) FROM PUBLIC;
 REVOKE ALL ON FUNCTION bifrost_backtest_compare(bigint[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION bifrost_backtest_sweep(jsonb, jsonb, timestamptz, timestamptz, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION bifrost._backtest_worker_alive(integer) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION bifrost_backtest(jsonb, timestamptz, timestamptz, text) TO bifrost_operator;
+GRANT EXECUTE ON FUNCTION bifrost_backtest_sweep(jsonb, jsonb, timestamptz, timestamptz, text) TO bifrost_operator;
 GRANT EXECUTE ON FUNCTION bifrost_backtest_compare(bigint[]) TO bifrost_reader;
+GRANT EXECUTE ON FUNCTION bifrost._backtest_worker_alive(integer) TO bifrost_reader;
+GRANT SELECT ON bifrost.backtest_sweep_progress TO bifrost_reader;
 -- the operator's rights come before the worker's in a fresh install's ACLs:
 -- the worker's are taken away and given back after the operator's
 REVOKE ALL ON
@@ -240,15 +290,15 @@ GRANT DELETE ON
 TO bifrost_operator;
 GRANT USAGE ON SEQUENCE
     bifrost.backtest_runs_id_seq, bifrost.backtest_decisions_id_seq, bifrost.backtest_orders_id_seq,
-    bifrost.backtest_positions_id_seq, bifrost.backtest_ticks_id_seq
+    bifrost.backtest_positions_id_seq, bifrost.backtest_ticks_id_seq, bifrost.backtest_sweep_id_seq
 TO bifrost_operator;
 GRANT SELECT ON
     bifrost.backtest_runs, bifrost.backtest_decisions, bifrost.backtest_orders, bifrost.backtest_positions,
-    bifrost.backtest_ticks, bifrost.backtest_equity
+    bifrost.backtest_ticks, bifrost.backtest_equity, bifrost.backtest_sweep_progress
 TO bifrost_worker;
 GRANT USAGE, SELECT ON SEQUENCE
     bifrost.backtest_runs_id_seq, bifrost.backtest_decisions_id_seq, bifrost.backtest_orders_id_seq,
-    bifrost.backtest_positions_id_seq, bifrost.backtest_ticks_id_seq
+    bifrost.backtest_positions_id_seq, bifrost.backtest_ticks_id_seq, bifrost.backtest_sweep_id_seq
 TO bifrost_worker;
 
 INSERT INTO bifrost.schema_version (version, name) VALUES ('0.8', 'the backtest');

@@ -9,6 +9,7 @@
 #include "miscadmin.h"
 #include "utils/guc.h"
 
+#include "pg/backtest/settings.h"
 #include "pg/bgw/bgw.h"
 #include "pg/hedger/settings.h"
 #include "pg/hedger/worker.h"
@@ -26,6 +27,7 @@ _PG_init(void)
 	hedger_define_settings();
 	venue_define_settings();
 	ingest_define_settings();
+	backtest_define_settings();
 	MarkGUCPrefixReserved("bifrost");
 
 	if (process_shared_preload_libraries_in_progress)

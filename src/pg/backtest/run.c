@@ -38,13 +38,13 @@ typedef struct run_timing
 	double		total_s;
 } run_timing;
 
-static int64
-insert_run(const backtest_spec *spec, int64 sweep_id)
+int64
+backtest_insert_run(const backtest_spec *spec, int64 sweep_id, int worker_pid)
 {
-	Oid			types[9] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, NUMERICOID, JSONBOID, TEXTOID,
-	TEXTOID, INT8OID};
-	Datum		values[9];
-	char		nulls[9] = "         ";
+	Oid			types[10] = {TEXTOID, TEXTOID, TIMESTAMPTZOID, TIMESTAMPTZOID, NUMERICOID, JSONBOID, TEXTOID,
+	TEXTOID, INT8OID, INT4OID};
+	Datum		values[10];
+	char		nulls[10] = "          ";
 	bool		isnull;
 
 	values[0] = CStringGetTextDatum(spec->symbol);
@@ -64,10 +64,13 @@ insert_run(const backtest_spec *spec, int64 sweep_id)
 	values[8] = Int64GetDatum(sweep_id);
 	if (sweep_id <= 0)
 		nulls[8] = 'n';
+	values[9] = Int32GetDatum(worker_pid);
+	if (worker_pid <= 0)
+		nulls[9] = 'n';
 	if (SPI_execute_with_args("INSERT INTO bifrost.backtest_runs (symbol, timeframe, start_ts, end_ts,"
-							  " initial_capital, params_json, config_hash, source, sweep_id, status)"
-							  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'running') RETURNING id",
-							  9, types, values, nulls, false, 1) != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
+							  " initial_capital, params_json, config_hash, source, sweep_id, worker_pid, status)"
+							  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'running') RETURNING id",
+							  10, types, values, nulls, false, 1) != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		elog(ERROR, "could not record the backtest run");
 	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
 }
@@ -75,7 +78,7 @@ insert_run(const backtest_spec *spec, int64 sweep_id)
 /* ---- the quotes ---- */
 
 static void
-replay_table(backtest_spec *spec, backtest *b, run_timing *t, void (*progress) (void *, int64), void *arg)
+replay_table(backtest_spec *spec, backtest *b, run_timing *t, backtest_progress_fn progress, void *arg)
 {
 	quote_source *src;
 	backtest_source_quote in[RUN_BATCH];
@@ -107,7 +110,7 @@ replay_table(backtest_spec *spec, backtest *b, run_timing *t, void (*progress) (
 }
 
 static void
-replay_sim(backtest_spec *spec, backtest *b, run_timing *t, void (*progress) (void *, int64), void *arg)
+replay_sim(backtest_spec *spec, backtest *b, run_timing *t, backtest_progress_fn progress, void *arg)
 {
 	sim_feed	f;
 	backtest_quote q[RUN_BATCH];
@@ -281,16 +284,14 @@ finish_run(int64 run_id, const backtest *b, const run_timing *t, int64 rows)
 		elog(ERROR, "could not record the backtest's result");
 }
 
-int64
-backtest_execute(backtest_spec *spec, int64 sweep_id, void (*progress) (void *arg, int64 quotes), void *progress_arg)
+void
+backtest_execute_run(backtest_spec *spec, int64 run_id, backtest_progress_fn progress, void *progress_arg)
 {
 	backtest   *b = palloc(sizeof(backtest));
 	backtest_sink sink;
 	backtest_recorder *rec;
 	run_timing	t = {monotonic_now(), 0, 0};
-	int64		run_id;
 
-	run_id = insert_run(spec, sweep_id);
 	rec = backtest_recorder_create(run_id, b, &sink);
 	backtest_init(b, &spec->params, &sink);
 	if (spec->source == BACKTEST_SOURCE_SIM)
@@ -311,5 +312,27 @@ backtest_execute(backtest_spec *spec, int64 sweep_id, void (*progress) (void *ar
 	backtest_recorder_flush(rec);
 	t.total_s = monotonic_now() - t.started;
 	finish_run(run_id, b, &t, backtest_recorder_rows(rec));
+}
+
+int64
+backtest_execute(backtest_spec *spec, int64 sweep_id, backtest_progress_fn progress, void *progress_arg)
+{
+	int64		run_id = backtest_insert_run(spec, sweep_id, 0);
+
+	backtest_execute_run(spec, run_id, progress, progress_arg);
 	return run_id;
+}
+
+bool
+backtest_fail_run(int64 run_id, const char *error)
+{
+	Oid			types[2] = {INT8OID, TEXTOID};
+	Datum		values[2] = {Int64GetDatum(run_id), CStringGetTextDatum(error)};
+
+	if (SPI_execute_with_args("UPDATE bifrost.backtest_runs SET status = 'failed',"
+							  " finished_at = pg_catalog.clock_timestamp(), error = $2"
+							  " WHERE id = $1 AND status = 'running'",
+							  2, types, values, NULL, false, 0) != SPI_OK_UPDATE)
+		elog(ERROR, "could not record the failure of backtest run %lld", (long long) run_id);
+	return SPI_processed == 1;
 }

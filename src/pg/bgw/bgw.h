@@ -1,12 +1,13 @@
 /*
- * bgw.h: the one skeleton of bifrost's background workers (the hedger and
- * the ingest worker).
+ * bgw.h: the one skeleton of bifrost's background workers (the hedger,
+ * the ingest worker and a backtest sweep's workers).
  *
- * What a worker does around its own work is done here, once, so that the
- * two cannot drift apart again: registration (static at server start,
- * dynamic from a backend), signals, latch waits with reload on SIGHUP, the
- * stop on SIGTERM, the wait on a standby and for CREATE EXTENSION, a memory
- * context per round of the loop, and the clocks a wait is measured on.
+ * What a worker does around its own work is done here, once, so that they
+ * cannot drift apart again: registration (static at server start, dynamic
+ * from a backend, or for one task), signals, latch waits with reload on
+ * SIGHUP, the stop on SIGTERM, the wait on a standby and for CREATE
+ * EXTENSION, a memory context per round of the loop, and the clocks a wait
+ * is measured on.
  *
  * A worker's main function calls, in order: bgw_init() (signals), then,
  * when it wants a database session, bgw_connect(); then loops
@@ -99,6 +100,20 @@ extern void bgw_register_static(const char *type, const char *function,
  */
 extern pid_t bgw_launch_dynamic(const char *type, const char *function,
 								BgWorkerStartTime start_time, Oid dboid, Oid roleoid);
+
+/*
+ * Starts a worker for one task from a backend: it connects to database
+ * dboid as roleoid, finds arg with bgw_task_arg() and is never started
+ * again once it exits.  The calling backend's latch is set when it starts
+ * and when it exits, and *handle follows it (GetBackgroundWorkerPid,
+ * TerminateBackgroundWorker).  Does not wait; false when no background
+ * worker slot is free.
+ */
+extern bool bgw_start_task(const char *type, const char *function, Oid dboid, Oid roleoid,
+						   uint32 arg, BackgroundWorkerHandle **handle);
+
+/* Inside a worker bgw_start_task() started: its arg. */
+extern uint32 bgw_task_arg(void);
 
 /* --- the session (connect.c) --- */
 

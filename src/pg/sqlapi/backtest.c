@@ -1,6 +1,8 @@
 /*
  * backtest.c: bifrost_backtest(), one backtest run in the caller's
- * transaction (src/pg/backtest/run.h).
+ * transaction (src/pg/backtest/run.h); bifrost_backtest_sweep(), a grid of
+ * runs on background workers (src/pg/backtest/sweep.h), and the check of
+ * its workers' liveness the progress view uses.
  */
 #include "postgres.h"
 
@@ -12,17 +14,20 @@
 
 #include "pg/backtest/run.h"
 #include "pg/backtest/spec.h"
+#include "pg/backtest/sweep.h"
 
 PG_FUNCTION_INFO_V1(bifrost_backtest);
+PG_FUNCTION_INFO_V1(bifrost_backtest_sweep);
+PG_FUNCTION_INFO_V1(bifrost_backtest_worker_alive);
 
 static void
-require(FunctionCallInfo fcinfo, int arg, const char *name)
+require(FunctionCallInfo fcinfo, int arg, const char *function, const char *name, const char *hint)
 {
 	if (PG_ARGISNULL(arg))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s of bifrost_backtest() must not be NULL", name),
-				 arg == 0 ? errhint("Pass '{}' to run bifrost.config as it is.") : 0));
+				 errmsg("%s of %s() must not be NULL", name, function),
+				 hint ? errhint("%s", hint) : 0));
 }
 
 Datum
@@ -32,9 +37,9 @@ bifrost_backtest(PG_FUNCTION_ARGS)
 	char	   *symbol = NULL;
 	int64		run_id;
 
-	require(fcinfo, 0, "config");
-	require(fcinfo, 1, "from_ts");
-	require(fcinfo, 2, "to_ts");
+	require(fcinfo, 0, "bifrost_backtest", "config", "Pass '{}' to run bifrost.config as it is.");
+	require(fcinfo, 1, "bifrost_backtest", "from_ts", NULL);
+	require(fcinfo, 2, "bifrost_backtest", "to_ts", NULL);
 	if (!PG_ARGISNULL(3))
 		symbol = text_to_cstring(PG_GETARG_TEXT_PP(3));
 	if (SPI_connect() != SPI_OK_CONNECT)
@@ -43,4 +48,24 @@ bifrost_backtest(PG_FUNCTION_ARGS)
 	run_id = backtest_execute(spec, 0, NULL, NULL);
 	SPI_finish();
 	PG_RETURN_INT64(run_id);
+}
+
+Datum
+bifrost_backtest_sweep(PG_FUNCTION_ARGS)
+{
+	const char *fn = "bifrost_backtest_sweep";
+
+	require(fcinfo, 0, fn, "base", "Pass '{}' to sweep over bifrost.config as it is.");
+	require(fcinfo, 1, fn, "grid", "Map configuration keys to arrays of the values to try.");
+	require(fcinfo, 2, fn, "from_ts", NULL);
+	require(fcinfo, 3, fn, "to_ts", NULL);
+	PG_RETURN_ARRAYTYPE_P(backtest_sweep(PG_GETARG_JSONB_P(0), PG_GETARG_JSONB_P(1), PG_GETARG_TIMESTAMPTZ(2),
+										 PG_GETARG_TIMESTAMPTZ(3),
+										 PG_ARGISNULL(4) ? NULL : text_to_cstring(PG_GETARG_TEXT_PP(4))));
+}
+
+Datum
+bifrost_backtest_worker_alive(PG_FUNCTION_ARGS)
+{
+	PG_RETURN_BOOL(backtest_sweep_worker_alive(PG_GETARG_INT32(0)));
 }
