@@ -17,6 +17,7 @@
 #include "utils/timestamp.h"
 
 #include "engine/backtest_keys.h"
+#include "engine/calendar.h"
 #include "pg/backtest/spec.h"
 #include "pg/common/config_rows.h"
 #include "pg/common/echo.h"
@@ -466,15 +467,36 @@ append_pair(StringInfo buf, bool *first, const char *key, const char *json)
 	appendStringInfoString(buf, json);
 }
 
+/*
+ * An expiry as ISO 8601 UTC text: the same for every session's TimeZone and
+ * DateStyle, so a configuration hashes the same in every session (and in a
+ * sweep's workers).
+ */
+static void
+append_utc(StringInfo buf, double epoch)
+{
+	double		day = floor(epoch / 86400.0);
+	double		sec = epoch - day * 86400.0;
+	int			year,
+				month,
+				mday;
+	int			whole = (int) floor(sec);
+	double		frac = sec - whole;
+
+	calendar_civil_from_days((int32_t) day, &year, &month, &mday);
+	appendStringInfo(buf, "\"%04d-%02d-%02dT%02d:%02d:%02d", year, month, mday, whole / 3600, whole / 60 % 60,
+					 whole % 60);
+	if (frac > 0)
+		appendStringInfo(buf, ".%06d", (int) Min(rint(frac * 1e6), 999999));
+	appendStringInfoString(buf, "Z\"");
+}
+
 static void
 append_leg(StringInfo buf, const engine_leg *l)
 {
-	char	   *expiry = DatumGetCString(DirectFunctionCall1(timestamptz_out,
-															 TimestampTzGetDatum(epoch_to_timestamptz(l->expiry))));
-
 	appendStringInfo(buf, "{\"option_right\": \"%s\", \"strike\": %.17g, \"expiry\": ",
 					 l->right == BS_CALL ? "C" : "P", l->strike);
-	escape_json(buf, expiry);
+	append_utc(buf, l->expiry);
 	appendStringInfo(buf, ", \"quantity\": %.17g, \"multiplier\": %.17g, \"implied_vol\": ",
 					 l->quantity, l->multiplier);
 	if (isnan(l->implied_vol))
