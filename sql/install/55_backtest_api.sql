@@ -74,6 +74,11 @@ AS $$
 DECLARE
     missing bigint;
 BEGIN
+    IF array_ndims(run_ids) > 1 THEN
+        RAISE EXCEPTION 'bifrost_backtest_compare() takes a list of run ids, not a % dimensional array',
+                        array_ndims(run_ids)
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     IF cardinality(run_ids) > 10000 THEN
         RAISE EXCEPTION 'bifrost_backtest_compare() takes at most 10000 runs, not %', cardinality(run_ids)
             USING ERRCODE = 'invalid_parameter_value';

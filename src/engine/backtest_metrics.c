@@ -39,7 +39,7 @@ metrics_sharpe(const double *returns, int n, double periods_per_year)
 	for (int i = 0; i < n; i++)
 		ss += (returns[i] - mean) * (returns[i] - mean);
 	sd = sqrt(ss / (n - 1));
-	if (!(sd > 0))
+	if (!(sd > METRICS_NO_DEVIATION))
 		return NAN;
 	return mean / sd * sqrt(periods_per_year);
 }
@@ -58,7 +58,7 @@ metrics_sortino(const double *returns, int n, double periods_per_year)
 		if (returns[i] < 0)
 			ss += returns[i] * returns[i];
 	dd = sqrt(ss / n);
-	if (!(dd > 0))
+	if (!(dd > METRICS_NO_DEVIATION))
 		return NAN;
 	return mean / dd * sqrt(periods_per_year);
 }

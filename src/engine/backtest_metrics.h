@@ -15,13 +15,17 @@
  *             first point back at or above it (to the end of the curve
  *             when it never gets back), in seconds.
  *
- * Both ratios are NAN with fewer than two returns or a deviation of 0 (a
- * ratio over no risk is no number).  Pure C99.
+ * Both ratios are NAN with fewer than two returns or a deviation of at most
+ * METRICS_NO_DEVIATION (a ratio over no risk is no number; a flat curve's
+ * rounding noise, returns of 1e-15, is no risk either).  Pure C99.
  */
 #ifndef BIFROST_BACKTEST_METRICS_H
 #define BIFROST_BACKTEST_METRICS_H
 
 #include <stdbool.h>
+
+/* A deviation of daily returns at or below this is none: 1e-12 of the capital a day. */
+#define METRICS_NO_DEVIATION 1e-12
 
 /* r̄ / s × √(periods_per_year); NAN for n < 2, s = 0 or a non-finite return. */
 extern double metrics_sharpe(const double *returns, int n, double periods_per_year);

@@ -79,11 +79,38 @@ paper_fill_decide(const paper_fill_model *m, const char *client_order_id,
 	out->cancelled_qty = qty - out->filled_qty;
 }
 
-/* Nearest PAPER_PRICE_INCREMENT, halves away from zero. */
+/*
+ * The grid of a price, as the steps in one unit of price (a power of ten,
+ * exact in a double, so that steps / scale is the decimal correctly
+ * rounded): 10^4 from a price of 1 up (PAPER_PRICE_INCREMENT), below it five
+ * significant digits (0.15124, 0.000010001), so a cheap instrument is not
+ * priced on a grid coarser than its quotes.
+ */
 static double
-round_price(double p)
+grid_scale(double p)
 {
-	return round(p * PAPER_PRICE_UNITS_PER_DOLLAR) / PAPER_PRICE_UNITS_PER_DOLLAR;
+	int			digits = p >= 1 ? 4 : 4 - (int) floor(log10(p));
+
+	return pow(10.0, digits > 300 ? 300 : digits);
+}
+
+/*
+ * p on its grid, up (a BUY) or down (a SELL): a fill is never better than
+ * the far side plus the slippage.  A price within a millionth of a step of
+ * the grid is on it (a decimal's binary representation).
+ */
+static double
+round_price(double p, bool up)
+{
+	double		scale = grid_scale(p);
+	double		steps = p * scale;
+	double		nearest = nearbyint(steps);
+
+	if (fabs(steps - nearest) < 1e-6)
+		steps = nearest;
+	else
+		steps = up ? ceil(steps) : floor(steps);
+	return steps / scale;
 }
 
 double
@@ -101,10 +128,11 @@ paper_fill_price(const paper_fill_model *m, hedge_side side, double bid,
 	switch (side)
 	{
 		case HEDGE_BUY:
-			return round_price(ask * (1.0 + slip));
+			return round_price(ask * (1.0 + slip), true);
 		case HEDGE_SELL:
-			price = round_price(bid * (1.0 - slip));
-			return price < PAPER_PRICE_INCREMENT ? PAPER_PRICE_INCREMENT : price;
+			price = bid * (1.0 - slip);
+			/* the whole bid slipped away (10,000 bp): one step of the bid's grid, not 0 */
+			return price > 0 ? round_price(price, false) : 1 / grid_scale(bid);
 	}
 	return NAN;
 }

@@ -4,8 +4,10 @@
  * A market order placed at t fills at paper_fill_due(t) = t + latency_ms /
  * 1000, at the far side of the quote current at that time plus slippage:
  * a BUY pays ask * (1 + slippage_bps / 1e4), a SELL gets bid * (1 -
- * slippage_bps / 1e4), rounded to the nearest 0.0001 (halves away from
- * zero), a SELL never below 0.0001.
+ * slippage_bps / 1e4), on a grid of 0.0001 from a price of 1 up and of
+ * five significant digits below it, a BUY rounded up and a SELL down, so a
+ * fill is never better than the far side plus the slippage (a SELL whose
+ * slippage takes the whole bid gets one step of the bid's grid).
  *
  * A fill pays a fee in the quote currency, paper_fill_fee(): fee_per_unit
  * for each unit of the underlying filled plus fee_bps of the fill's
@@ -46,9 +48,8 @@
 
 #include "sizing.h"
 
-/* Fill prices are rounded to this grid. */
+/* Fill prices of 1 and more are on this grid (below 1: five significant digits). */
 #define PAPER_PRICE_INCREMENT 0.0001
-#define PAPER_PRICE_UNITS_PER_DOLLAR 10000.0	/* 1 / PAPER_PRICE_INCREMENT, exact */
 
 /* Accepted slippage (the range of broker.paper.slippage_bps). */
 #define PAPER_MAX_SLIPPAGE_BPS 10000.0

@@ -382,8 +382,8 @@ sub config_hash
 
 # Invariants of the hedge rows of $symbol, whatever the path: every intent has exactly one order named by
 # its client order id and every order an intent; every fill has its trade, its order's filled amount is
-# the sum of its fills; the fill price is the far side of a quote ± the slippage, to the 0.0001 (a
-# decimal half may round either way in binary), the quote being the last tick at or before the fill
+# the sum of its fills; the fill price is the far side of a quote ± the slippage, rounded away from the
+# trader by less than one 0.0001 step (a BUY up, a SELL down), the quote being the last tick at or before the fill
 # (quotes => 0 skips that check, for the sim feed); positions.size is the sum of the
 # signed fills and status_current shows it. Runs its own ok()s; returns the number of failures.
 sub check_hedge_invariants
@@ -432,9 +432,9 @@ sub check_hedge_invariants
 			                      WHERE t.symbol = '$sym' AND t.ts <= f.ts
 			                      ORDER BY t.ts DESC, t.id DESC LIMIT 1) t ON true
 			 WHERE f.type = 'fill'
-			   AND (abs(f.price::numeric
-			            - CASE f.side WHEN 'BUY' THEN t.ask * (1 + $slip) ELSE t.bid * (1 - $slip) END)
-			        > 0.00005000001) IS NOT FALSE});
+			   AND (CASE f.side WHEN 'BUY' THEN f.price::numeric - t.ask * (1 + $slip)
+			                    ELSE t.bid * (1 - $slip) - f.price::numeric END
+			        NOT BETWEEN -0.000000001 AND 0.000100001) IS NOT FALSE});
 		is($bad, '',
 			"$label: every fill is at the far side of the quote current at its time, plus slippage")
 		  or $fail++;

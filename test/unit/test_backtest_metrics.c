@@ -25,6 +25,13 @@ main(void)
 
 	/* no risk, too few returns, bad numbers: no number */
 	CHECK(isnan(metrics_sharpe(flat, 3, 252)));
+	/* a flat curve's rounding noise is no risk: no ratio (the attack review's 13.5) */
+	{
+		const double noise[] = {2e-15, -1e-15, 3e-15, -2e-15};
+
+		CHECK(isnan(metrics_sharpe(noise, 4, 252)));
+		CHECK(isnan(metrics_sortino(noise, 4, 252)));
+	}
 	CHECK(isnan(metrics_sortino(gains, 2, 252)));
 	CHECK(isnan(metrics_sharpe(r, 1, 252)));
 	CHECK(isnan(metrics_sharpe(r, 0, 252)));

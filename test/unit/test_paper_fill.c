@@ -361,13 +361,6 @@ test_partial_quantities(void)
 	}
 }
 
-/* On the 0.0001 grid (up to the binary representation of the decimal). */
-static int
-on_grid(double p)
-{
-	return round(p * 1e4) / 1e4 == p;
-}
-
 static void
 test_price(void)
 {
@@ -378,54 +371,65 @@ test_price(void)
 	m.slippage_bps = 0;
 	CHECK(paper_fill_price(&m, HEDGE_BUY, 99.99, 100.01) == 100.01);
 	CHECK(paper_fill_price(&m, HEDGE_SELL, 99.99, 100.01) == 99.99);
-	/* 1 bp: 100.01 * 1.0001 = 100.020001, 99.99 * 0.9999 = 99.980001 */
+	/* 1 bp: 100.01 * 1.0001 = 100.020001 -> up, 99.99 * 0.9999 = 99.980001 -> down */
 	m.slippage_bps = 1;
-	CHECK(paper_fill_price(&m, HEDGE_BUY, 99.99, 100.01) == 100.02);
+	CHECK(paper_fill_price(&m, HEDGE_BUY, 99.99, 100.01) == 100.0201);
 	CHECK(paper_fill_price(&m, HEDGE_SELL, 99.99, 100.01) == 99.98);
 	/* 25 bp: 100.260025 and 99.740025 */
 	m.slippage_bps = 25;
-	CHECK(paper_fill_price(&m, HEDGE_BUY, 99.99, 100.01) == 100.26);
+	CHECK(paper_fill_price(&m, HEDGE_BUY, 99.99, 100.01) == 100.2601);
 	CHECK(paper_fill_price(&m, HEDGE_SELL, 99.99, 100.01) == 99.74);
-	/* 7 bp on 187.43 / 187.45: 187.581215 -> 187.5812, 187.298799 -> 187.2988 */
+	/* 7 bp on 187.43 / 187.45: 187.581215 -> 187.5813, 187.298799 -> 187.2987 */
 	m.slippage_bps = 7;
-	CHECK(paper_fill_price(&m, HEDGE_BUY, 187.43, 187.45) == 187.5812);
-	CHECK(paper_fill_price(&m, HEDGE_SELL, 187.43, 187.45) == 187.2988);
-	/* rounding to the nearest 0.0001 */
+	CHECK(paper_fill_price(&m, HEDGE_BUY, 187.43, 187.45) == 187.5813);
+	CHECK(paper_fill_price(&m, HEDGE_SELL, 187.43, 187.45) == 187.2987);
+	/* a BUY rounds up, a SELL down: never better than the far side */
 	m.slippage_bps = 0;
 	CHECK(paper_fill_price(&m, HEDGE_BUY, 10.1, 10.12345678) == 10.1235);
+	CHECK(paper_fill_price(&m, HEDGE_BUY, 10.1, 10.12341) == 10.1235);
 	CHECK(paper_fill_price(&m, HEDGE_SELL, 10.12344, 10.2) == 10.1234);
-	CHECK(paper_fill_price(&m, HEDGE_SELL, 10.12346, 10.2) == 10.1235);
-	/* sub-dollar quotes keep four decimals: 0.50025 * 1.0001 = 0.500300025 */
+	CHECK(paper_fill_price(&m, HEDGE_SELL, 10.12346, 10.2) == 10.1234);
+	/* a price on the grid stays there, whatever its binary representation */
+	CHECK(paper_fill_price(&m, HEDGE_BUY, 100, 100.02) == 100.02);
+	CHECK(paper_fill_price(&m, HEDGE_SELL, 100.02, 100.04) == 100.02);
+	/* below 1: five significant digits (the attack review's 0.15124 bought at the bid 0.1512) */
+	CHECK(paper_fill_price(&m, HEDGE_BUY, 0.1512, 0.15124) == 0.15124);
+	CHECK(paper_fill_price(&m, HEDGE_SELL, 0.00001, 0.000010001) == 0.00001);
+	CHECK(paper_fill_price(&m, HEDGE_BUY, 0.00001, 0.000010001) == 0.000010001);
 	m.slippage_bps = 1;
-	CHECK(paper_fill_price(&m, HEDGE_BUY, 0.49975, 0.50025) == 0.5003);
+	/* 0.50025 * 1.0001 = 0.500300025 -> 0.50031; 0.49975 * 0.9999 = 0.499700025 -> 0.4997 */
+	CHECK(paper_fill_price(&m, HEDGE_BUY, 0.49975, 0.50025) == 0.50031);
 	CHECK(paper_fill_price(&m, HEDGE_SELL, 0.49975, 0.50025) == 0.4997);
 	/* a locked quote is usable */
 	m.slippage_bps = 0;
 	CHECK(paper_fill_price(&m, HEDGE_BUY, 50, 50) == 50);
 	CHECK(paper_fill_price(&m, HEDGE_SELL, 50, 50) == 50);
-	/* the widest slippage: a SELL never below one price increment */
+	/* the widest slippage: a SELL gets one step of the bid's grid, never 0 */
 	m.slippage_bps = 10000;
 	CHECK(paper_fill_price(&m, HEDGE_BUY, 99.99, 100.01) == 200.02);
 	CHECK(paper_fill_price(&m, HEDGE_SELL, 99.99, 100.01) == PAPER_PRICE_INCREMENT);
 
-	/* a BUY never below the ask, a SELL never above the bid, always on the grid */
+	/* a BUY never below the ask plus slippage, a SELL never above the bid less it, within one step */
 	{
 		int			ok = 1;
 
 		for (int i = 0; i < 20000; i++)
 		{
-			double		bid = 1 + i * 0.0137;
+			double		bid = (i % 2 ? 1 : 0.001) + i * 0.0137;
 			double		ask = bid + 0.01 * (1 + i % 7);
 			double		buy;
 			double		sell;
+			double		want_buy;
+			double		want_sell;
 
 			m.slippage_bps = (i % 11) * 0.5;
 			buy = paper_fill_price(&m, HEDGE_BUY, bid, ask);
 			sell = paper_fill_price(&m, HEDGE_SELL, bid, ask);
-			ok &= on_grid(buy) && on_grid(sell);
-			ok &= fabs(buy - ask * (1 + m.slippage_bps / 1e4)) <= 0.00005 + 1e-9;
-			ok &= fabs(sell - bid * (1 - m.slippage_bps / 1e4)) <= 0.00005 + 1e-9;
-			ok &= buy >= ask - 0.00005 && sell <= bid + 0.00005;
+			want_buy = ask * (1 + m.slippage_bps / 1e4);
+			want_sell = bid * (1 - m.slippage_bps / 1e4);
+			ok &= buy >= want_buy * (1 - 1e-12) && buy - want_buy < (want_buy >= 1 ? 0.0001 : want_buy * 1e-4);
+			ok &= sell <= want_sell * (1 + 1e-12) && want_sell - sell < (want_sell >= 1 ? 0.0001 : want_sell * 1e-4);
+			ok &= sell > 0;
 		}
 		CHECK(ok);
 	}

@@ -582,7 +582,8 @@ backtest_spec_build(backtest_spec *spec, Jsonb *config, TimestampTz from_ts, Tim
 		BAD(errmsg("the backtest range from %s to %s is empty", time_text(from_ts),
 				   time_text(to_ts)),
 			errhint("to_ts must be later than from_ts."));
-	if ((double) (to_ts - from_ts) / USECS_PER_DAY > BACKTEST_MAX_RANGE_DAYS)
+	/* each bound a double first: their int64 difference can overflow and pass the check */
+	if (((double) to_ts - (double) from_ts) / USECS_PER_DAY > BACKTEST_MAX_RANGE_DAYS)
 		BAD(errmsg("the backtest range from %s to %s is longer than %d days", time_text(from_ts),
 				   time_text(to_ts), BACKTEST_MAX_RANGE_DAYS));
 	spec->from_ts = from_ts;
