@@ -536,6 +536,7 @@ emit_sample(backtest *b, double ts)
 	}
 	b->sample_mid = b->last_mid;
 	b->sample_ts = ts;
+	b->last_sample_ts = ts;
 	b->m.samples++;
 	if (b->sink.sample)
 	{
@@ -635,6 +636,8 @@ mark(backtest *b, double ts, double mid, double position_before)
 	backtest_attribution *a = &b->m.attribution;
 
 	book_greeks(b, mid, ts, &value, &delta, &gamma, &theta, &vega);
+	if (b->state_before >= 0 && b->state_before < TRADING_STATE_COUNT)
+		b->m.state_seconds[b->state_before] += ts - b->last_ts;
 	{
 		double		ds = mid - b->last_mid;
 		double		dt = (ts - b->last_ts) / SECONDS_PER_YEAR;
@@ -652,6 +655,7 @@ mark(backtest *b, double ts, double mid, double position_before)
 	b->last_ts = ts;
 	b->equity = b->cash + hedge_value(b, b->position, mid) + value;
 	b->m.last_ts = ts;
+	b->state_before = b->core.led.state;
 	(void) drawdown_tracker_add(&b->dd, ts, b->equity);
 	if (!isfinite(b->peak) || b->equity > b->peak)
 		b->peak = b->equity;
@@ -698,6 +702,16 @@ backtest_params_check(const backtest_params *p, char *why, size_t whylen)
 			return false;
 		}
 	}
+	for (int i = 0; i < p->n_legs; i++)
+		if (!(p->legs[i].strike >= BS_MIN_PRICE && p->legs[i].strike <= BS_MAX_PRICE &&
+			  (isnan(p->legs[i].implied_vol) ||
+			   (p->legs[i].implied_vol >= BS_MIN_SIGMA && p->legs[i].implied_vol <= BS_MAX_SIGMA)) &&
+			  fabs(p->legs[i].quantity) <= ENGINE_MAX_QUANTITY && p->legs[i].multiplier <= ENGINE_MAX_MULTIPLIER))
+		{
+			snprintf(why, whylen, "leg %d is outside what the engine prices (strike in [%g, %g], vol in [%g, %g])",
+					 i + 1, BS_MIN_PRICE, BS_MAX_PRICE, BS_MIN_SIGMA, BS_MAX_SIGMA);
+			return false;
+		}
 	if (!(isfinite(p->start_position) && fabs(p->start_position) <= 1e12))
 	{
 		snprintf(why, whylen, "start position %g is not a number of lots", p->start_position);
@@ -733,9 +747,10 @@ backtest_params_check(const backtest_params *p, char *why, size_t whylen)
 		snprintf(why, whylen, "the fill model is out of its ranges (latency, slippage, rates, fees)");
 		return false;
 	}
-	if (!(isfinite(p->set.units_per_lot) && p->set.units_per_lot > 0))
+	if (!(p->set.units_per_lot >= ENGINE_MIN_UNITS_PER_LOT && p->set.units_per_lot <= ENGINE_MAX_UNITS_PER_LOT))
 	{
-		snprintf(why, whylen, "units per lot %g is not a positive number", p->set.units_per_lot);
+		snprintf(why, whylen, "units per lot %g is outside [%g, %g]", p->set.units_per_lot,
+				 ENGINE_MIN_UNITS_PER_LOT, ENGINE_MAX_UNITS_PER_LOT);
 		return false;
 	}
 	return true;
@@ -760,6 +775,8 @@ backtest_init(backtest *b, const backtest_params *p, const backtest_sink *sink)
 	b->sample_mid = NAN;
 	b->last_ts = -INFINITY;
 	b->seen_ts = -INFINITY;
+	b->last_sample_ts = -INFINITY;
+	b->state_before = -1;
 	drawdown_tracker_init(&b->dd);
 	b->m.sharpe = NAN;
 	b->m.sortino = NAN;
@@ -876,8 +893,37 @@ backtest_finish(backtest *b)
 	flush_decision(b);
 	if (!b->started)
 		return;
-	if (b->sample_due_at_end)
+	if (b->sample_due_at_end && b->last_ts > b->last_sample_ts)
 		emit_sample(b, b->last_ts);
+	/* orders the range ended before they filled: recorded, never lost */
+	for (int i = 0; i < b->n_open; i++)
+	{
+		const backtest_open_order *k = &b->open[i];
+		const hcore_order *p = NULL;
+		backtest_order rec;
+
+		for (int j = 0; j < b->core.led.n_pending; j++)
+			if (strcmp(b->core.led.pending[j].order.client_order_id, k->client_order_id) == 0)
+				p = &b->core.led.pending[j];
+		memset(&rec, 0, sizeof(rec));
+		rec.order_no = k->order_no;
+		rec.decided_at = k->decided_at;
+		rec.ts = b->last_ts;
+		rec.side = p ? p->order.side : HEDGE_BUY;
+		rec.qty = p ? p->order.qty : 0;
+		rec.status = "CANCELLED";
+		rec.price = NAN;
+		rec.decision_mid = k->decision_mid;
+		rec.fill_mid = NAN;
+		rec.realized_pnl = NAN;
+		rec.position_after = b->position;
+		rec.avg_cost_after = NAN;
+		rec.reason = "the range ended before it filled";
+		m->unfilled_at_end++;
+		if (b->sink.order && rec.qty > 0)
+			b->sink.order(b->sink.ctx, &rec);
+	}
+	b->n_open = 0;
 	m->start_equity = b->start_equity;
 	m->end_equity = b->equity;
 	m->pnl = b->equity - b->start_equity;

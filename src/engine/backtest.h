@@ -238,6 +238,9 @@ typedef struct backtest_metrics
 	int64_t		blocked_ticks;
 	int64_t		samples;
 	int64_t		risk_events;
+	/* quote time the hedger spent in each trading state (a run SAFE throughout says why it never hedged) */
+	double		state_seconds[TRADING_STATE_COUNT];
+	int64_t		unfilled_at_end;	/* orders still in flight when the quotes ran out */
 } backtest_metrics;
 
 /* ---- the driver ---- */
@@ -275,6 +278,7 @@ typedef struct backtest
 	engine_clock ny_day;
 
 	bool		core_started;
+	int			state_before;	/* the trading state after the last mark, -1 before it */
 	double		seen_ts;		/* the latest quote's time, usable or not */
 
 	/* money */
@@ -292,6 +296,7 @@ typedef struct backtest
 	double		peak;
 	double		peak_ts;
 	double		next_sample_ts;
+	double		last_sample_ts;	/* the curve's last point: the one at the end is never the same */
 	bool		sample_due_at_end;
 	double		sum_sq_log_returns;
 	double		sample_mid;

@@ -657,6 +657,37 @@ test_start_position_and_days(void)
 	CHECK(isfinite(B.m.sharpe) || B.m.pnl == 0);
 }
 
+/* The last quotes share a time: one point of the curve for it; an order the range cut short is recorded. */
+static void
+test_end_of_range(void)
+{
+	backtest_params p;
+	backtest_sink sink = recording(&R);
+	backtest_quote q[] = {
+		{T0, 100.00, 100.02},
+		{T0 + 1, 100.00, 100.02},
+		{T0 + 1, 100.01, 100.03},
+	};
+	double		total = 0;
+
+	short_calls(&p);
+	p.set.paper.latency_ms = 60000;	/* the order decided at T0 would fill a minute later */
+	p.sample_interval_s = 3600;
+	backtest_init(&B, &p, &sink);
+	backtest_feed(&B, q, 3);
+	backtest_finish(&B);
+	CHECK(R.n_samples == 2);
+	CHECK(R.n_samples == 2 && R.samples[0].ts == T0 && R.samples[1].ts == T0 + 1);
+	CHECK(B.m.hedges == 1 && B.m.fills == 0);
+	CHECK(B.m.unfilled_at_end == 1);
+	CHECK(R.n_orders == 1 && strcmp(R.orders[0].status, "CANCELLED") == 0 && R.orders[0].filled_qty == 0 &&
+		  R.orders[0].qty > 0);
+	for (int i = 0; i < TRADING_STATE_COUNT; i++)
+		total += B.m.state_seconds[i];
+	CHECK_NEAR_ABS(total, 1, 1e-9);
+	CHECK(B.m.state_seconds[TS_NEED_HEDGE] + B.m.state_seconds[TS_HEDGING] > 0);
+}
+
 static void
 test_params_check(void)
 {
@@ -688,6 +719,16 @@ test_params_check(void)
 	short_calls(&p);
 	p.capital = -5;
 	CHECK(!backtest_params_check(&p, why, sizeof(why)));
+	/* what the engine would refuse quote by quote (the attack review's silent SAFE runs) */
+	short_calls(&p);
+	p.set.units_per_lot = 1e-13;
+	CHECK(!backtest_params_check(&p, why, sizeof(why)));
+	short_calls(&p);
+	p.legs[0].strike = 1e-13;
+	CHECK(!backtest_params_check(&p, why, sizeof(why)));
+	short_calls(&p);
+	p.legs[0].implied_vol = 11;
+	CHECK(!backtest_params_check(&p, why, sizeof(why)));
 }
 
 int
@@ -699,6 +740,7 @@ main(void)
 	test_decisions_collapse();
 	test_bad_quotes();
 	test_start_position_and_days();
+	test_end_of_range();
 	test_params_check();
 	test_hull();
 	test_derman_kamal();

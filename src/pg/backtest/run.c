@@ -222,6 +222,20 @@ metrics_json(const backtest *b, const run_timing *t, int64 rows)
 	json_number(&buf, "realized_vol", m->realized_vol);
 	json_number(&buf, "implied_vol", m->implied_vol);
 	json_number(&buf, "risk_events", (double) m->risk_events);
+	json_number(&buf, "unfilled_at_end", (double) m->unfilled_at_end);
+	appendStringInfoString(&buf, "\"state_seconds\": {");
+	{
+		bool		first = true;
+
+		for (int i = 0; i < TRADING_STATE_COUNT; i++)
+			if (m->state_seconds[i] > 0)
+			{
+				appendStringInfo(&buf, "%s\"%s\": %.17g", first ? "" : ", ", trading_state_name((trading_state) i),
+								 m->state_seconds[i]);
+				first = false;
+			}
+	}
+	appendStringInfoString(&buf, "}, ");
 	appendStringInfoString(&buf, "\"blocked\": {");
 	for (int i = 0; i < m->n_blocked_reasons; i++)
 	{
