@@ -222,8 +222,11 @@ engine_evaluate(const engine_config *cfg, const engine_input *in, engine_output 
 		market.rate = cfg->risk_free_rate;
 		market.yield = cfg->dividend_yield;
 		market.settlement = cfg->settlement;
-		portfolio_compute(in->legs, in->n_legs, &market, in->stock_position,
-						  in->pending_hedge_qty, &g);
+		if (in->book && portfolio_book_matches(in->book, in->legs, in->n_legs, &market))
+			portfolio_book_greeks(in->book, in->stock_position, in->pending_hedge_qty, &g);
+		else
+			portfolio_compute(in->legs, in->n_legs, &market, in->stock_position,
+							  in->pending_hedge_qty, &g);
 		out->net_delta = g.net_delta;
 		out->gamma = g.gamma;
 		out->option_delta = g.option_delta;
