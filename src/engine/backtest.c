@@ -11,7 +11,6 @@
 #include "calendar.h"
 #include "guards.h"
 #include "portfolio.h"
-#include "settlement.h"
 
 #define SECONDS_PER_YEAR PORTFOLIO_SECONDS_PER_YEAR
 
@@ -457,44 +456,6 @@ port_write(void *ctx, hcore_unit *u, char *error, size_t errlen)
 
 /* ---- money ---- */
 
-/* The legs' value and greeks (units of the underlying) at spot and now. */
-static void
-book_greeks(backtest *b, double spot, double now, double *value, double *delta, double *gamma,
-			double *theta, double *vega)
-{
-	const engine_config *cfg = &b->p.set.cfg;
-
-	*value = *delta = *gamma = *theta = *vega = 0;
-	for (int i = 0; i < b->p.n_legs; i++)
-	{
-		const engine_leg *l = &b->legs[i];
-		double		t = (l->expiry - now) / SECONDS_PER_YEAR;
-		double		size = l->quantity * l->multiplier;
-
-		if (t <= 0)
-		{
-			settled_value v;
-
-			settlement_value(l, spot, cfg->settlement, &v);
-			*value += v.value;
-			*delta += v.delta;
-			continue;
-		}
-		else
-		{
-			double		vol = isnan(l->implied_vol) ? cfg->volatility : l->implied_vol;
-			bs_greeks	g;
-
-			bs_greeks_all(l->right, spot, l->strike, t, cfg->risk_free_rate, cfg->dividend_yield, vol, &g);
-			*value += size * g.price;
-			*delta += size * g.delta;
-			*gamma += size * g.gamma;
-			*theta += size * g.theta;
-			*vega += size * g.vega;
-		}
-	}
-}
-
 static double
 hedge_value(const backtest *b, double position, double mid)
 {
@@ -574,14 +535,11 @@ track_day(backtest *b, double ts)
 static void
 mark(backtest *b, double ts, double mid, double position_before)
 {
-	double		value,
-				delta,
-				gamma,
-				theta,
-				vega;
+	/* the legs' value and greeks in units, as the core priced them for its decision */
+	const portfolio_book *book = hcore_book(&b->core, mid, ts);
+	double		value = book->value;
 	backtest_attribution *a = &b->m.attribution;
 
-	book_greeks(b, mid, ts, &value, &delta, &gamma, &theta, &vega);
 	if (b->started)
 	{
 		double		ds = mid - b->last_mid;
@@ -591,10 +549,10 @@ mark(backtest *b, double ts, double mid, double position_before)
 		a->gamma += 0.5 * b->book_gamma * ds * ds;
 		a->theta += b->book_theta * dt;
 	}
-	b->book_delta = delta;
-	b->book_gamma = gamma;
-	b->book_theta = theta;
-	b->book_vega = vega;
+	b->book_delta = book->unit_delta;
+	b->book_gamma = book->unit_gamma;
+	b->book_theta = book->theta;
+	b->book_vega = book->vega;
 	b->legs_value = value;
 	b->last_mid = mid;
 	b->last_ts = ts;

@@ -54,6 +54,15 @@ run_engine(hcore *c, double now, trading_event event, bool suspended, bool broke
 	/* a quote the feed should never give (crossed, negative): decide as with none */
 	if (engine_input_check(&in, NULL) != NULL)
 		in.has_quote = false;
+	else if (in.has_quote)
+	{
+		/* the book at the mid the engine will price at, priced once with the day's P&L */
+		classifier_quote quote = {true, in.bid, in.ask, in.quote_ts};
+		double		mid = classifier_mid(&quote);
+
+		if (isfinite(mid))
+			in.book = hcore_book(c, mid, now);
+	}
 	engine_evaluate(&c->set.cfg, &in, &out);
 	c->led.faults_clear_since = out.faults_clear_since;
 	c->led.last_out = out;
