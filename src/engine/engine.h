@@ -142,6 +142,16 @@ extern void engine_input_init(engine_input *in);
  */
 extern const char *engine_input_check(const engine_input *in, int *bad_leg);
 
+/*
+ * The same check in two parts: the legs alone, and everything else.  Legs
+ * that pass at some now pass at every later now with the same legs and
+ * units_per_lot (the one check of a leg that moves with time is an expiry
+ * at most BS_MAX_T years ahead), so a caller deciding at quote after quote
+ * can check them once and the rest each time.
+ */
+extern const char *engine_input_check_legs(const engine_input *in, int *bad_leg);
+extern const char *engine_input_check_except_legs(const engine_input *in);
+
 /* One evaluation step; in must pass engine_input_check(). */
 extern void engine_evaluate(const engine_config *cfg, const engine_input *in,
 							engine_output *out);

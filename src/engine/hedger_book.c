@@ -58,7 +58,8 @@ pending_qty(const hcore *c)
 /*
  * The engine sizes in lots: a leg's delta counts in lots of the hedge
  * instrument.  Called whenever the legs change (a new book, settlements):
- * what they were priced at is forgotten.
+ * what they were priced at and that they passed the engine's check is
+ * forgotten.
  */
 void
 scale_legs(hcore *c)
@@ -68,6 +69,7 @@ scale_legs(hcore *c)
 	for (int i = 0; i < c->n_legs; i++)
 		c->legs_in_lots[i].multiplier /= c->set.units_per_lot;
 	c->book_known = false;
+	c->legs_checked = false;
 }
 
 static void

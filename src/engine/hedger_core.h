@@ -305,6 +305,10 @@ typedef struct hcore
 	/* the legs priced at the last instant asked (hcore_book); forgotten when they change */
 	portfolio_book book;
 	bool		book_known;
+	/* the legs passed the engine's check at legs_checked_at with these lots (so at any later time) */
+	bool		legs_checked;
+	double		legs_checked_at;
+	double		legs_checked_units;
 	double		last_hedge_ts;	/* the cooldown's start: the last order sent */
 
 	/* the day */
