@@ -123,11 +123,24 @@ port_load_day(void *ctx, int32_t date, double mid, double now, hedge_day_rec *ou
 	return true;
 }
 
+/* The earliest expiry of a leg not settled yet: no settlement is due before it. */
+static void
+find_unsettled_from(backtest *b)
+{
+	b->unsettled_from = INFINITY;
+	for (int i = 0; i < b->p.n_legs; i++)
+		if (!b->settled[i] && b->legs[i].expiry < b->unsettled_from)
+			b->unsettled_from = b->legs[i].expiry;
+}
+
 static bool
 port_settlement_due(void *ctx, const engine_leg *legs, int n, double now)
 {
 	backtest   *b = ctx;
 
+	/* asked at every quote: the run's own legs need no loop before their first expiry */
+	if (legs == b->legs && n == b->p.n_legs && now < b->unsettled_from)
+		return false;
 	for (int i = 0; i < n && i < BACKTEST_MAX_LEGS; i++)
 		if (legs[i].expiry <= now && !b->settled[i])
 			return true;
@@ -403,6 +416,7 @@ settle_row(backtest *b, const hcore_row *r)
 			b->settle_price[i] = r->u.settle.price;
 			b->settle_style[i] = r->u.settle.style;
 		}
+	find_unsettled_from(b);
 }
 
 /* Every unit commits: the run's memory is its table. */
@@ -693,6 +707,7 @@ backtest_init(backtest *b, const backtest_params *p, const backtest_sink *sink)
 	if (b->p.n_legs > BACKTEST_MAX_LEGS)
 		b->p.n_legs = BACKTEST_MAX_LEGS;
 	memcpy(b->legs, p->legs, sizeof(engine_leg) * (size_t) b->p.n_legs);
+	find_unsettled_from(b);
 	b->position = p->start_position;
 	b->peak = NAN;
 	b->sample_mid = NAN;
