@@ -21,17 +21,13 @@
 #define PORTFOLIO_SHARED_TERMS 16
 #define PORTFOLIO_SHARED_STRIKES 32
 
-typedef struct shared_strike
-{
-	const bs_term *term;
-	bs_strike	st;
-} shared_strike;
-
 typedef struct book_tables
 {
 	bs_term		terms[PORTFOLIO_SHARED_TERMS];
+	int			first_strike[PORTFOLIO_SHARED_TERMS];	/* the term's strikes: a chain, -1 ends it */
 	int			n_terms;
-	shared_strike strikes[PORTFOLIO_SHARED_STRIKES];
+	bs_strike	strikes[PORTFOLIO_SHARED_STRIKES];
+	int			next_strike[PORTFOLIO_SHARED_STRIKES];
 	int			n_strikes;
 	/* a leg the tables have no room for */
 	bs_term		spare_term;
@@ -50,48 +46,65 @@ same_bits(double a, double b)
 	return x == y;
 }
 
-/* The term of t and sigma: one already made, one of its expiry with this vol, or a new one. */
-static const bs_term *
+/*
+ * The term of t and sigma: one already made, one of its expiry with this
+ * vol, or a new one; its index, or -1 for the spare when the table is full.
+ */
+static int
 term_of(book_tables *tab, double t, double sigma, const portfolio_market *m)
 {
 	const bs_term *expiry = NULL;
 	bs_term    *term;
+	int			j;
 
-	for (int j = 0; j < tab->n_terms; j++)
+	for (j = tab->n_terms - 1; j >= 0; j--)
 	{
 		if (!same_bits(tab->terms[j].t, t))
 			continue;
 		if (same_bits(tab->terms[j].sigma, sigma))
-			return &tab->terms[j];
+			return j;
 		expiry = &tab->terms[j];
 	}
-	term = tab->n_terms < PORTFOLIO_SHARED_TERMS ? &tab->terms[tab->n_terms++] : &tab->spare_term;
+	if (tab->n_terms < PORTFOLIO_SHARED_TERMS)
+	{
+		j = tab->n_terms++;
+		term = &tab->terms[j];
+		tab->first_strike[j] = -1;
+	}
+	else
+		term = &tab->spare_term;
 	if (expiry)
 		bs_term_with_vol(term, expiry, sigma);
 	else
 		bs_term_init(term, t, m->rate, m->yield, sigma);
-	return term;
+	return j;
 }
 
 static bs_strike *
-strike_of(book_tables *tab, const bs_term *term, double k, const portfolio_market *m, bool with_value)
+strike_of(book_tables *tab, int term, double k, const portfolio_market *m, bool with_value)
 {
 	bs_strike  *st;
 
-	if (term != &tab->spare_term)
+	if (term < 0)
 	{
-		for (int j = 0; j < tab->n_strikes; j++)
-			if (tab->strikes[j].term == term && same_bits(tab->strikes[j].st.k, k))
-				return &tab->strikes[j].st;
+		st = &tab->spare_strike;
+		bs_strike_init(st, &tab->spare_term, m->spot, k, with_value);
+		return st;
 	}
-	if (term != &tab->spare_term && tab->n_strikes < PORTFOLIO_SHARED_STRIKES)
+	for (int j = tab->first_strike[term]; j >= 0; j = tab->next_strike[j])
+		if (same_bits(tab->strikes[j].k, k))
+			return &tab->strikes[j];
+	if (tab->n_strikes < PORTFOLIO_SHARED_STRIKES)
 	{
-		tab->strikes[tab->n_strikes].term = term;
-		st = &tab->strikes[tab->n_strikes++].st;
+		int			j = tab->n_strikes++;
+
+		st = &tab->strikes[j];
+		tab->next_strike[j] = tab->first_strike[term];
+		tab->first_strike[term] = j;
 	}
 	else
 		st = &tab->spare_strike;
-	bs_strike_init(st, term, m->spot, k, with_value);
+	bs_strike_init(st, &tab->terms[term], m->spot, k, with_value);
 	return st;
 }
 
@@ -130,7 +143,7 @@ portfolio_book_compute(const engine_leg *legs, const engine_leg *legs_in_lots, i
 		double		t = (leg->expiry - m->now) / PORTFOLIO_SECONDS_PER_YEAR;
 		bool		live = t > 0.0;
 		double		sigma;
-		const bs_term *term;
+		int			term;
 		const bs_greeks *g;
 
 		/* a leg with t <= 0 has expired: the engine counts it so, and it carries its settlement's delta */
@@ -161,7 +174,8 @@ portfolio_book_compute(const engine_leg *legs, const engine_leg *legs_in_lots, i
 			continue;
 		sigma = isnan(leg->implied_vol) ? m->volatility : leg->implied_vol;
 		term = term_of(&tab, t, sigma, m);
-		g = bs_strike_greeks(strike_of(&tab, term, leg->strike, m, with_value), term, leg->right);
+		g = bs_strike_greeks(strike_of(&tab, term, leg->strike, m, with_value),
+							 term < 0 ? &tab.spare_term : &tab.terms[term], leg->right);
 		if (live && spot_ok)
 		{
 			double		size = lot->quantity * lot->multiplier;
