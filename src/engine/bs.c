@@ -210,30 +210,48 @@ bs_term_init(bs_term *term, double t, double r, double q, double sigma)
 	term->er = (r == 0.0 || !(t > 0.0)) ? 1.0 : exp(-r * t);
 }
 
-/* Returns 0 when the total vol is zero: the caller takes the limits. */
-static inline int
-core_eval_term(const bs_term *term, double s, double k, bs_core *c)
+/*
+ * ln(s/k) for the value's core: log1p keeps it exact near the money, which
+ * matters only when a tiny total vol magnifies its error in d1 = x/v;
+ * otherwise plain log is as good and cheaper.
+ */
+static inline double
+core_log(double v, double s, double k)
 {
-	double		xb;
+	return v < LOG1P_MAX_V ? log_moneyness(s, k) : log_ratio(s, k);
+}
 
-	if (!(term->t > 0.0) || !(term->v > 0.0))
-		return 0;
+/*
+ * The core from its ln(s/k) (core_log), the total vol above zero: up to
+ * e^{-|x|}, then the normal probabilities.
+ */
+static inline void
+core_start(const bs_term *term, double s, double k, double log_sk, bs_core *c)
+{
 	c->sqrt_t = term->sqrt_t;
 	c->v = term->v;
 	c->eq = term->eq;
 	c->a = s * term->eq;
 	c->b = k * term->er;
-	/*
-	 * log1p keeps ln(s/k) exact near the money, which matters only when a
-	 * tiny total vol magnifies its error in d1 = x/v; otherwise plain log is
-	 * as good and cheaper.
-	 */
-	c->x = (c->v < LOG1P_MAX_V ? log_moneyness(s, k) : log_ratio(s, k)) +
-		(term->r - term->q) * term->t;
-	xb = -fabs(c->x);
+	c->x = log_sk + (term->r - term->q) * term->t;
 	c->m = (c->x > 0.0) ? c->a : c->b;
-	exp_pair(xb, &c->ex, &c->em);
-	c->otm = c->m * otm_units(xb, c->v, c->ex, c->em, &c->up, &c->dn);
+	exp_pair(-fabs(c->x), &c->ex, &c->em);
+}
+
+static inline void
+core_finish(bs_core *c)
+{
+	c->otm = c->m * otm_units(-fabs(c->x), c->v, c->ex, c->em, &c->up, &c->dn);
+}
+
+/* Returns 0 when the total vol is zero: the caller takes the limits. */
+static inline int
+core_eval_term(const bs_term *term, double s, double k, bs_core *c)
+{
+	if (!(term->t > 0.0) || !(term->v > 0.0))
+		return 0;
+	core_start(term, s, k, core_log(term->v, s, k), c);
+	core_finish(c);
 	return 1;
 }
 
@@ -351,9 +369,9 @@ bs_greeks_all(bs_right right, double s, double k, double t,
  * has the same delta, bit for bit.
  */
 static inline double
-delta_d1(double s, double k, double t, double r, double q, double v)
+delta_d1(double log_sk, double t, double r, double q, double v)
 {
-	return (log_moneyness(s, k) + (r - q) * t) / v + 0.5 * v;
+	return (log_sk + (r - q) * t) / v + 0.5 * v;
 }
 
 static inline double
@@ -388,7 +406,7 @@ bs_delta_gamma(bs_right right, double s, double k, double t,
 	}
 	/* q == 0 is the common equity case; skip one exp there */
 	eq = (q == 0.0) ? 1.0 : exp(-q * t);
-	d1 = delta_d1(s, k, t, r, q, v);
+	d1 = delta_d1(log_moneyness(s, k), t, r, q, v);
 	*delta = delta_at(right, eq, d1);
 	*gamma = gamma_at(eq, norm_pdf(d1), s, v);
 }
@@ -410,6 +428,9 @@ bs_term_with_vol(bs_term *term, const bs_term *same_expiry, double sigma)
 void
 bs_strike_init(bs_strike *st, const bs_term *term, double s, double k, bool with_value)
 {
+	double		log_sk,
+				value_log_sk;
+
 	st->s = s;
 	st->k = k;
 	st->with_value = with_value;
@@ -418,10 +439,25 @@ bs_strike_init(bs_strike *st, const bs_term *term, double s, double k, bool with
 	st->live = (term->t > 0.0) && (term->v > 0.0);
 	if (!st->live)
 		return;
-	st->d1 = delta_d1(s, k, term->t, term->r, term->q, term->v);
+	log_sk = log_moneyness(s, k);
+	if (!with_value)
+	{
+		st->d1 = delta_d1(log_sk, term->t, term->r, term->q, term->v);
+		st->pdf = norm_pdf(st->d1);
+		return;
+	}
+
+	/*
+	 * The delta's and the value's chains of dependent steps interleaved,
+	 * so that the processor overlaps them: both logarithms (the same one
+	 * when the vol is tiny), then the value's exponential and the delta's
+	 * density, then the value's normal probabilities.
+	 */
+	value_log_sk = term->v < LOG1P_MAX_V ? log_sk : core_log(term->v, s, k);
+	st->d1 = delta_d1(log_sk, term->t, term->r, term->q, term->v);
+	core_start(term, s, k, value_log_sk, &st->core);
 	st->pdf = norm_pdf(st->d1);
-	if (with_value)
-		(void) core_eval_term(term, s, k, &st->core);
+	core_finish(&st->core);
 }
 
 const bs_greeks *
