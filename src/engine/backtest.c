@@ -11,7 +11,6 @@
 #include "calendar.h"
 #include "guards.h"
 #include "portfolio.h"
-#include "settlement.h"
 
 #define SECONDS_PER_YEAR PORTFOLIO_SECONDS_PER_YEAR
 
@@ -124,11 +123,24 @@ port_load_day(void *ctx, int32_t date, double mid, double now, hedge_day_rec *ou
 	return true;
 }
 
+/* The earliest expiry of a leg not settled yet: no settlement is due before it. */
+static void
+find_unsettled_from(backtest *b)
+{
+	b->unsettled_from = INFINITY;
+	for (int i = 0; i < b->p.n_legs; i++)
+		if (!b->settled[i] && b->legs[i].expiry < b->unsettled_from)
+			b->unsettled_from = b->legs[i].expiry;
+}
+
 static bool
 port_settlement_due(void *ctx, const engine_leg *legs, int n, double now)
 {
 	backtest   *b = ctx;
 
+	/* asked at every quote: the run's own legs need no loop before their first expiry */
+	if (legs == b->legs && n == b->p.n_legs && now < b->unsettled_from)
+		return false;
 	for (int i = 0; i < n && i < BACKTEST_MAX_LEGS; i++)
 		if (legs[i].expiry <= now && !b->settled[i])
 			return true;
@@ -404,6 +416,7 @@ settle_row(backtest *b, const hcore_row *r)
 			b->settle_price[i] = r->u.settle.price;
 			b->settle_style[i] = r->u.settle.style;
 		}
+	find_unsettled_from(b);
 }
 
 /* Every unit commits: the run's memory is its table. */
@@ -456,44 +469,6 @@ port_write(void *ctx, hcore_unit *u, char *error, size_t errlen)
 }
 
 /* ---- money ---- */
-
-/* The legs' value and greeks (units of the underlying) at spot and now. */
-static void
-book_greeks(backtest *b, double spot, double now, double *value, double *delta, double *gamma,
-			double *theta, double *vega)
-{
-	const engine_config *cfg = &b->p.set.cfg;
-
-	*value = *delta = *gamma = *theta = *vega = 0;
-	for (int i = 0; i < b->p.n_legs; i++)
-	{
-		const engine_leg *l = &b->legs[i];
-		double		t = (l->expiry - now) / SECONDS_PER_YEAR;
-		double		size = l->quantity * l->multiplier;
-
-		if (t <= 0)
-		{
-			settled_value v;
-
-			settlement_value(l, spot, cfg->settlement, &v);
-			*value += v.value;
-			*delta += v.delta;
-			continue;
-		}
-		else
-		{
-			double		vol = isnan(l->implied_vol) ? cfg->volatility : l->implied_vol;
-			bs_greeks	g;
-
-			bs_greeks_all(l->right, spot, l->strike, t, cfg->risk_free_rate, cfg->dividend_yield, vol, &g);
-			*value += size * g.price;
-			*delta += size * g.delta;
-			*gamma += size * g.gamma;
-			*theta += size * g.theta;
-			*vega += size * g.vega;
-		}
-	}
-}
 
 static double
 hedge_value(const backtest *b, double position, double mid)
@@ -579,19 +554,16 @@ track_day(backtest *b, double ts)
 static void
 start_money(backtest *b, double ts, double mid)
 {
-	double		value,
-				delta,
-				gamma,
-				theta,
-				vega;
+	/* the legs as the core prices them at this quote (the figures its decision will use) */
+	const portfolio_book *book = hcore_book(&b->core, mid, ts);
+	double		value = book->value;
 	double		vega_sum = 0,
 				weighted = 0;
 
-	book_greeks(b, mid, ts, &value, &delta, &gamma, &theta, &vega);
-	b->book_delta = delta;
-	b->book_gamma = gamma;
-	b->book_theta = theta;
-	b->book_vega = vega;
+	b->book_delta = book->unit_delta;
+	b->book_gamma = book->unit_gamma;
+	b->book_theta = book->theta;
+	b->book_vega = book->vega;
 	b->legs_value = value;
 	b->last_mid = mid;
 	b->last_ts = ts;
@@ -628,14 +600,11 @@ start_money(backtest *b, double ts, double mid)
 static void
 mark(backtest *b, double ts, double mid, double position_before)
 {
-	double		value,
-				delta,
-				gamma,
-				theta,
-				vega;
+	/* the legs' value and greeks in units, as the core priced them for its decision */
+	const portfolio_book *book = hcore_book(&b->core, mid, ts);
+	double		value = book->value;
 	backtest_attribution *a = &b->m.attribution;
 
-	book_greeks(b, mid, ts, &value, &delta, &gamma, &theta, &vega);
 	if (b->state_before >= 0 && b->state_before < TRADING_STATE_COUNT)
 		b->m.state_seconds[b->state_before] += ts - b->last_ts;
 	{
@@ -646,10 +615,10 @@ mark(backtest *b, double ts, double mid, double position_before)
 		a->gamma += 0.5 * b->book_gamma * ds * ds;
 		a->theta += b->book_theta * dt;
 	}
-	b->book_delta = delta;
-	b->book_gamma = gamma;
-	b->book_theta = theta;
-	b->book_vega = vega;
+	b->book_delta = book->unit_delta;
+	b->book_gamma = book->unit_gamma;
+	b->book_theta = book->theta;
+	b->book_vega = book->vega;
 	b->legs_value = value;
 	b->last_mid = mid;
 	b->last_ts = ts;
@@ -770,6 +739,7 @@ backtest_init(backtest *b, const backtest_params *p, const backtest_sink *sink)
 	if (b->p.n_legs > BACKTEST_MAX_LEGS)
 		b->p.n_legs = BACKTEST_MAX_LEGS;
 	memcpy(b->legs, p->legs, sizeof(engine_leg) * (size_t) b->p.n_legs);
+	find_unsettled_from(b);
 	b->position = p->start_position;
 	b->peak = NAN;
 	b->sample_mid = NAN;

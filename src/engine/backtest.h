@@ -267,6 +267,7 @@ typedef struct backtest
 	int			n_open;
 	double		position;		/* lots, as the rows say */
 	bool		settled[BACKTEST_MAX_LEGS];
+	double		unsettled_from; /* the earliest expiry of a leg not settled, INFINITY for none */
 	double		settle_price[BACKTEST_MAX_LEGS];
 	settlement_style settle_style[BACKTEST_MAX_LEGS];
 	int			cal_hint_ny;	/* calendar lookups start here: quotes come in time order */

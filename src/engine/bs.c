@@ -193,22 +193,8 @@ otm_units(double xb, double v, double ex, double em, double *up, double *dn)
 	return (w > 0.0) ? w : 0.0;
 }
 
-/* What every non-degenerate evaluation shares. */
-typedef struct bs_core
-{
-	double		sqrt_t;
-	double		v;				/* sigma sqrt(t) */
-	double		eq;				/* e^{-qt} */
-	double		a;				/* s e^{-qt} */
-	double		b;				/* k e^{-rt} */
-	double		x;				/* ln(A/B) */
-	double		m;				/* max(A, B), chosen by the sign of x */
-	double		ex;				/* e^{-|x|} */
-	double		em;				/* e^{-|x|} - 1 */
-	double		up;				/* N(h + v/2), h = -|x|/v */
-	double		dn;				/* N(h - v/2) */
-	double		otm;			/* value of the out-of-the-money right */
-} bs_core;
+/* What every non-degenerate evaluation shares (bs.h: bs_value_core). */
+typedef bs_value_core bs_core;
 
 void
 bs_term_init(bs_term *term, double t, double r, double q, double sigma)
@@ -224,30 +210,48 @@ bs_term_init(bs_term *term, double t, double r, double q, double sigma)
 	term->er = (r == 0.0 || !(t > 0.0)) ? 1.0 : exp(-r * t);
 }
 
-/* Returns 0 when the total vol is zero: the caller takes the limits. */
-static inline int
-core_eval_term(const bs_term *term, double s, double k, bs_core *c)
+/*
+ * ln(s/k) for the value's core: log1p keeps it exact near the money, which
+ * matters only when a tiny total vol magnifies its error in d1 = x/v;
+ * otherwise plain log is as good and cheaper.
+ */
+static inline double
+core_log(double v, double s, double k)
 {
-	double		xb;
+	return v < LOG1P_MAX_V ? log_moneyness(s, k) : log_ratio(s, k);
+}
 
-	if (!(term->t > 0.0) || !(term->v > 0.0))
-		return 0;
+/*
+ * The core from its ln(s/k) (core_log), the total vol above zero: up to
+ * e^{-|x|}, then the normal probabilities.
+ */
+static inline void
+core_start(const bs_term *term, double s, double k, double log_sk, bs_core *c)
+{
 	c->sqrt_t = term->sqrt_t;
 	c->v = term->v;
 	c->eq = term->eq;
 	c->a = s * term->eq;
 	c->b = k * term->er;
-	/*
-	 * log1p keeps ln(s/k) exact near the money, which matters only when a
-	 * tiny total vol magnifies its error in d1 = x/v; otherwise plain log is
-	 * as good and cheaper.
-	 */
-	c->x = (c->v < LOG1P_MAX_V ? log_moneyness(s, k) : log_ratio(s, k)) +
-		(term->r - term->q) * term->t;
-	xb = -fabs(c->x);
+	c->x = log_sk + (term->r - term->q) * term->t;
 	c->m = (c->x > 0.0) ? c->a : c->b;
-	exp_pair(xb, &c->ex, &c->em);
-	c->otm = c->m * otm_units(xb, c->v, c->ex, c->em, &c->up, &c->dn);
+	exp_pair(-fabs(c->x), &c->ex, &c->em);
+}
+
+static inline void
+core_finish(bs_core *c)
+{
+	c->otm = c->m * otm_units(-fabs(c->x), c->v, c->ex, c->em, &c->up, &c->dn);
+}
+
+/* Returns 0 when the total vol is zero: the caller takes the limits. */
+static inline int
+core_eval_term(const bs_term *term, double s, double k, bs_core *c)
+{
+	if (!(term->t > 0.0) || !(term->v > 0.0))
+		return 0;
+	core_start(term, s, k, core_log(term->v, s, k), c);
+	core_finish(c);
 	return 1;
 }
 
@@ -357,6 +361,31 @@ bs_greeks_all(bs_right right, double s, double k, double t,
 	out->vega = c.a * pdf * c.sqrt_t;
 }
 
+/*
+ * d1 of the delta and gamma, with ln(s/k) from log_moneyness whatever the
+ * total vol (the value's core takes it so only when the vol is tiny): the
+ * delta every evaluation of the engine has decided on.  bs_delta_gamma()
+ * and bs_strike_init() both take it from here, so a book priced either way
+ * has the same delta, bit for bit.
+ */
+static inline double
+delta_d1(double log_sk, double t, double r, double q, double v)
+{
+	return (log_sk + (r - q) * t) / v + 0.5 * v;
+}
+
+static inline double
+delta_at(bs_right right, double eq, double d1)
+{
+	return (right == BS_CALL) ? eq * norm_cdf(d1) : -eq * norm_cdf(-d1);
+}
+
+static inline double
+gamma_at(double eq, double pdf, double s, double v)
+{
+	return eq * pdf / (s * v);
+}
+
 void
 bs_delta_gamma(bs_right right, double s, double k, double t,
 			   double r, double q, double sigma,
@@ -377,12 +406,105 @@ bs_delta_gamma(bs_right right, double s, double k, double t,
 	}
 	/* q == 0 is the common equity case; skip one exp there */
 	eq = (q == 0.0) ? 1.0 : exp(-q * t);
-	d1 = (log_moneyness(s, k) + (r - q) * t) / v + 0.5 * v;
-	if (right == BS_CALL)
-		*delta = eq * norm_cdf(d1);
+	d1 = delta_d1(log_moneyness(s, k), t, r, q, v);
+	*delta = delta_at(right, eq, d1);
+	*gamma = gamma_at(eq, norm_pdf(d1), s, v);
+}
+
+void
+bs_term_with_vol(bs_term *term, const bs_term *same_expiry, double sigma)
+{
+	*term = *same_expiry;
+	term->sigma = sigma;
+	/* bs_term_init's product: the same rounding */
+	term->v = sigma * term->sqrt_t;
+}
+
+/*
+ * What the rights share at one strike: the conditions and the arithmetic
+ * are bs_delta_gamma()'s and bs_price_term()'s (with term the term those
+ * build from t, r, q and sigma), so the figures are theirs bit for bit.
+ */
+void
+bs_strike_init(bs_strike *st, const bs_term *term, double s, double k, bool with_value)
+{
+	double		log_sk,
+				value_log_sk;
+
+	st->s = s;
+	st->k = k;
+	st->with_value = with_value;
+	st->known[0] = st->known[1] = false;
+	/* bs_delta_gamma's and core_eval_term's test: t > 0 and sigma sqrt(t) > 0 */
+	st->live = (term->t > 0.0) && (term->v > 0.0);
+	if (!st->live)
+		return;
+	log_sk = log_moneyness(s, k);
+	if (!with_value)
+	{
+		st->d1 = delta_d1(log_sk, term->t, term->r, term->q, term->v);
+		st->pdf = norm_pdf(st->d1);
+		return;
+	}
+
+	/*
+	 * The delta's and the value's chains of dependent steps interleaved,
+	 * so that the processor overlaps them: both logarithms (the same one
+	 * when the vol is tiny), then the value's exponential and the delta's
+	 * density, then the value's normal probabilities.
+	 */
+	value_log_sk = term->v < LOG1P_MAX_V ? log_sk : core_log(term->v, s, k);
+	st->d1 = delta_d1(log_sk, term->t, term->r, term->q, term->v);
+	core_start(term, s, k, value_log_sk, &st->core);
+	st->pdf = norm_pdf(st->d1);
+	core_finish(&st->core);
+}
+
+const bs_greeks *
+bs_strike_greeks(bs_strike *st, const bs_term *term, bs_right right)
+{
+	/* every function here takes a right other than a call for a put */
+	int			slot = (right == BS_CALL) ? 0 : 1;
+	const bs_core *c = &st->core;
+	bs_greeks  *out = &st->figures[slot];
+
+	if (st->known[slot])
+		return out;
+	st->known[slot] = true;
+	if (!st->live)
+	{
+		/* the sigma -> 0 limits, as bs_delta_gamma and bs_price take them */
+		degenerate_greeks(right, st->s, st->k, term->t, term->r, term->q, out);
+		if (!st->with_value)
+			out->price = out->theta = out->vega = out->rho = NAN;
+		return out;
+	}
+	out->delta = delta_at(right, term->eq, st->d1);
+	out->gamma = gamma_at(term->eq, st->pdf, st->s, term->v);
+	if (st->with_value)
+	{
+		double		n1,
+					n2,
+					decay;
+
+		out->price = core_value(c, right, &n1, &n2);
+		/* bs_greeks_all's formulas, at the delta's d1 */
+		decay = -c->a * st->pdf * term->sigma / (2.0 * term->sqrt_t);
+		if (right == BS_CALL)
+		{
+			out->theta = decay + term->q * c->a * n1 - term->r * c->b * n2;
+			out->rho = term->t * c->b * n2;
+		}
+		else
+		{
+			out->theta = decay - term->q * c->a * n1 + term->r * c->b * n2;
+			out->rho = -term->t * c->b * n2;
+		}
+		out->vega = c->a * st->pdf * term->sqrt_t;
+	}
 	else
-		*delta = -eq * norm_cdf(-d1);
-	*gamma = eq * norm_pdf(d1) / (s * v);
+		out->price = out->theta = out->vega = out->rho = NAN;
+	return out;
 }
 
 /*

@@ -34,6 +34,8 @@
 #ifndef BIFROST_BS_H
 #define BIFROST_BS_H
 
+#include <stdbool.h>
+
 typedef enum bs_right
 {
 	BS_CALL,
@@ -73,6 +75,62 @@ typedef struct bs_term
 
 extern void bs_term_init(bs_term *term, double t, double r, double q, double sigma);
 extern double bs_price_term(const bs_term *term, bs_right right, double s, double k);
+
+/*
+ * The term of another vol on the same expiry, rate and yield: what
+ * bs_term_init(t, r, q, sigma) gives, bit for bit, without its square root
+ * and exponentials.
+ */
+extern void bs_term_with_vol(bs_term *term, const bs_term *same_expiry, double sigma);
+
+/*
+ * What the value's evaluation shares between the rights at one strike on
+ * one term (bs.c's notation: A = s e^{-qt}, B = k e^{-rt}, x = ln(A/B)).
+ * Read only by bs.c.
+ */
+typedef struct bs_value_core
+{
+	double		sqrt_t;
+	double		v;				/* sigma sqrt(t) */
+	double		eq;				/* e^{-qt} */
+	double		a;				/* s e^{-qt} */
+	double		b;				/* k e^{-rt} */
+	double		x;				/* ln(A/B) */
+	double		m;				/* max(A, B), chosen by the sign of x */
+	double		ex;				/* e^{-|x|} */
+	double		em;				/* e^{-|x|} - 1 */
+	double		up;				/* N(h + v/2), h = -|x|/v */
+	double		dn;				/* N(h - v/2) */
+	double		otm;			/* value of the out-of-the-money right */
+} bs_value_core;
+
+/*
+ * A book's legs at one strike, term and spot: a call and a put (and any
+ * number of legs of either) priced from one d1 and one value core.
+ * bs_strike_init() computes what the rights share; bs_strike_greeks()
+ * gives one right's figures (in st), the second time from memory.  The figures
+ * are those of the one-leg functions, bit for bit: delta and gamma
+ * bs_delta_gamma()'s, price bs_price()'s; theta, vega and rho are
+ * bs_greeks_all()'s formulas taken at the delta's d1 (equal to its figures
+ * within rounding).  Without with_value only delta and gamma are computed
+ * (price, theta, vega and rho NAN).  Read only by bs.c, but for the caller's
+ * own key (s, k).
+ */
+typedef struct bs_strike
+{
+	double		s;
+	double		k;
+	bool		live;			/* a total vol above 0: else the sigma -> 0 limits */
+	bool		with_value;
+	double		d1;				/* of the delta: (ln(s/k) + (r - q) t) / v + v/2 */
+	double		pdf;			/* N'(d1) */
+	bs_value_core core;
+	bool		known[2];		/* figures of the call [0] and the put [1] computed */
+	bs_greeks	figures[2];
+} bs_strike;
+
+extern void bs_strike_init(bs_strike *st, const bs_term *term, double s, double k, bool with_value);
+extern const bs_greeks *bs_strike_greeks(bs_strike *st, const bs_term *term, bs_right right);
 
 extern double bs_price(bs_right right, double s, double k, double t,
 					   double r, double q, double sigma);

@@ -85,13 +85,12 @@ check_leg(const engine_leg *leg, double now, double units_per_lot)
 	return NULL;
 }
 
-const char *
-engine_input_check(const engine_input *in, int *bad_leg)
+/* The domain before the legs: state, event, time, clock, quote, spot, lots. */
+static const char *
+check_before_legs(const engine_input *in)
 {
 	const engine_clock *c = &in->clock;
 
-	if (bad_leg)
-		*bad_leg = -1;
 	if ((unsigned) in->state >= TRADING_STATE_COUNT)
 		return "state";
 	if ((unsigned) in->event >= TRADING_EVENT_COUNT)
@@ -118,6 +117,14 @@ engine_input_check(const engine_input *in, int *bad_leg)
 	if (!(in->units_per_lot >= ENGINE_MIN_UNITS_PER_LOT &&
 		  in->units_per_lot <= ENGINE_MAX_UNITS_PER_LOT))
 		return "units_per_lot";
+	return NULL;
+}
+
+const char *
+engine_input_check_legs(const engine_input *in, int *bad_leg)
+{
+	if (bad_leg)
+		*bad_leg = -1;
 	if (in->n_legs < 0 || (in->n_legs > 0 && in->legs == NULL))
 		return "legs";
 	for (int i = 0; i < in->n_legs; i++)
@@ -131,6 +138,13 @@ engine_input_check(const engine_input *in, int *bad_leg)
 			return bad;
 		}
 	}
+	return NULL;
+}
+
+/* The domain after the legs: given greeks, the hedge, the day, the execution, the prices. */
+static const char *
+check_after_legs(const engine_input *in)
+{
 	if (in->has_greeks && in->greeks_valid)
 	{
 		if (!amount_in_domain(in->greeks_net_delta, ENGINE_MAX_AMOUNT))
@@ -160,6 +174,28 @@ engine_input_check(const engine_input *in, int *bad_leg)
 		if (!price_in_domain(in->prices[i]))
 			return "prices";
 	return NULL;
+}
+
+const char *
+engine_input_check(const engine_input *in, int *bad_leg)
+{
+	const char *bad;
+
+	if (bad_leg)
+		*bad_leg = -1;
+	if ((bad = check_before_legs(in)) != NULL)
+		return bad;
+	if ((bad = engine_input_check_legs(in, bad_leg)) != NULL)
+		return bad;
+	return check_after_legs(in);
+}
+
+const char *
+engine_input_check_except_legs(const engine_input *in)
+{
+	const char *bad = check_before_legs(in);
+
+	return bad ? bad : check_after_legs(in);
 }
 
 /* Leg counts without pricing, for given greeks. */
@@ -222,8 +258,11 @@ engine_evaluate(const engine_config *cfg, const engine_input *in, engine_output 
 		market.rate = cfg->risk_free_rate;
 		market.yield = cfg->dividend_yield;
 		market.settlement = cfg->settlement;
-		portfolio_compute(in->legs, in->n_legs, &market, in->stock_position,
-						  in->pending_hedge_qty, &g);
+		if (in->book && portfolio_book_matches(in->book, in->legs, in->n_legs, &market))
+			portfolio_book_greeks(in->book, in->stock_position, in->pending_hedge_qty, &g);
+		else
+			portfolio_compute(in->legs, in->n_legs, &market, in->stock_position,
+							  in->pending_hedge_qty, &g);
 		out->net_delta = g.net_delta;
 		out->gamma = g.gamma;
 		out->option_delta = g.option_delta;

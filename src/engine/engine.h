@@ -53,6 +53,15 @@ typedef struct engine_input
 	bool		greeks_valid;
 
 	/*
+	 * Optional (NULL: none): the legs' figures priced already at this
+	 * instant (portfolio_book_compute of legs as legs_in_lots), so that the
+	 * step and the caller price the book once.  Used only when they are of
+	 * these legs at the spot, time and market the step prices at; the step
+	 * then decides exactly as when it prices the legs itself.
+	 */
+	const portfolio_book *book;
+
+	/*
 	 * Underlying units in one lot of the hedge instrument (1 for shares,
 	 * 0.0001 for a lot of BTC-USDT-SWAP at OKX).  Delta, positions and
 	 * sizes are counted in lots (leg multipliers already divided by it);
@@ -100,9 +109,9 @@ typedef struct engine_output
 
 /*
  * An input with the SQL defaults: state MONITOR, event tick, no quote, spot
- * NAN, no legs, no given greeks, one unit per lot, no last hedge, E0,
- * broker connected, faults_clear_since NAN, not suspended, now and the
- * clock zero.
+ * NAN, no legs, no given greeks, no book priced, one unit per lot, no last
+ * hedge, E0, broker connected, faults_clear_since NAN, not suspended, now
+ * and the clock zero.
  */
 extern void engine_input_init(engine_input *in);
 
@@ -132,6 +141,16 @@ extern void engine_input_init(engine_input *in);
  * leg, else -1.
  */
 extern const char *engine_input_check(const engine_input *in, int *bad_leg);
+
+/*
+ * The same check in two parts: the legs alone, and everything else.  Legs
+ * that pass at some now pass at every later now with the same legs and
+ * units_per_lot (the one check of a leg that moves with time is an expiry
+ * at most BS_MAX_T years ahead), so a caller deciding at quote after quote
+ * can check them once and the rest each time.
+ */
+extern const char *engine_input_check_legs(const engine_input *in, int *bad_leg);
+extern const char *engine_input_check_except_legs(const engine_input *in);
 
 /* One evaluation step; in must pass engine_input_check(). */
 extern void engine_evaluate(const engine_config *cfg, const engine_input *in,

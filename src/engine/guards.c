@@ -107,6 +107,9 @@ guards_check(const engine_config *cfg, const guard_input *in)
 guard_reason
 guards_first(uint32_t mask)
 {
+	/* nothing blocks: every evaluation without an intent, so most of them */
+	if (mask == 0)
+		return GUARD_NONE;
 	for (int r = 1; r < GUARD_REASON_COUNT; r++)
 		if (mask & GUARD_BIT(r))
 			return (guard_reason) r;

@@ -55,7 +55,12 @@ pending_qty(const hcore *c)
 	return sum;
 }
 
-/* The engine sizes in lots: a leg's delta counts in lots of the hedge instrument. */
+/*
+ * The engine sizes in lots: a leg's delta counts in lots of the hedge
+ * instrument.  Called whenever the legs change (a new book, settlements):
+ * what they were priced at and that they passed the engine's check is
+ * forgotten.
+ */
 void
 scale_legs(hcore *c)
 {
@@ -63,37 +68,52 @@ scale_legs(hcore *c)
 		memcpy(c->legs_in_lots, c->legs, sizeof(engine_leg) * c->n_legs);
 	for (int i = 0; i < c->n_legs; i++)
 		c->legs_in_lots[i].multiplier /= c->set.units_per_lot;
+	c->book_known = false;
+	c->legs_checked = false;
+}
+
+static void
+market_of(const engine_config *cfg, double spot, double now, portfolio_market *m)
+{
+	m->spot = spot;
+	m->now = now;
+	m->volatility = cfg->volatility;
+	m->rate = cfg->risk_free_rate;
+	m->yield = cfg->dividend_yield;
+	m->settlement = cfg->settlement;
+}
+
+const portfolio_book *
+hcore_book(hcore *c, double spot, double now)
+{
+	portfolio_market m;
+
+	/* the settings may change under the core (a reload): they are part of the key */
+	market_of(&c->set.cfg, spot, now, &m);
+	if (!c->book_known || c->book.legs != c->legs ||
+		!portfolio_book_matches(&c->book, c->legs_in_lots, c->n_legs, &m))
+	{
+		portfolio_book_compute(c->legs, c->legs_in_lots, c->n_legs, &m, true, &c->book);
+		c->book_known = true;
+	}
+	return &c->book;
 }
 
 double
 hcore_legs_value(const engine_config *cfg, const engine_leg *legs, int n_legs, double spot, double now)
 {
-	double		value = 0;
+	portfolio_market m;
+	portfolio_book book;
 
-	for (int i = 0; i < n_legs; i++)
-	{
-		const engine_leg *l = &legs[i];
-		double		t = (l->expiry - now) / (365.0 * 86400.0);
-		double		vol = isnan(l->implied_vol) ? cfg->volatility : l->implied_vol;
-
-		if (t <= 0)
-		{
-			settled_value v;
-
-			settlement_value(l, spot, cfg->settlement, &v);
-			value += v.value;
-			continue;
-		}
-		value += l->quantity * l->multiplier *
-			bs_price(l->right, spot, l->strike, t, cfg->risk_free_rate, cfg->dividend_yield, vol);
-	}
-	return value;
+	market_of(cfg, spot, now, &m);
+	portfolio_book_compute(legs, legs, n_legs, &m, true, &book);
+	return book.value;
 }
 
 double
-option_value(const hcore *c, double spot, double now)
+option_value(hcore *c, double spot, double now)
 {
-	return hcore_legs_value(&c->set.cfg, c->legs, c->n_legs, spot, now);
+	return hcore_book(c, spot, now)->value;
 }
 
 void

@@ -302,6 +302,13 @@ typedef struct hcore
 	engine_leg *legs;
 	engine_leg *legs_in_lots;	/* the same with multipliers in lots, for the engine */
 	int			n_legs;
+	/* the legs priced at the last instant asked (hcore_book); forgotten when they change */
+	portfolio_book book;
+	bool		book_known;
+	/* the legs passed the engine's check at legs_checked_at with these lots (so at any later time) */
+	bool		legs_checked;
+	double		legs_checked_at;
+	double		legs_checked_units;
 	double		last_hedge_ts;	/* the cooldown's start: the last order sent */
 
 	/* the day */
@@ -435,6 +442,13 @@ extern void hcore_switch_cancel(hcore *c);
 extern void hcore_figures(const hcore *c, hedger_figures *out);
 
 /* ---- pure helpers --------------------------------------------------------- */
+
+/*
+ * The figures of the core's legs at spot and now (portfolio.h), priced once
+ * for everyone who asks at that instant: the engine's decision, the day's
+ * P&L, a backtest's equity and attribution.
+ */
+extern const portfolio_book *hcore_book(hcore *c, double spot, double now);
 
 /*
  * Value of option legs at spot and now (quantity x multiplier x price):

@@ -19,6 +19,27 @@ set_state(hcore *c, trading_state next, double now, bool *changed)
 	*changed = true;
 }
 
+/*
+ * The engine's check of the input, the legs checked once: legs that passed
+ * at a time pass at every later one with the same lots (engine.h), so they
+ * are checked again only when they changed, the lots changed or the time
+ * went back.
+ */
+static bool
+input_passes(hcore *c, const engine_input *in)
+{
+	if (!(c->legs_checked && in->now >= c->legs_checked_at &&
+		  in->units_per_lot == c->legs_checked_units))
+	{
+		if (engine_input_check_legs(in, NULL) != NULL)
+			return false;
+		c->legs_checked = true;
+		c->legs_checked_at = in->now;
+		c->legs_checked_units = in->units_per_lot;
+	}
+	return engine_input_check_except_legs(in) == NULL;
+}
+
 engine_output
 run_engine(hcore *c, double now, trading_event event, bool suspended, bool broker_connected)
 {
@@ -52,8 +73,17 @@ run_engine(hcore *c, double now, trading_event event, bool suspended, bool broke
 	in.faults_clear_since = c->led.faults_clear_since;
 	in.suspended = suspended;
 	/* a quote the feed should never give (crossed, negative): decide as with none */
-	if (engine_input_check(&in, NULL) != NULL)
+	if (!input_passes(c, &in))
 		in.has_quote = false;
+	else if (in.has_quote)
+	{
+		/* the book at the mid the engine will price at, priced once with the day's P&L */
+		classifier_quote quote = {true, in.bid, in.ask, in.quote_ts};
+		double		mid = classifier_mid(&quote);
+
+		if (isfinite(mid))
+			in.book = hcore_book(c, mid, now);
+	}
 	engine_evaluate(&c->set.cfg, &in, &out);
 	c->led.faults_clear_since = out.faults_clear_since;
 	c->led.last_out = out;

@@ -49,7 +49,7 @@ extern bool commit_or_restore(hcore *c, hcore_unit *u, const hcore_ledger *m);
 extern double quote_mid(const hcore *c);
 extern bool core_quote_usable(const hcore *c);
 extern double lot_value(const hcore *c, double price);
-extern double option_value(const hcore *c, double spot, double now);
+extern double option_value(hcore *c, double spot, double now);
 extern double pending_qty(const hcore *c);
 extern void scale_legs(hcore *c);
 extern void save_day_start(hcore *c, double now);

@@ -52,12 +52,75 @@ typedef struct portfolio_greeks
  * Greeks of n legs plus the hedge position: stock_position shares held and
  * pending_qty shares of hedge orders still in flight (signed, buys > 0).
  * When spot is not a positive finite number no leg is priced and the result
- * is invalid (figures 0, net_delta still stock + pending).
+ * is invalid (figures 0, net_delta still stock + pending).  Each leg's
+ * delta and gamma are bs_delta_gamma()'s.
  */
 extern void portfolio_compute(const engine_leg *legs, int n,
 							  const portfolio_market *market,
 							  double stock_position, double pending_qty,
 							  portfolio_greeks *out);
+
+/*
+ * A book's figures at one spot and time, priced once for every reader of
+ * that instant: the engine's greeks (what portfolio_compute sums), the
+ * legs' value (hcore_legs_value) and the greeks in units of the underlying
+ * (the backtest's attribution).  One Black-Scholes-Merton evaluation per
+ * leg, and less: legs of one expiry share sqrt(t) and the discount
+ * factors, legs of one expiry, vol and strike (a call and a put) share d1
+ * and the value's core.  Every figure is bit for bit what the leg-by-leg
+ * functions give (bs_delta_gamma, bs_price), summed in the legs' order, so
+ * a decision made from it is the decision made without it.
+ *
+ * The legs are given twice: legs with multipliers in units of the
+ * underlying (value, unit greeks) and legs_in_lots, the same legs with
+ * multipliers in lots of the hedge instrument (the engine's delta and
+ * gamma); the two may be the same array.  Pure C99, no allocation.
+ */
+typedef struct portfolio_book
+{
+	/* what the figures are of */
+	const engine_leg *legs;
+	const engine_leg *legs_in_lots;
+	int			n;
+	portfolio_market market;
+	bool		with_value;		/* value and unit greeks computed */
+
+	/* legs_in_lots, as portfolio_compute sums them (no stock, no hedge in flight) */
+	double		option_delta;	/* lots; 0 when the spot is no price */
+	double		gamma;			/* lots per unit of spot */
+	int			legs_active;	/* t > 0 */
+	int			legs_expired;	/* t <= 0 */
+	bool		spot_ok;		/* spot is a positive finite number */
+
+	/* legs, in money and units of the underlying (with_value only) */
+	double		value;			/* model value, expired legs at what they settled into */
+	double		unit_delta;		/* an expired leg: the delivered units */
+	double		unit_gamma;
+	double		theta;			/* per year of calendar time */
+	double		vega;			/* per 1.00 of vol */
+} portfolio_book;
+
+/*
+ * The figures of the book at market->spot and market->now.  with_value
+ * false computes the engine's delta and gamma only (and prices nothing
+ * when the spot is no price, as portfolio_compute); with_value true also
+ * the value and unit greeks, whatever the spot, as hcore_legs_value does.
+ */
+extern void portfolio_book_compute(const engine_leg *legs, const engine_leg *legs_in_lots, int n,
+								   const portfolio_market *market, bool with_value,
+								   portfolio_book *out);
+
+/*
+ * Whether book holds the figures of legs_in_lots (the same array, n legs)
+ * at this market: spot, time, vol, rate, yield and settlement style the
+ * same bit for bit.  A caller who changes legs in place computes anew.
+ */
+extern bool portfolio_book_matches(const portfolio_book *book, const engine_leg *legs_in_lots, int n,
+								   const portfolio_market *market);
+
+/* portfolio_compute's result from a book's figures: the same, bit for bit. */
+extern void portfolio_book_greeks(const portfolio_book *book, double stock_position,
+								  double pending_qty, portfolio_greeks *out);
 
 /*
  * Valid, finite and worth no more than PORTFOLIO_GREEKS_VALUE_LIMIT:
