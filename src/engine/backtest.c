@@ -68,17 +68,23 @@ port_clock(void *ctx, double now, engine_clock *out)
 		return;
 	}
 	i = calendar_day_of(cal, now, &b->cal_hint_ny);
-	memset(out, 0, sizeof(*out));
-	out->ny_date = cal->first_date + i;
-	out->ny_weekday = calendar_weekday(out->ny_date);
+	if (i != b->ny_table_day)
+	{
+		/* a new day: its date, weekday and closures, once */
+		memset(&b->ny_table_clock, 0, sizeof(b->ny_table_clock));
+		b->ny_table_clock.ny_date = cal->first_date + i;
+		b->ny_table_clock.ny_weekday = calendar_weekday(b->ny_table_clock.ny_date);
+		b->ny_table_clock.ny_holiday = cal->holiday ? cal->holiday[i] : false;
+		b->ny_table_clock.ny_early_close_min = cal->early_close_min ? cal->early_close_min[i] : -1;
+		b->ny_table_day = i;
+	}
+	*out = b->ny_table_clock;
 	out->ny_seconds = now + (cal->utc_offset ? cal->utc_offset[i] : 0) - (double) out->ny_date * 86400.0;
 	/* a time outside the table is outside the run: pinned to its ends */
 	if (out->ny_seconds < 0)
 		out->ny_seconds = 0;
 	if (out->ny_seconds >= 86400)
 		out->ny_seconds = 86399;
-	out->ny_holiday = cal->holiday ? cal->holiday[i] : false;
-	out->ny_early_close_min = cal->early_close_min ? cal->early_close_min[i] : -1;
 }
 
 static int32_t
@@ -747,6 +753,7 @@ backtest_init(backtest *b, const backtest_params *p, const backtest_sink *sink)
 	b->seen_ts = -INFINITY;
 	b->last_sample_ts = -INFINITY;
 	b->state_before = -1;
+	b->ny_table_day = -1;
 	drawdown_tracker_init(&b->dd);
 	b->m.sharpe = NAN;
 	b->m.sortino = NAN;

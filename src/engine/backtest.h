@@ -274,6 +274,8 @@ typedef struct backtest
 	int			cal_hint_roll;
 	/* the New York day of the last clock read by the fixed rules, when no clock change falls in it */
 	bool		ny_day_cached;
+	int			ny_table_day;	/* the day of new_york whose clock ny_table_clock holds, -1 for none */
+	engine_clock ny_table_clock;
 	double		ny_day_start,
 				ny_day_end;
 	engine_clock ny_day;
