@@ -139,11 +139,17 @@ PKG_CONFIG ?= pkg-config
 PG_CPPFLAGS = -Isrc $(shell $(PKG_CONFIG) --cflags libcurl json-c) -Wno-unused-parameter -Wno-missing-field-initializers
 SHLIB_LINK = $(shell $(PKG_CONFIG) --libs libcurl json-c)
 
-EXTRA_CLEAN = tmp_check_regress test/unit/bin
+EXTRA_CLEAN = tmp_check_regress test/unit/bin $(OBJS:.o=.o.d)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# Each object notes the headers it read (x.o.d), so that a changed header (a struct grown by a field)
+# rebuilds every object that uses it, not only those whose .c changed.
+%.o: %.c
+	$(COMPILE.c) -MMD -MP -MF $@.d -o $@ $<
+-include $(wildcard $(OBJS:.o=.o.d))
 
 # A generated script: its parts ($^) one after the other, each under a line naming its file.
 define concat_sql
