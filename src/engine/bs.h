@@ -122,6 +122,8 @@ typedef struct bs_strike
 	double		k;
 	bool		live;			/* a total vol above 0: else the sigma -> 0 limits */
 	bool		with_value;
+	double		log_sk;			/* ln(s/k) of the delta */
+	double		value_log_sk;	/* and of the value */
 	double		d1;				/* of the delta: (ln(s/k) + (r - q) t) / v + v/2 */
 	double		pdf;			/* N'(d1) */
 	bs_value_core core;
@@ -130,6 +132,16 @@ typedef struct bs_strike
 } bs_strike;
 
 extern void bs_strike_init(bs_strike *st, const bs_term *term, double s, double k, bool with_value);
+
+/*
+ * bs_strike_init() in its three steps, each waiting on the one before: the
+ * logarithms, the exponentials, the normal probabilities.  Pricing many
+ * strikes, a caller who takes each step for all of them before the next
+ * lets the processor overlap their independent work.
+ */
+extern void bs_strike_logs(bs_strike *st, const bs_term *term, double s, double k, bool with_value);
+extern void bs_strike_exps(bs_strike *st, const bs_term *term);
+extern void bs_strike_probs(bs_strike *st);
 extern const bs_greeks *bs_strike_greeks(bs_strike *st, const bs_term *term, bs_right right);
 
 extern double bs_price(bs_right right, double s, double k, double t,
