@@ -197,7 +197,7 @@ otm_units(double xb, double v, double ex, double em, double *up, double *dn)
 typedef bs_value_core bs_core;
 
 void
-bs_term_init(bs_term *term, double t, double r, double q, double sigma)
+bs_term_init_delta(bs_term *term, double t, double r, double q, double sigma)
 {
 	term->t = t;
 	term->r = r;
@@ -207,6 +207,13 @@ bs_term_init(bs_term *term, double t, double r, double q, double sigma)
 	term->v = sigma * term->sqrt_t;
 	/* q = 0 (most equities) and r = 0 are common: e^0 needs no call */
 	term->eq = (q == 0.0 || !(t > 0.0)) ? 1.0 : exp(-q * t);
+	term->er = NAN;
+}
+
+void
+bs_term_init(bs_term *term, double t, double r, double q, double sigma)
+{
+	bs_term_init_delta(term, t, r, q, sigma);
 	term->er = (r == 0.0 || !(t > 0.0)) ? 1.0 : exp(-r * t);
 }
 

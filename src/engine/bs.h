@@ -74,6 +74,9 @@ typedef struct bs_term
 } bs_term;
 
 extern void bs_term_init(bs_term *term, double t, double r, double q, double sigma);
+
+/* bs_term_init without e^{-rt} (NAN), which only a value needs: for delta and gamma alone. */
+extern void bs_term_init_delta(bs_term *term, double t, double r, double q, double sigma);
 extern double bs_price_term(const bs_term *term, bs_right right, double s, double k);
 
 /*

@@ -120,8 +120,10 @@ compute_planned(book_tables *tab, const portfolio_market *m, bool with_value)
 		/* bs_term_with_vol gives bs_term_init's figures without the square root and exponentials */
 		if (tab->same_expiry[j] >= 0)
 			bs_term_with_vol(term, &tab->terms[tab->same_expiry[j]], sigma);
-		else
+		else if (with_value)
 			bs_term_init(term, term->t, m->rate, m->yield, sigma);
+		else
+			bs_term_init_delta(term, term->t, m->rate, m->yield, sigma);
 	}
 	tab->terms_ready = tab->n_terms;
 	for (j = tab->strikes_ready; j < tab->n_strikes; j++)
@@ -129,8 +131,9 @@ compute_planned(book_tables *tab, const portfolio_market *m, bool with_value)
 					   tab->strikes[j].k, with_value);
 	for (j = tab->strikes_ready; j < tab->n_strikes; j++)
 		bs_strike_exps(&tab->strikes[j], &tab->terms[tab->strike_term[j]]);
-	for (j = tab->strikes_ready; j < tab->n_strikes; j++)
-		bs_strike_probs(&tab->strikes[j]);
+	if (with_value)
+		for (j = tab->strikes_ready; j < tab->n_strikes; j++)
+			bs_strike_probs(&tab->strikes[j]);
 	tab->strikes_ready = tab->n_strikes;
 }
 
@@ -151,8 +154,10 @@ own_figures(const book_tables *tab, const leg_plan *p, const engine_leg *leg,
 {
 	if (p->term >= 0)
 		*term = tab->terms[p->term];
-	else
+	else if (with_value)
 		bs_term_init(term, p->t, m->rate, m->yield, p->sigma);
+	else
+		bs_term_init_delta(term, p->t, m->rate, m->yield, p->sigma);
 	bs_strike_init(st, term, m->spot, leg->strike, with_value);
 	return bs_strike_greeks(st, term, leg->right);
 }
