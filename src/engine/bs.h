@@ -74,9 +74,6 @@ typedef struct bs_term
 } bs_term;
 
 extern void bs_term_init(bs_term *term, double t, double r, double q, double sigma);
-
-/* bs_term_init without e^{-rt} (NAN), which only a value needs: for delta and gamma alone. */
-extern void bs_term_init_delta(bs_term *term, double t, double r, double q, double sigma);
 extern double bs_price_term(const bs_term *term, bs_right right, double s, double k);
 
 /*
@@ -85,6 +82,9 @@ extern double bs_price_term(const bs_term *term, bs_right right, double s, doubl
  * and exponentials.
  */
 extern void bs_term_with_vol(bs_term *term, const bs_term *same_expiry, double sigma);
+
+/* bs_term_init without e^{-rt} (NAN), which only a value needs: for delta and gamma alone. */
+extern void bs_term_init_delta(bs_term *term, double t, double r, double q, double sigma);
 
 /*
  * What the value's evaluation shares between the rights at one strike on
@@ -111,13 +111,13 @@ typedef struct bs_value_core
  * A book's legs at one strike, term and spot: a call and a put (and any
  * number of legs of either) priced from one d1 and one value core.
  * bs_strike_init() computes what the rights share; bs_strike_greeks()
- * gives one right's figures (in st), the second time from memory.  The figures
- * are those of the one-leg functions, bit for bit: delta and gamma
- * bs_delta_gamma()'s, price bs_price()'s; theta, vega and rho are
+ * gives one right's figures (kept in st: the second time from memory).
+ * The figures are those of the one-leg functions, bit for bit: delta and
+ * gamma bs_delta_gamma()'s, price bs_price()'s; theta, vega and rho are
  * bs_greeks_all()'s formulas taken at the delta's d1 (equal to its figures
  * within rounding).  Without with_value only delta and gamma are computed
- * (price, theta, vega and rho NAN).  Read only by bs.c, but for the caller's
- * own key (s, k).
+ * (price, theta, vega and rho NAN).  Read only by bs.c, but for the
+ * caller's own key (s, k).
  */
 typedef struct bs_strike
 {
