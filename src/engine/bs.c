@@ -197,7 +197,7 @@ otm_units(double xb, double v, double ex, double em, double *up, double *dn)
 typedef bs_value_core bs_core;
 
 void
-bs_term_init(bs_term *term, double t, double r, double q, double sigma)
+bs_term_init_delta(bs_term *term, double t, double r, double q, double sigma)
 {
 	term->t = t;
 	term->r = r;
@@ -207,6 +207,13 @@ bs_term_init(bs_term *term, double t, double r, double q, double sigma)
 	term->v = sigma * term->sqrt_t;
 	/* q = 0 (most equities) and r = 0 are common: e^0 needs no call */
 	term->eq = (q == 0.0 || !(t > 0.0)) ? 1.0 : exp(-q * t);
+	term->er = NAN;
+}
+
+void
+bs_term_init(bs_term *term, double t, double r, double q, double sigma)
+{
+	bs_term_init_delta(term, t, r, q, sigma);
 	term->er = (r == 0.0 || !(t > 0.0)) ? 1.0 : exp(-r * t);
 }
 
@@ -426,11 +433,8 @@ bs_term_with_vol(bs_term *term, const bs_term *same_expiry, double sigma)
  * build from t, r, q and sigma), so the figures are theirs bit for bit.
  */
 void
-bs_strike_init(bs_strike *st, const bs_term *term, double s, double k, bool with_value)
+bs_strike_logs(bs_strike *st, const bs_term *term, double s, double k, bool with_value)
 {
-	double		log_sk,
-				value_log_sk;
-
 	st->s = s;
 	st->k = k;
 	st->with_value = with_value;
@@ -439,25 +443,36 @@ bs_strike_init(bs_strike *st, const bs_term *term, double s, double k, bool with
 	st->live = (term->t > 0.0) && (term->v > 0.0);
 	if (!st->live)
 		return;
-	log_sk = log_moneyness(s, k);
-	if (!with_value)
-	{
-		st->d1 = delta_d1(log_sk, term->t, term->r, term->q, term->v);
-		st->pdf = norm_pdf(st->d1);
-		return;
-	}
+	st->log_sk = log_moneyness(s, k);
+	/* the value's is the delta's when the vol is tiny */
+	if (with_value)
+		st->value_log_sk = term->v < LOG1P_MAX_V ? st->log_sk : core_log(term->v, s, k);
+}
 
-	/*
-	 * The delta's and the value's chains of dependent steps interleaved,
-	 * so that the processor overlaps them: both logarithms (the same one
-	 * when the vol is tiny), then the value's exponential and the delta's
-	 * density, then the value's normal probabilities.
-	 */
-	value_log_sk = term->v < LOG1P_MAX_V ? log_sk : core_log(term->v, s, k);
-	st->d1 = delta_d1(log_sk, term->t, term->r, term->q, term->v);
-	core_start(term, s, k, value_log_sk, &st->core);
+void
+bs_strike_exps(bs_strike *st, const bs_term *term)
+{
+	if (!st->live)
+		return;
+	st->d1 = delta_d1(st->log_sk, term->t, term->r, term->q, term->v);
+	if (st->with_value)
+		core_start(term, st->s, st->k, st->value_log_sk, &st->core);
 	st->pdf = norm_pdf(st->d1);
-	core_finish(&st->core);
+}
+
+void
+bs_strike_probs(bs_strike *st)
+{
+	if (st->live && st->with_value)
+		core_finish(&st->core);
+}
+
+void
+bs_strike_init(bs_strike *st, const bs_term *term, double s, double k, bool with_value)
+{
+	bs_strike_logs(st, term, s, k, with_value);
+	bs_strike_exps(st, term);
+	bs_strike_probs(st);
 }
 
 const bs_greeks *

@@ -83,6 +83,9 @@ extern double bs_price_term(const bs_term *term, bs_right right, double s, doubl
  */
 extern void bs_term_with_vol(bs_term *term, const bs_term *same_expiry, double sigma);
 
+/* bs_term_init without e^{-rt} (NAN), which only a value needs: for delta and gamma alone. */
+extern void bs_term_init_delta(bs_term *term, double t, double r, double q, double sigma);
+
 /*
  * What the value's evaluation shares between the rights at one strike on
  * one term (bs.c's notation: A = s e^{-qt}, B = k e^{-rt}, x = ln(A/B)).
@@ -108,13 +111,13 @@ typedef struct bs_value_core
  * A book's legs at one strike, term and spot: a call and a put (and any
  * number of legs of either) priced from one d1 and one value core.
  * bs_strike_init() computes what the rights share; bs_strike_greeks()
- * gives one right's figures (in st), the second time from memory.  The figures
- * are those of the one-leg functions, bit for bit: delta and gamma
- * bs_delta_gamma()'s, price bs_price()'s; theta, vega and rho are
+ * gives one right's figures (kept in st: the second time from memory).
+ * The figures are those of the one-leg functions, bit for bit: delta and
+ * gamma bs_delta_gamma()'s, price bs_price()'s; theta, vega and rho are
  * bs_greeks_all()'s formulas taken at the delta's d1 (equal to its figures
  * within rounding).  Without with_value only delta and gamma are computed
- * (price, theta, vega and rho NAN).  Read only by bs.c, but for the caller's
- * own key (s, k).
+ * (price, theta, vega and rho NAN).  Read only by bs.c, but for the
+ * caller's own key (s, k).
  */
 typedef struct bs_strike
 {
@@ -122,6 +125,8 @@ typedef struct bs_strike
 	double		k;
 	bool		live;			/* a total vol above 0: else the sigma -> 0 limits */
 	bool		with_value;
+	double		log_sk;			/* ln(s/k) of the delta */
+	double		value_log_sk;	/* and of the value */
 	double		d1;				/* of the delta: (ln(s/k) + (r - q) t) / v + v/2 */
 	double		pdf;			/* N'(d1) */
 	bs_value_core core;
@@ -130,6 +135,16 @@ typedef struct bs_strike
 } bs_strike;
 
 extern void bs_strike_init(bs_strike *st, const bs_term *term, double s, double k, bool with_value);
+
+/*
+ * bs_strike_init() in its three steps, each waiting on the one before: the
+ * logarithms, the exponentials, the normal probabilities.  Pricing many
+ * strikes, a caller who takes each step for all of them before the next
+ * lets the processor overlap their independent work.
+ */
+extern void bs_strike_logs(bs_strike *st, const bs_term *term, double s, double k, bool with_value);
+extern void bs_strike_exps(bs_strike *st, const bs_term *term);
+extern void bs_strike_probs(bs_strike *st);
 extern const bs_greeks *bs_strike_greeks(bs_strike *st, const bs_term *term, bs_right right);
 
 extern double bs_price(bs_right right, double s, double k, double t,

@@ -16,23 +16,38 @@
 /*
  * Distinct terms (expiry and vol) and strikes whose shared work is kept
  * within one computation: a book's usual few expiries and a chain's
- * strikes, with a short scan per leg.
+ * strikes.  Legs are taken a chunk at a time: which term and strike each
+ * needs, then every new term, then every new strike step by step (all
+ * logarithms, all exponentials, all normal probabilities, so the processor
+ * overlaps the strikes' independent work), then the legs' sums in order.
  */
 #define PORTFOLIO_SHARED_TERMS 16
 #define PORTFOLIO_SHARED_STRIKES 32
+#define PORTFOLIO_CHUNK 32
 
 typedef struct book_tables
 {
 	bs_term		terms[PORTFOLIO_SHARED_TERMS];
+	int			same_expiry[PORTFOLIO_SHARED_TERMS];	/* a term of its expiry made before, or -1 */
 	int			first_strike[PORTFOLIO_SHARED_TERMS];	/* the term's strikes: a chain, -1 ends it */
 	int			n_terms;
+	int			terms_ready;	/* terms[0 .. terms_ready) are computed */
 	bs_strike	strikes[PORTFOLIO_SHARED_STRIKES];
+	int			strike_term[PORTFOLIO_SHARED_STRIKES];
 	int			next_strike[PORTFOLIO_SHARED_STRIKES];
 	int			n_strikes;
-	/* a leg the tables have no room for */
-	bs_term		spare_term;
-	bs_strike	spare_strike;
+	int			strikes_ready;
 } book_tables;
+
+/* A leg of the chunk: its time, and where its figures come from. */
+typedef struct leg_plan
+{
+	double		t;
+	double		sigma;
+	bool		priced;
+	int			term;			/* index in the tables, -1: priced on its own */
+	int			strike;			/* likewise */
+} leg_plan;
 
 /* Equal as stored: keys are shared only when every bit agrees (NaN, -0). */
 static bool
@@ -46,15 +61,11 @@ same_bits(double a, double b)
 	return x == y;
 }
 
-/*
- * The term of t and sigma: one already made, one of its expiry with this
- * vol, or a new one; its index, or -1 for the spare when the table is full.
- */
+/* The term of t and sigma in the tables (computed later if new), or -1 when they are full. */
 static int
-term_of(book_tables *tab, double t, double sigma, const portfolio_market *m)
+plan_term(book_tables *tab, double t, double sigma)
 {
-	const bs_term *expiry = NULL;
-	bs_term    *term;
+	int			expiry = -1;
 	int			j;
 
 	for (j = tab->n_terms - 1; j >= 0; j--)
@@ -63,49 +74,67 @@ term_of(book_tables *tab, double t, double sigma, const portfolio_market *m)
 			continue;
 		if (same_bits(tab->terms[j].sigma, sigma))
 			return j;
-		expiry = &tab->terms[j];
+		expiry = j;
 	}
-	if (tab->n_terms < PORTFOLIO_SHARED_TERMS)
-	{
-		j = tab->n_terms++;
-		term = &tab->terms[j];
-		tab->first_strike[j] = -1;
-	}
-	else
-		term = &tab->spare_term;
-	if (expiry)
-		bs_term_with_vol(term, expiry, sigma);
-	else
-		bs_term_init(term, t, m->rate, m->yield, sigma);
+	if (tab->n_terms == PORTFOLIO_SHARED_TERMS)
+		return -1;
+	j = tab->n_terms++;
+	tab->terms[j].t = t;
+	tab->terms[j].sigma = sigma;
+	tab->same_expiry[j] = expiry;
+	tab->first_strike[j] = -1;
 	return j;
 }
 
-static bs_strike *
-strike_of(book_tables *tab, int term, double k, const portfolio_market *m, bool with_value)
+static int
+plan_strike(book_tables *tab, int term, double k)
 {
-	bs_strike  *st;
+	int			j;
 
 	if (term < 0)
-	{
-		st = &tab->spare_strike;
-		bs_strike_init(st, &tab->spare_term, m->spot, k, with_value);
-		return st;
-	}
-	for (int j = tab->first_strike[term]; j >= 0; j = tab->next_strike[j])
+		return -1;
+	for (j = tab->first_strike[term]; j >= 0; j = tab->next_strike[j])
 		if (same_bits(tab->strikes[j].k, k))
-			return &tab->strikes[j];
-	if (tab->n_strikes < PORTFOLIO_SHARED_STRIKES)
-	{
-		int			j = tab->n_strikes++;
+			return j;
+	if (tab->n_strikes == PORTFOLIO_SHARED_STRIKES)
+		return -1;
+	j = tab->n_strikes++;
+	tab->strikes[j].k = k;
+	tab->strike_term[j] = term;
+	tab->next_strike[j] = tab->first_strike[term];
+	tab->first_strike[term] = j;
+	return j;
+}
 
-		st = &tab->strikes[j];
-		tab->next_strike[j] = tab->first_strike[term];
-		tab->first_strike[term] = j;
+/* The terms and strikes planned since the last call, each step for all of them. */
+static void
+compute_planned(book_tables *tab, const portfolio_market *m, bool with_value)
+{
+	int			j;
+
+	for (j = tab->terms_ready; j < tab->n_terms; j++)
+	{
+		bs_term    *term = &tab->terms[j];
+		double		sigma = term->sigma;
+
+		/* bs_term_with_vol gives bs_term_init's figures without the square root and exponentials */
+		if (tab->same_expiry[j] >= 0)
+			bs_term_with_vol(term, &tab->terms[tab->same_expiry[j]], sigma);
+		else if (with_value)
+			bs_term_init(term, term->t, m->rate, m->yield, sigma);
+		else
+			bs_term_init_delta(term, term->t, m->rate, m->yield, sigma);
 	}
-	else
-		st = &tab->spare_strike;
-	bs_strike_init(st, &tab->terms[term], m->spot, k, with_value);
-	return st;
+	tab->terms_ready = tab->n_terms;
+	for (j = tab->strikes_ready; j < tab->n_strikes; j++)
+		bs_strike_logs(&tab->strikes[j], &tab->terms[tab->strike_term[j]], m->spot,
+					   tab->strikes[j].k, with_value);
+	for (j = tab->strikes_ready; j < tab->n_strikes; j++)
+		bs_strike_exps(&tab->strikes[j], &tab->terms[tab->strike_term[j]]);
+	if (with_value)
+		for (j = tab->strikes_ready; j < tab->n_strikes; j++)
+			bs_strike_probs(&tab->strikes[j]);
+	tab->strikes_ready = tab->n_strikes;
 }
 
 /* A delivered leg keeps the delta of the underlying it became. */
@@ -118,11 +147,27 @@ expired_leg_delta(const engine_leg *leg, const portfolio_market *m)
 	return v.delta;
 }
 
+/* The figures of a leg the tables have no room for: its own term and strike. */
+static const bs_greeks *
+own_figures(const book_tables *tab, const leg_plan *p, const engine_leg *leg,
+			const portfolio_market *m, bool with_value, bs_term *term, bs_strike *st)
+{
+	if (p->term >= 0)
+		*term = tab->terms[p->term];
+	else if (with_value)
+		bs_term_init(term, p->t, m->rate, m->yield, p->sigma);
+	else
+		bs_term_init_delta(term, p->t, m->rate, m->yield, p->sigma);
+	bs_strike_init(st, term, m->spot, leg->strike, with_value);
+	return bs_strike_greeks(st, term, leg->right);
+}
+
 void
 portfolio_book_compute(const engine_leg *legs, const engine_leg *legs_in_lots, int n,
 					   const portfolio_market *m, bool with_value, portfolio_book *out)
 {
 	book_tables tab;
+	leg_plan	plan[PORTFOLIO_CHUNK];
 	double		delta_sum = 0.0,
 				gamma_sum = 0.0,
 				value = 0.0,
@@ -134,64 +179,87 @@ portfolio_book_compute(const engine_leg *legs, const engine_leg *legs_in_lots, i
 				expired = 0;
 	bool		spot_ok = isfinite(m->spot) && m->spot > 0.0;
 
-	tab.n_terms = 0;
-	tab.n_strikes = 0;
-	for (int i = 0; i < n; i++)
+	tab.n_terms = tab.terms_ready = 0;
+	tab.n_strikes = tab.strikes_ready = 0;
+	for (int base = 0; base < n; base += PORTFOLIO_CHUNK)
 	{
-		const engine_leg *leg = &legs[i];
-		const engine_leg *lot = &legs_in_lots[i];
-		double		t = (leg->expiry - m->now) / PORTFOLIO_SECONDS_PER_YEAR;
-		bool		live = t > 0.0;
-		double		sigma;
-		int			term;
-		const bs_greeks *g;
+		int			chunk = n - base < PORTFOLIO_CHUNK ? n - base : PORTFOLIO_CHUNK;
 
-		/* a leg with t <= 0 has expired: the engine counts it so, and it carries its settlement's delta */
-		if (!live)
+		/* which legs are priced, and what they share */
+		for (int c = 0; c < chunk; c++)
 		{
-			expired++;
-			if (spot_ok)
-				delta_sum += expired_leg_delta(lot, m);
+			const engine_leg *leg = &legs[base + c];
+			leg_plan   *p = &plan[c];
+
+			p->t = (leg->expiry - m->now) / PORTFOLIO_SECONDS_PER_YEAR;
+
+			/*
+			 * Priced: a live leg at a spot that is a price; for the value
+			 * any live leg, and one whose time is no number
+			 * (hcore_legs_value prices it: the sigma -> 0 limits).  A leg
+			 * with t <= 0 has expired and is worth what it settled into.
+			 */
+			p->priced = (p->t > 0.0) ? (spot_ok || with_value) : (with_value && !(p->t <= 0.0));
+			if (!p->priced)
+				continue;
+			p->sigma = isnan(leg->implied_vol) ? m->volatility : leg->implied_vol;
+			p->term = plan_term(&tab, p->t, p->sigma);
+			p->strike = plan_strike(&tab, p->term, leg->strike);
 		}
-		else
-			active++;
-		if (with_value && t <= 0.0)
+		compute_planned(&tab, m, with_value);
+
+		/* the sums, in the legs' order */
+		for (int c = 0; c < chunk; c++)
 		{
-			settled_value v;
+			const engine_leg *leg = &legs[base + c];
+			const engine_leg *lot = &legs_in_lots[base + c];
+			const leg_plan *p = &plan[c];
+			bool		live = p->t > 0.0;
+			const bs_greeks *g;
+			bs_term		own_term;
+			bs_strike	own_strike;
 
-			settlement_value(leg, m->spot, m->settlement, &v);
-			value += v.value;
-			unit_delta += v.delta;
-			continue;
-		}
+			/* the engine counts a leg with t <= 0 expired, carrying its settlement's delta */
+			if (!live)
+			{
+				expired++;
+				if (spot_ok)
+					delta_sum += expired_leg_delta(lot, m);
+			}
+			else
+				active++;
+			if (with_value && p->t <= 0.0)
+			{
+				settled_value v;
 
-		/*
-		 * Priced: a live leg at a spot that is a price; for the value any
-		 * live leg, and one whose time is no number (hcore_legs_value
-		 * prices it: the sigma -> 0 limits).
-		 */
-		if (!(live ? (spot_ok || with_value) : with_value))
-			continue;
-		sigma = isnan(leg->implied_vol) ? m->volatility : leg->implied_vol;
-		term = term_of(&tab, t, sigma, m);
-		g = bs_strike_greeks(strike_of(&tab, term, leg->strike, m, with_value),
-							 term < 0 ? &tab.spare_term : &tab.terms[term], leg->right);
-		if (live && spot_ok)
-		{
-			double		size = lot->quantity * lot->multiplier;
+				settlement_value(leg, m->spot, m->settlement, &v);
+				value += v.value;
+				unit_delta += v.delta;
+				continue;
+			}
+			if (!p->priced)
+				continue;
+			if (p->strike >= 0)
+				g = bs_strike_greeks(&tab.strikes[p->strike], &tab.terms[p->term], leg->right);
+			else
+				g = own_figures(&tab, p, leg, m, with_value, &own_term, &own_strike);
+			if (live && spot_ok)
+			{
+				double		size = lot->quantity * lot->multiplier;
 
-			delta_sum += size * g->delta;
-			gamma_sum += size * g->gamma;
-		}
-		if (with_value)
-		{
-			double		size = leg->quantity * leg->multiplier;
+				delta_sum += size * g->delta;
+				gamma_sum += size * g->gamma;
+			}
+			if (with_value)
+			{
+				double		size = leg->quantity * leg->multiplier;
 
-			value += size * g->price;
-			unit_delta += size * g->delta;
-			unit_gamma += size * g->gamma;
-			theta += size * g->theta;
-			vega += size * g->vega;
+				value += size * g->price;
+				unit_delta += size * g->delta;
+				unit_gamma += size * g->gamma;
+				theta += size * g->theta;
+				vega += size * g->vega;
+			}
 		}
 	}
 
