@@ -34,6 +34,8 @@ time_text(TimestampTz t)
 typedef struct run_timing
 {
 	double		started;
+	double		cpu_started;	/* the backend's CPU time: what one core did, whatever else the machine ran */
+	double		cpu_s;
 	double		read_s;			/* reading or making the quotes */
 	double		total_s;
 } run_timing;
@@ -73,6 +75,16 @@ backtest_insert_run(const backtest_spec *spec, int64 sweep_id, int worker_pid)
 							  10, types, values, nulls, false, 1) != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
 		elog(ERROR, "could not record the backtest run");
 	return DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+}
+
+/* CPU seconds this process has used. */
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
 /* ---- the quotes ---- */
@@ -255,6 +267,8 @@ metrics_json(const backtest *b, const run_timing *t, int64 rows)
 	json_number(&buf, "seconds", t->total_s);
 	json_number(&buf, "seconds_reading", t->read_s);
 	json_number(&buf, "quotes_per_second", t->total_s > 0 ? m->quotes / t->total_s : NAN);
+	json_number(&buf, "cpu_seconds", t->cpu_s);
+	json_number(&buf, "quotes_per_cpu_second", t->cpu_s > 0 ? m->quotes / t->cpu_s : NAN);
 	buf.len -= 2;
 	appendStringInfoChar(&buf, '}');
 	return DatumGetJsonbP(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
@@ -304,7 +318,7 @@ backtest_execute_run(backtest_spec *spec, int64 run_id, backtest_progress_fn pro
 	backtest   *b = palloc(sizeof(backtest));
 	backtest_sink sink;
 	backtest_recorder *rec;
-	run_timing	t = {monotonic_now(), 0, 0};
+	run_timing	t = {monotonic_now(), cpu_now(), 0, 0, 0};
 
 	rec = backtest_recorder_create(run_id, b, &sink);
 	backtest_init(b, &spec->params, &sink);
@@ -325,6 +339,7 @@ backtest_execute_run(backtest_spec *spec, int64 run_id, backtest_progress_fn pro
 						 "Record ticks for that symbol and range, or run on candles or the simulated feed (backtest.source).")));
 	backtest_recorder_flush(rec);
 	t.total_s = monotonic_now() - t.started;
+	t.cpu_s = cpu_now() - t.cpu_started;
 	finish_run(run_id, b, &t, backtest_recorder_rows(rec));
 }
 
