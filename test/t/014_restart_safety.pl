@@ -157,7 +157,9 @@ sub ops_of
 	my ($fill_ts, $fill_px) = split /\|/, $q->(qq{
 		SELECT ts, round(price::numeric, 4) FROM bifrost.operations WHERE type = 'fill' AND client_order_id = '$coid'
 		 UNION ALL SELECT '-infinity', 0 LIMIT 1});
-	my $far = $side eq 'BUY' ? 'ask * 1.0001' : 'bid * 0.9999';    # far side, 1 bp of slippage
+	# far side, 1 bp of slippage, on the 0.0001 grid away from the trader (a BUY up, a SELL down)
+	my $far = $side eq 'BUY' ? 'ceil(ask * 1.0001 * 10000 - 0.000001) / 10000'
+	  : 'floor(bid * 0.9999 * 10000 + 0.000001) / 10000';
 	my ($px4, $px5) = split /\n/, $q->(qq{
 		SELECT round($far, 4) FROM bifrost.ticks ORDER BY ts, id OFFSET 3 LIMIT 2});
 	ok($fill_px eq $px4 || $fill_px eq $px5,
