@@ -102,7 +102,8 @@ SELECT k, r.status, r.source, r.quotes, r.hedge_count > 10 AS hedged,
   FROM bifrost.backtest_runs r JOIN sim USING (id) ORDER BY k;
 -- identical hash, metrics and rows
 SELECT count(DISTINCT r.config_hash) AS hashes, count(DISTINCT r.pnl) AS pnls,
-       count(DISTINCT r.metrics_json - 'seconds' - 'seconds_reading' - 'quotes_per_second') AS metrics
+       count(DISTINCT r.metrics_json - 'seconds' - 'seconds_reading' - 'quotes_per_second' - 'cpu_seconds'
+                      - 'quotes_per_cpu_second') AS metrics
   FROM bifrost.backtest_runs r JOIN sim USING (id);
 SELECT count(*) AS orders_differing FROM (
     (SELECT order_no, ts, side, price, amount, filled, fee, status FROM bifrost.backtest_orders

@@ -27,7 +27,8 @@ $node->safe_psql('postgres', q{
 	CREATE FUNCTION tap_fingerprint(run bigint) RETURNS text LANGUAGE sql STABLE AS $$
 	SELECT md5(concat_ws('|',
 	    (SELECT concat_ws(',', status, source, symbol, config_hash, pnl, hedge_count, quotes,
-	                      (metrics_json - 'seconds' - 'seconds_reading' - 'quotes_per_second')::text)
+	                      (metrics_json - 'seconds' - 'seconds_reading' - 'quotes_per_second' - 'cpu_seconds'
+	                       - 'quotes_per_cpu_second')::text)
 	       FROM bifrost.backtest_runs WHERE id = run),
 	    (SELECT string_agg(concat_ws(',', order_no, decided_at, ts, side, price, amount, filled, fee, status),
 	                       ';' ORDER BY order_no)
