@@ -42,27 +42,6 @@ time_text(TimestampTz t)
 
 /* ---- the configuration ---- */
 
-typedef struct first_problem
-{
-	const char *key;
-	const char *other_key;
-	char		message[CONFIG_MESSAGE_MAX];
-	int			count;
-} first_problem;
-
-static void
-note_problem(const char *key, const char *other_key, const char *message, void *arg)
-{
-	first_problem *p = arg;
-
-	if (p->count++ == 0)
-	{
-		p->key = pstrdup(key);
-		p->other_key = other_key ? pstrdup(other_key) : NULL;
-		strlcpy(p->message, message, sizeof(p->message));
-	}
-}
-
 /* The run's values: bifrost.config's rows, then the overrides, then the backtest keys. */
 typedef struct run_values
 {
@@ -142,7 +121,7 @@ apply_overrides(run_values *rv, Jsonb *config)
 static void
 load_values(run_values *rv, Jsonb *config)
 {
-	first_problem problem = {0};
+	config_first_problem problem = {0};
 
 	memset(rv, 0, sizeof(*rv));
 	if (backtest_key_count > (int) lengthof(rv->bt))
@@ -156,7 +135,7 @@ load_values(run_values *rv, Jsonb *config)
 			rv->bt[b] = decode(rv->bt_json[b]);
 		}
 	/* bifrost_config_set()'s rules over the merged values; the stored keys may be at fault too */
-	if (config_rows_check(&rv->rows, note_problem, &problem) > 0)
+	if (config_rows_check(&rv->rows, config_note_first_problem, &problem) > 0)
 		BAD(errmsg("backtest configuration: key \"%s\": %s", echo_cstring(problem.key), problem.message),
 			errdetail("%d problem(s) in all.", problem.count),
 			errhint("A run's configuration is bifrost.config with the config argument's keys over it;"

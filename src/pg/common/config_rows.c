@@ -144,6 +144,19 @@ upper_case_zone_listed(const char *canon)
 	return false;
 }
 
+void
+config_note_first_problem(const char *key, const char *other_key, const char *message, void *arg)
+{
+	config_first_problem *p = arg;
+
+	(void) other_key;
+	if (p->count++ == 0)
+	{
+		strlcpy(p->key, key, sizeof(p->key));
+		strlcpy(p->message, message, sizeof(p->message));
+	}
+}
+
 bool
 config_zone_known(const char *name)
 {

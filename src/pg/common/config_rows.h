@@ -29,6 +29,17 @@ extern void config_rows_load(config_rows *rows);
  */
 extern int	config_rows_check(const config_rows *rows, config_problem_fn report, void *arg);
 
+/* The first problem config_rows_check() reports, and how many it reported. */
+typedef struct config_first_problem
+{
+	char		key[128];
+	char		message[CONFIG_MESSAGE_MAX];
+	int			count;
+} config_first_problem;
+
+/* A config_problem_fn that keeps the first problem in a config_first_problem (arg). */
+extern void config_note_first_problem(const char *key, const char *other_key, const char *message, void *arg);
+
 /* Decodes a jsonb document into the validator's view of it (palloc'd). */
 extern void config_jsonb_to_value(Jsonb *jb, config_value *out);
 

@@ -65,34 +65,14 @@ engine_glue_check_config(const engine_config *cfg, const char *context)
 				 errhint("bifrost.config_problems() explains the rule; e.g. the hedge threshold may not lie inside the no-trade band.")));
 }
 
-/* The first problem the judgement of bifrost.config reports. */
-typedef struct first_problem
-{
-	char		key[128];
-	char		message[CONFIG_MESSAGE_MAX];
-	int			count;
-} first_problem;
-
-static void
-note_problem(const char *key, const char *other_key, const char *message, void *arg)
-{
-	first_problem *p = arg;
-
-	if (p->count++ == 0)
-	{
-		strlcpy(p->key, key, sizeof(p->key));
-		strlcpy(p->message, message, sizeof(p->message));
-	}
-}
-
 void
 engine_glue_load_config(engine_config *cfg)
 {
 	config_rows rows;
-	first_problem problem = {0};
+	config_first_problem problem = {0};
 
 	config_rows_load(&rows);
-	if (config_rows_check(&rows, note_problem, &problem) > 0)
+	if (config_rows_check(&rows, config_note_first_problem, &problem) > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("bifrost.config is invalid: key \"%s\": %s", echo_cstring(problem.key), problem.message),
