@@ -108,6 +108,11 @@ PG_OBJS = \
 
 OBJS = $(PG_OBJS) $(NET_OBJS) $(ENGINE_OBJS)
 
+# The engine and the network code are called only from inside bifrost.so (PostgreSQL looks up
+# src/pg's functions alone): hidden, a call among them goes straight to the function rather than
+# through the PLT, and may be inlined within its file.
+$(ENGINE_OBJS) $(NET_OBJS): CFLAGS += -fvisibility=hidden
+
 # The install script of the current version, sql/bifrost--$(EXTVERSION).sql, is generated (git-ignored):
 # the topic files of sql/install/ one after the other, in the order of their numbers.  The last one,
 # the expected-schema snapshot, is also appended to every update script from 0.7 on.
@@ -137,7 +142,9 @@ PKG_CONFIG ?= pkg-config
 # Includes name their folder from src/: "engine/engine.h", "net/http.h", "pg/spi/store.h".
 # -Wextra is welcome; fmgr and GUC callbacks have parameters they must ignore.
 PG_CPPFLAGS = -Isrc $(shell $(PKG_CONFIG) --cflags libcurl json-c) -Wno-unused-parameter -Wno-missing-field-initializers
-SHLIB_LINK = $(shell $(PKG_CONFIG) --libs libcurl json-c)
+# -lm binds exp and log to libm's current versions: unlinked, the loader takes
+# their oldest (GLIBC_2.2.5, with the old error handling), slower on every price.
+SHLIB_LINK = $(shell $(PKG_CONFIG) --libs libcurl json-c) -lm
 
 EXTRA_CLEAN = tmp_check_regress test/unit/bin $(OBJS:.o=.o.d)
 

@@ -51,18 +51,6 @@ log_moneyness(double s, double k)
 	return log(s) - log(k);
 }
 
-/* Below this total vol, ln(s/k) is taken with log1p near the money. */
-#define LOG1P_MAX_V 1e-2
-
-/* ln(s/k) where a ratio that over/underflows falls back to a difference of logs. */
-static inline double
-log_ratio(double s, double k)
-{
-	double		ratio = s / k;
-
-	return isnormal(ratio) ? log(ratio) : log(s) - log(k);
-}
-
 /* e^{xb} and e^{xb} - 1 for xb <= 0, each to full relative precision. */
 static inline void
 exp_pair(double xb, double *ex, double *em)
@@ -132,6 +120,13 @@ degenerate_greeks(bs_right right, double s, double k, double t,
 #define BAND_SERIES_MAX_V	0.05
 #define BAND_SERIES_MAX_X	1.0
 
+/* otm_units() takes N(h - v/2) from the band rather than from erfc */
+static inline bool
+band_applies(double xb, double v)
+{
+	return v < BAND_SERIES_MAX_V && xb >= -BAND_SERIES_MAX_X;
+}
+
 static double
 norm_band(double h, double v)
 {
@@ -177,7 +172,7 @@ otm_units(double xb, double v, double ex, double em, double *up, double *dn)
 				w;
 
 	*up = norm_cdf(h + 0.5 * v);
-	if (v < BAND_SERIES_MAX_V && xb >= -BAND_SERIES_MAX_X)
+	if (band_applies(xb, v))
 	{
 		band = norm_band(h, v);
 		*dn = *up - band;
@@ -218,18 +213,44 @@ bs_term_init(bs_term *term, double t, double r, double q, double sigma)
 }
 
 /*
- * ln(s/k) for the value's core: log1p keeps it exact near the money, which
- * matters only when a tiny total vol magnifies its error in d1 = x/v;
- * otherwise plain log is as good and cheaper.
+ * x = ln(A/B) = ln(s/k) + (r - q) t, and d1 = x/v + v/2: every evaluation,
+ * the value's and the delta's, takes them from here with ln(s/k) from
+ * log_moneyness(), so that a delta priced with or without the value is the
+ * same, bit for bit.
  */
 static inline double
-core_log(double v, double s, double k)
+forward_moneyness(double log_sk, double t, double r, double q)
 {
-	return v < LOG1P_MAX_V ? log_moneyness(s, k) : log_ratio(s, k);
+	return log_sk + (r - q) * t;
+}
+
+static inline double
+d1_of(double x, double v)
+{
+	return x / v + 0.5 * v;
 }
 
 /*
- * The core from its ln(s/k) (core_log), the total vol above zero: up to
+ * The normal probability of the delta: N(d1) for a call, N(-d1) for a put.
+ * Each is the one the value's core has (core_value's n1), so a core spares
+ * the delta an erfc: up = N(h + v/2) is N(d1) when x <= 0, and dn = N(h -
+ * v/2) is N(-d1) when x >= 0 (h = -|x|/v; the arguments are d1 and -d1 bit
+ * for bit).  up and dn are the core's when it has them from erfc, else
+ * NULL.  A complement 1 - N is taken only of an N at most 1/2, so the
+ * figure keeps its precision: x > 0 makes d1 > 0.
+ */
+static inline double
+delta_normal(bs_right right, double x, double d1, const double *up, const double *dn)
+{
+	if (right == BS_CALL)
+		return (x <= 0.0) ? (up ? *up : norm_cdf(d1)) : 1.0 - (dn ? *dn : norm_cdf(-d1));
+	if (x >= 0.0)
+		return dn ? *dn : norm_cdf(-d1);
+	return (d1 > 0.0) ? norm_cdf(-d1) : 1.0 - (up ? *up : norm_cdf(d1));
+}
+
+/*
+ * The core from ln(s/k) (log_moneyness), the total vol above zero: up to
  * e^{-|x|}, then the normal probabilities.
  */
 static inline void
@@ -240,7 +261,8 @@ core_start(const bs_term *term, double s, double k, double log_sk, bs_core *c)
 	c->eq = term->eq;
 	c->a = s * term->eq;
 	c->b = k * term->er;
-	c->x = log_sk + (term->r - term->q) * term->t;
+	c->x = forward_moneyness(log_sk, term->t, term->r, term->q);
+	c->d1 = d1_of(c->x, c->v);
 	c->m = (c->x > 0.0) ? c->a : c->b;
 	exp_pair(-fabs(c->x), &c->ex, &c->em);
 }
@@ -248,7 +270,17 @@ core_start(const bs_term *term, double s, double k, double log_sk, bs_core *c)
 static inline void
 core_finish(bs_core *c)
 {
-	c->otm = c->m * otm_units(-fabs(c->x), c->v, c->ex, c->em, &c->up, &c->dn);
+	double		xb = -fabs(c->x);
+
+	c->otm = c->m * otm_units(xb, c->v, c->ex, c->em, &c->up, &c->dn);
+	c->dn_from_erfc = !band_applies(xb, c->v);
+}
+
+/* delta_normal() of the core's right */
+static inline double
+core_delta_normal(const bs_core *c, bs_right right)
+{
+	return delta_normal(right, c->x, c->d1, &c->up, c->dn_from_erfc ? &c->dn : NULL);
 }
 
 /* Returns 0 when the total vol is zero: the caller takes the limits. */
@@ -257,7 +289,7 @@ core_eval_term(const bs_term *term, double s, double k, bs_core *c)
 {
 	if (!(term->t > 0.0) || !(term->v > 0.0))
 		return 0;
-	core_start(term, s, k, core_log(term->v, s, k), c);
+	core_start(term, s, k, log_moneyness(s, k), c);
 	core_finish(c);
 	return 1;
 }
@@ -293,12 +325,14 @@ core_value(const bs_core *c, bs_right right, double *n1, double *n2)
 	/*
 	 * ITM call mirrors the put and vice versa.  dn < 1/2 always; up exceeds
 	 * 1/2 once v/2 > |h|, and its complement is then taken from erfc, which
-	 * keeps it exact where it is tiny (a large total vol).
+	 * keeps it exact where it is tiny (a large total vol).  up's argument is
+	 * h + v/2 (d1 when x < 0, -d2 when x > 0); the complement's is its
+	 * negation, |x|/v - v/2.
 	 */
 	{
+		double		up_arg = -fabs(c->x) / c->v + 0.5 * c->v;
 		double		not_dn = 1.0 - c->dn;
-		double		not_up = (c->up > 0.5) ? norm_cdf(fabs(c->x) / c->v - 0.5 * c->v)
-			: 1.0 - c->up;
+		double		not_up = (up_arg > 0.0) ? norm_cdf(-up_arg) : 1.0 - c->up;
 
 		*n1 = (right == BS_CALL) ? not_dn : not_up;
 		*n2 = (right == BS_CALL) ? not_up : not_dn;
@@ -349,7 +383,7 @@ bs_greeks_all(bs_right right, double s, double k, double t,
 		return;
 	}
 	out->price = core_value(&c, right, &n1, &n2);
-	pdf = norm_pdf(c.x / c.v + 0.5 * c.v);
+	pdf = norm_pdf(c.d1);
 	/* time decay of the vol part, common to both rights */
 	decay = -c.a * pdf * sigma / (2.0 * c.sqrt_t);
 	if (right == BS_CALL)
@@ -368,23 +402,10 @@ bs_greeks_all(bs_right right, double s, double k, double t,
 	out->vega = c.a * pdf * c.sqrt_t;
 }
 
-/*
- * d1 of the delta and gamma, with ln(s/k) from log_moneyness whatever the
- * total vol (the value's core takes it so only when the vol is tiny): the
- * delta every evaluation of the engine has decided on.  bs_delta_gamma()
- * and bs_strike_init() both take it from here, so a book priced either way
- * has the same delta, bit for bit.
- */
 static inline double
-delta_d1(double log_sk, double t, double r, double q, double v)
+delta_at(bs_right right, double eq, double normal)
 {
-	return (log_sk + (r - q) * t) / v + 0.5 * v;
-}
-
-static inline double
-delta_at(bs_right right, double eq, double d1)
-{
-	return (right == BS_CALL) ? eq * norm_cdf(d1) : -eq * norm_cdf(-d1);
+	return (right == BS_CALL) ? eq * normal : -eq * normal;
 }
 
 static inline double
@@ -400,6 +421,7 @@ bs_delta_gamma(bs_right right, double s, double k, double t,
 {
 	double		v = sigma * sqrt(t);
 	double		eq,
+				x,
 				d1;
 
 	if (!(t > 0.0) || !(v > 0.0))
@@ -413,8 +435,9 @@ bs_delta_gamma(bs_right right, double s, double k, double t,
 	}
 	/* q == 0 is the common equity case; skip one exp there */
 	eq = (q == 0.0) ? 1.0 : exp(-q * t);
-	d1 = delta_d1(log_moneyness(s, k), t, r, q, v);
-	*delta = delta_at(right, eq, d1);
+	x = forward_moneyness(log_moneyness(s, k), t, r, q);
+	d1 = d1_of(x, v);
+	*delta = delta_at(right, eq, delta_normal(right, x, d1, NULL, NULL));
 	*gamma = gamma_at(eq, norm_pdf(d1), s, v);
 }
 
@@ -444,9 +467,6 @@ bs_strike_logs(bs_strike *st, const bs_term *term, double s, double k, bool with
 	if (!st->live)
 		return;
 	st->log_sk = log_moneyness(s, k);
-	/* the value's is the delta's when the vol is tiny */
-	if (with_value)
-		st->value_log_sk = term->v < LOG1P_MAX_V ? st->log_sk : core_log(term->v, s, k);
 }
 
 void
@@ -454,9 +474,10 @@ bs_strike_exps(bs_strike *st, const bs_term *term)
 {
 	if (!st->live)
 		return;
-	st->d1 = delta_d1(st->log_sk, term->t, term->r, term->q, term->v);
+	st->x = forward_moneyness(st->log_sk, term->t, term->r, term->q);
+	st->d1 = d1_of(st->x, term->v);
 	if (st->with_value)
-		core_start(term, st->s, st->k, st->value_log_sk, &st->core);
+		core_start(term, st->s, st->k, st->log_sk, &st->core);
 	st->pdf = norm_pdf(st->d1);
 }
 
@@ -494,7 +515,8 @@ bs_strike_greeks(bs_strike *st, const bs_term *term, bs_right right)
 			out->price = out->theta = out->vega = out->rho = NAN;
 		return out;
 	}
-	out->delta = delta_at(right, term->eq, st->d1);
+	out->delta = delta_at(right, term->eq, st->with_value ? core_delta_normal(c, right)
+						  : delta_normal(right, st->x, st->d1, NULL, NULL));
 	out->gamma = gamma_at(term->eq, st->pdf, st->s, term->v);
 	if (st->with_value)
 	{
@@ -792,7 +814,7 @@ bs_implied_vol_iter(bs_right right, double price, double s, double k,
 	/* the same quantities, computed the same way, as core_eval() */
 	a = s * exp(-q * t);
 	b = k * exp(-r * t);
-	x = log_moneyness(s, k) + (r - q) * t;
+	x = forward_moneyness(log_moneyness(s, k), t, r, q);
 	xb = -fabs(x);
 	m = (x > 0.0) ? a : b;
 	exp_pair(xb, &ex, &em);

@@ -99,11 +99,13 @@ typedef struct bs_value_core
 	double		a;				/* s e^{-qt} */
 	double		b;				/* k e^{-rt} */
 	double		x;				/* ln(A/B) */
+	double		d1;				/* x/v + v/2 */
 	double		m;				/* max(A, B), chosen by the sign of x */
 	double		ex;				/* e^{-|x|} */
 	double		em;				/* e^{-|x|} - 1 */
 	double		up;				/* N(h + v/2), h = -|x|/v */
 	double		dn;				/* N(h - v/2) */
+	bool		dn_from_erfc;	/* not from the band series (bs.c: otm_units) */
 	double		otm;			/* value of the out-of-the-money right */
 } bs_value_core;
 
@@ -125,9 +127,9 @@ typedef struct bs_strike
 	double		k;
 	bool		live;			/* a total vol above 0: else the sigma -> 0 limits */
 	bool		with_value;
-	double		log_sk;			/* ln(s/k) of the delta */
-	double		value_log_sk;	/* and of the value */
-	double		d1;				/* of the delta: (ln(s/k) + (r - q) t) / v + v/2 */
+	double		log_sk;			/* ln(s/k) */
+	double		x;				/* ln(s/k) + (r - q) t */
+	double		d1;				/* x / v + v/2 */
 	double		pdf;			/* N'(d1) */
 	bs_value_core core;
 	bool		known[2];		/* figures of the call [0] and the put [1] computed */

@@ -47,6 +47,7 @@ typedef struct leg_plan
 	bool		priced;
 	int			term;			/* index in the tables, -1: priced on its own */
 	int			strike;			/* likewise */
+	const bs_greeks *figures;	/* of a priced leg */
 } leg_plan;
 
 /* Equal as stored: keys are shared only when every bit agrees (NaN, -0). */
@@ -168,6 +169,9 @@ portfolio_book_compute(const engine_leg *legs, const engine_leg *legs_in_lots, i
 {
 	book_tables tab;
 	leg_plan	plan[PORTFOLIO_CHUNK];
+	bs_greeks	own[PORTFOLIO_CHUNK];	/* of legs priced on their own */
+	bs_term		own_term;
+	bs_strike	own_strike;
 	double		delta_sum = 0.0,
 				gamma_sum = 0.0,
 				value = 0.0,
@@ -208,16 +212,34 @@ portfolio_book_compute(const engine_leg *legs, const engine_leg *legs_in_lots, i
 		}
 		compute_planned(&tab, m, with_value);
 
-		/* the sums, in the legs' order */
+		/*
+		 * Each priced leg's figures, then the sums in the legs' order: a
+		 * figure read straight after bs_strike_greeks() stored it would
+		 * wait on the store (a wide load over narrow stores cannot be
+		 * forwarded), once per leg.
+		 */
+		for (int c = 0; c < chunk; c++)
+		{
+			leg_plan   *p = &plan[c];
+
+			if (!p->priced)
+				continue;
+			if (p->strike >= 0)
+				p->figures = bs_strike_greeks(&tab.strikes[p->strike], &tab.terms[p->term],
+											  legs[base + c].right);
+			else
+			{
+				own[c] = *own_figures(&tab, p, &legs[base + c], m, with_value, &own_term, &own_strike);
+				p->figures = &own[c];
+			}
+		}
 		for (int c = 0; c < chunk; c++)
 		{
 			const engine_leg *leg = &legs[base + c];
 			const engine_leg *lot = &legs_in_lots[base + c];
 			const leg_plan *p = &plan[c];
 			bool		live = p->t > 0.0;
-			const bs_greeks *g;
-			bs_term		own_term;
-			bs_strike	own_strike;
+			const bs_greeks *g = p->figures;
 
 			/* the engine counts a leg with t <= 0 expired, carrying its settlement's delta */
 			if (!live)
@@ -239,10 +261,6 @@ portfolio_book_compute(const engine_leg *legs, const engine_leg *legs_in_lots, i
 			}
 			if (!p->priced)
 				continue;
-			if (p->strike >= 0)
-				g = bs_strike_greeks(&tab.strikes[p->strike], &tab.terms[p->term], leg->right);
-			else
-				g = own_figures(&tab, p, leg, m, with_value, &own_term, &own_strike);
 			if (live && spot_ok)
 			{
 				double		size = lot->quantity * lot->multiplier;
