@@ -2,12 +2,14 @@
  * bench_backtest_engine.c: quotes per second through the backtest driver
  * (src/engine/backtest.c), the hedger core deciding at every quote.
  *
- * Two 10-leg books, each replayed over the same seeded GBM quotes
+ * Three 10-leg books, each replayed over the same seeded GBM quotes
  * (src/engine/sim_feed.h: spot 100, vol 35 %, 100 ms apart, 2 bps
  * spread): a realistic book (two expiries, calls and puts at five strikes,
  * a call and a put sharing a strike three times, the near expiry at the
- * flat vol, the far one on a smile) and the worst case (ten expiries, ten
- * vols, ten strikes: nothing for the pricing to share).  The engine runs
+ * flat vol, the far one on a smile), a chain (ten strikes of one expiry
+ * at the flat vol, puts below the spot and calls above: one term, no
+ * strike shared) and the worst case (ten expiries, ten vols, ten strikes:
+ * nothing for the pricing to share).  The engine runs
  * with its default configuration except that it hedges around the clock
  * and its sizes and loss limit are large enough for these books, so it
  * trades.  The quotes are made before the clock starts; only
@@ -22,7 +24,7 @@
  * fail.
  *
  *     gcc -std=c99 -O2 -Isrc/engine bench/bench_backtest_engine.c $ENGINE_C -lm
- *     ./a.out [quotes per run [realistic | worst]]
+ *     ./a.out [quotes per run [realistic | chain | worst]]
  *
  * with $ENGINE_C every .c file of src/engine (a glob).
  * bench/bench_backtest_engine.sh builds and runs it and passes the
@@ -226,6 +228,15 @@ realistic_book(backtest_params *p)
 	add_leg(p, BS_PUT, 90, 58, -5, 0.40);
 }
 
+/* One expiry, ten strikes: the term shared, every strike priced on its own. */
+static void
+chain_book(backtest_params *p)
+{
+	for (int i = 0; i < 10; i++)
+		add_leg(p, (i < 5) ? BS_PUT : BS_CALL, 90 + 2.0 * i + (i >= 5), 30,
+				(i % 2) ? 5 : -7, NAN);
+}
+
 /* Ten expiries, ten vols, ten strikes: every leg priced on its own. */
 static void
 worst_book(backtest_params *p)
@@ -311,7 +322,7 @@ int
 main(int argc, char **argv)
 {
 	int			n = argc > 1 ? atoi(argv[1]) : QUOTES;
-	const char *only = argc > 2 ? argv[2] : "";	/* "realistic" or "worst": one book, for a profile */
+	const char *only = argc > 2 ? argv[2] : "";	/* one book's name: that book alone, for a profile */
 	backtest_quote *quotes;
 	sim_feed	f;
 	backtest_params p;
@@ -343,13 +354,19 @@ main(int argc, char **argv)
 	printf("quotes: GBM spot 100, vol 35%%, 100 ms apart, 2 bps spread, %.1f days\n",
 		   n * 0.1 / DAY);
 
-	if (strcmp(only, "worst") != 0)
+	if (*only == '\0' || strcmp(only, "realistic") == 0)
 	{
 		base_params(&p);
 		realistic_book(&p);
 		bench_book("realistic", &p, quotes, n);
 	}
-	if (strcmp(only, "realistic") != 0)
+	if (*only == '\0' || strcmp(only, "chain") == 0)
+	{
+		base_params(&p);
+		chain_book(&p);
+		bench_book("chain", &p, quotes, n);
+	}
+	if (*only == '\0' || strcmp(only, "worst") == 0)
 	{
 		base_params(&p);
 		worst_book(&p);

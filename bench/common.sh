@@ -4,10 +4,11 @@
 #   as_pg CMD...              run CMD as the postgres OS user (initdb and postgres refuse root)
 #   require_installed         exit unless `make install` has put bifrost into PG_CONFIG's tree
 #   free_port FIRST           print the first of 100 ports from FIRST that nobody listens on
-#   start_scratch_cluster NAME FIRST_PORT
-#                             a throwaway cluster (fsync off) in a temporary directory, stopped and
-#                             removed on exit, with the extension created; sets TMP, PGDATA, PORT and
-#                             defines psql_run ARGS... (psql on it, stopping at the first error)
+#   start_scratch_cluster NAME FIRST_PORT [SETTING=VALUE...]
+#                             a throwaway cluster (fsync off, and the settings given) in a temporary
+#                             directory, stopped and removed on exit, with the extension created;
+#                             sets TMP, PGDATA, PORT and defines psql_run ARGS... (psql on it,
+#                             stopping at the first error)
 PG_CONFIG=${PG_CONFIG:-pg_config}
 BINDIR=$("$PG_CONFIG" --bindir)
 OS_USER=postgres
@@ -38,7 +39,8 @@ free_port() {
 }
 
 start_scratch_cluster() {
-    local name=$1 first_port=$2
+    local name=$1 first_port=$2 setting options=""
+    for setting in "${@:3}"; do options+=" -c $setting"; done
     TMP=$(mktemp -d "/tmp/bifrost-bench-$name.XXXXXX")
     chmod 755 "$TMP"
     [[ ${EUID:-$(id -u)} -eq 0 ]] && chown "$OS_USER:" "$TMP"
@@ -50,7 +52,7 @@ start_scratch_cluster() {
     as_pg "$BINDIR/initdb" -D "$PGDATA" -A trust -U postgres --no-sync >"$TMP/initdb.log" 2>&1 ||
         { cat "$TMP/initdb.log"; die "initdb failed"; }
     as_pg "$BINDIR/pg_ctl" -D "$PGDATA" -l "$TMP/server.log" -w -t 60 \
-        -o "-p $PORT -k $TMP -c listen_addresses=localhost -c fsync=off" start >/dev/null ||
+        -o "-p $PORT -k $TMP -c listen_addresses=localhost -c fsync=off$options" start >/dev/null ||
         { cat "$TMP/server.log"; die "the server did not start"; }
     psql_run -c 'CREATE EXTENSION bifrost' >/dev/null
 }
