@@ -139,8 +139,16 @@ norm_band(double h, double v)
 	double		pa = 0.5,
 				pb = 0.5;
 	double		sum = 1.0;
+	double		pdf = norm_pdf(h);
 	int			m;
 
+	/*
+	 * Where phi(h) underflows the band is 0 at any v; the Hermite terms
+	 * would overflow there (|h| ~ |x|/v huge for a tiny total vol) and meet
+	 * an underflowed power of z: inf times 0.
+	 */
+	if (pdf == 0.0)
+		return 0.0;
 	for (m = 1; m <= 20; m++)
 	{
 		he_even = h * he_odd - (2 * m - 1) * he_even;	/* He_2m */
@@ -153,7 +161,7 @@ norm_band(double h, double v)
 		if ((pa + pb) / fact <= 1e-17)
 			break;
 	}
-	return v * norm_pdf(h) * sum;
+	return v * pdf * sum;
 }
 
 /*

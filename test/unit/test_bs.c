@@ -938,10 +938,11 @@ test_check_inputs(void)
 static void
 test_domain_is_finite(void)
 {
-	const double prices[] = {BS_MIN_PRICE, 1, 100, BS_MAX_PRICE};
-	const double times[] = {0, 5e-324, 1e-300, 1e-12, 1, BS_MAX_T};
+	/* 150 and 100 e against 100: |ln(s/k)| <= 1, where a tiny total vol takes the band series */
+	const double prices[] = {BS_MIN_PRICE, 1, 100, 150, 271.82818284590452354, BS_MAX_PRICE};
+	const double times[] = {0, 5e-324, 1e-300, 1e-16, 1e-12, 1, BS_MAX_T};
 	const double rates[] = {-BS_MAX_RATE, 0, BS_MAX_RATE};
-	const double sigmas[] = {0, BS_MIN_SIGMA, 1e-6, 0.3, BS_MAX_SIGMA};
+	const double sigmas[] = {0, BS_MIN_SIGMA, 1e-12, 1e-6, 0.3, BS_MAX_SIGMA};
 	int			cases = 0,
 				bad = 0;
 
