@@ -146,7 +146,7 @@ PG_CPPFLAGS = -Isrc $(shell $(PKG_CONFIG) --cflags libcurl json-c) -Wno-unused-p
 # their oldest (GLIBC_2.2.5, with the old error handling), slower on every price.
 SHLIB_LINK = $(shell $(PKG_CONFIG) --libs libcurl json-c) -lm
 
-EXTRA_CLEAN = tmp_check_regress test/unit/bin $(OBJS:.o=.o.d)
+EXTRA_CLEAN = tmp_check_regress test/unit/bin $(OBJS:.o=.o.d) $(APP_PROGRAM)
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
@@ -201,3 +201,28 @@ unitcheck: includecheck $(UNIT_TESTS)
 FUZZ_SECONDS ?= 10
 fuzzcheck:
 	bash test/fuzz/run.sh $(FUZZ_SECONDS)
+
+# The status application (src/app, README "The status application"): a program of its own, a libpq
+# client with GNU libmicrohttpd for HTTP; built with the extension, installed beside PostgreSQL's
+# programs, its page's files in the share directory.  PG_CFLAGS (the test build's -Werror) apply.
+APP_PROGRAM = bifrost-status
+APP_SRCS = $(wildcard src/app/*.c)
+APP_PAGE = src/app/page/index.html src/app/page/app.js src/app/page/app.css
+APP_PAGE_DIR = $(datadir)/bifrost/status-app
+APP_CFLAGS = -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Isrc \
+	-I$(shell $(PG_CONFIG) --includedir) $(shell $(PKG_CONFIG) --cflags json-c libmicrohttpd) \
+	-DBIFROST_STATUS_PAGE_DIR='"$(APP_PAGE_DIR)"'
+APP_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq $(shell $(PKG_CONFIG) --libs json-c libmicrohttpd) \
+	-lcrypto -lpthread
+
+all: $(APP_PROGRAM)
+
+$(APP_PROGRAM): $(APP_SRCS) $(wildcard src/app/*.h)
+	$(CC) $(APP_CFLAGS) $(PG_CFLAGS) -o $@ $(APP_SRCS) $(APP_LIBS)
+
+.PHONY: install-app
+install: install-app
+install-app: $(APP_PROGRAM)
+	$(MKDIR_P) '$(DESTDIR)$(bindir)' '$(DESTDIR)$(APP_PAGE_DIR)'
+	$(INSTALL_PROGRAM) $(APP_PROGRAM) '$(DESTDIR)$(bindir)/$(APP_PROGRAM)'
+	$(INSTALL_DATA) $(APP_PAGE) '$(DESTDIR)$(APP_PAGE_DIR)/'

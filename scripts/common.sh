@@ -14,7 +14,7 @@ BIFROST_OS_USER=postgres
 
 # The one list of Debian 12 packages (README, The two commands). The test command adds clang (fuzz targets).
 BIFROST_PKGS=(postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev libjson-c-dev
-              libipc-run-perl pkg-config make gcc)
+              libpq-dev libmicrohttpd-dev libipc-run-perl pkg-config make gcc)
 BIFROST_TEST_PKGS=(clang libclang-rt-14-dev)
 
 # Compiler flags of the test build; the demo builds with the Makefile's own flags.

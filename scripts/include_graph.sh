@@ -5,7 +5,8 @@
 # src/, as the compiler does with -Isrc; a name found in neither is a system or PostgreSQL header and
 # is left out) and checks, folder by folder:
 #   - no include climbs with ../ (they are named from src/: "engine/engine.h", "pg/spi/store.h");
-#   - the layers: src/engine includes nothing of ours outside it; src/net only the engine;
+#   - the layers: src/engine includes nothing of ours outside it; src/net only the engine (and
+#     src/app, the status application, a program of its own, likewise);
 #     src/pg/common (what several subsystems share) the engine and net; src/pg/spi (the transaction
 #     runner) also common; src/pg/bgw (the worker skeleton) also spi; the subsystems (venue, hedger,
 #     ingest) any of those and each other; src/pg/sqlapi any subsystem; src/pg (module init) all.
@@ -24,6 +25,7 @@ layer() {
     case $1 in
         engine) echo 0 ;;
         net) echo 1 ;;
+        app) echo 1 ;;
         pg/common) echo 2 ;;
         pg/spi) echo 3 ;;
         pg/bgw) echo 4 ;;

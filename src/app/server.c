@@ -1,0 +1,254 @@
+/*
+ * server.c: the HTTP server (server.h) and the ways to answer (request.h).
+ */
+#include "app/server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "app/routes.h"
+
+/* Header and request-line memory per connection: more gets 431 or 413 from the library. */
+#define CONNECTION_MEMORY_LIMIT (32 * 1024)
+
+static void
+add_common_headers(app_request *req, struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Content-Security-Policy",
+							"default-src 'self'; img-src 'self' data:; object-src 'none'; "
+							"frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+	if (req->server->tls)
+		MHD_add_response_header(r, "Strict-Transport-Security", "max-age=31536000");
+}
+
+enum MHD_Result
+respond(app_request *req, unsigned int status, const char *content_type, const char *body, size_t len,
+		const char *const *headers)
+{
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(len, (void *) body, MHD_RESPMEM_MUST_COPY);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Type", content_type);
+	add_common_headers(req, r);
+	for (int i = 0; headers != NULL && headers[i] != NULL && headers[i + 1] != NULL; i += 2)
+		MHD_add_response_header(r, headers[i], headers[i + 1]);
+	ret = MHD_queue_response(req->conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+enum MHD_Result
+respond_json(app_request *req, unsigned int status, const char *json)
+{
+	static const char *const headers[] = {"Cache-Control", "no-store", NULL};
+
+	return respond(req, status, "application/json; charset=utf-8", json, strlen(json), headers);
+}
+
+enum MHD_Result
+respond_error(app_request *req, unsigned int status, const char *message, const char *parameter,
+			  const char *hint)
+{
+	json_object *o = json_object_new_object();
+	enum MHD_Result ret;
+
+	if (o == NULL)
+		return MHD_NO;
+	json_object_object_add(o, "error", json_object_new_string(message));
+	if (parameter != NULL && parameter[0] != '\0')
+		json_object_object_add(o, "parameter", json_object_new_string(parameter));
+	if (hint != NULL && hint[0] != '\0')
+		json_object_object_add(o, "hint", json_object_new_string(hint));
+	ret = respond_json(req, status, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	json_object_put(o);
+	return ret;
+}
+
+const char *
+request_arg(app_request *req, const char *name)
+{
+	const char *v = MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
+
+	return (v != NULL && v[0] != '\0') ? v : NULL;
+}
+
+const char *
+request_header(app_request *req, const char *name)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+static enum MHD_Result
+on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+		   const char *version, const char *upload_data, size_t *upload_data_size, void **state)
+{
+	app_server *server = cls;
+	app_request *req = *state;
+
+	if (req == NULL)
+	{
+		/* first call: the headers are in; the body, if any, comes next */
+		req = calloc(1, sizeof(app_request));
+		if (req == NULL)
+			return MHD_NO;
+		req->server = server;
+		req->conn = conn;
+		req->method = method;
+		req->path = url;
+		*state = req;
+		return MHD_YES;
+	}
+	if (*upload_data_size > 0)
+	{
+		if (req->body_len + *upload_data_size > REQUEST_BODY_MAX)
+			req->body_too_large = true;
+		else
+		{
+			memcpy(req->body + req->body_len, upload_data, *upload_data_size);
+			req->body_len += *upload_data_size;
+			req->body[req->body_len] = '\0';
+		}
+		*upload_data_size = 0;
+		return MHD_YES;
+	}
+	if (req->body_too_large)
+		return respond_error(req, MHD_HTTP_CONTENT_TOO_LARGE, "the request body is too large", NULL,
+							 "a login or a control needs less than 8 KB");
+	return routes_dispatch(req);
+}
+
+static void
+on_completed(void *cls, struct MHD_Connection *conn, void **state, enum MHD_RequestTerminationCode why)
+{
+	free(*state);
+	*state = NULL;
+}
+
+static bool
+read_whole(const char *path, char **out, char *error, size_t error_size)
+{
+	FILE	   *f = fopen(path, "rb");
+	long		n;
+	char	   *buf;
+
+	if (f == NULL)
+	{
+		snprintf(error, error_size, "could not open %s: %s", path, strerror(errno));
+		return false;
+	}
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 || n > 1024 * 1024 || fseek(f, 0, SEEK_SET) != 0)
+	{
+		fclose(f);
+		snprintf(error, error_size, "could not read %s (or it is larger than 1 MB)", path);
+		return false;
+	}
+	buf = malloc((size_t) n + 1);
+	if (buf == NULL || fread(buf, 1, (size_t) n, f) != (size_t) n)
+	{
+		free(buf);
+		fclose(f);
+		snprintf(error, error_size, "could not read %s", path);
+		return false;
+	}
+	buf[n] = '\0';
+	fclose(f);
+	*out = buf;
+	return true;
+}
+
+bool
+server_start(app_server *server, char *error, size_t error_size)
+{
+	const app_config *cfg = &server->cfg;
+	struct sockaddr_storage addr;
+	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	char	   *cert = NULL,
+			   *key = NULL;
+	struct MHD_OptionItem ops[16];
+	int			n = 0;
+
+	memset(&addr, 0, sizeof(addr));
+	if (inet_pton(AF_INET, cfg->listen_address, &((struct sockaddr_in *) &addr)->sin_addr) == 1)
+	{
+		((struct sockaddr_in *) &addr)->sin_family = AF_INET;
+		((struct sockaddr_in *) &addr)->sin_port = htons((uint16_t) cfg->port);
+	}
+	else if (inet_pton(AF_INET6, cfg->listen_address, &((struct sockaddr_in6 *) &addr)->sin6_addr) == 1)
+	{
+		((struct sockaddr_in6 *) &addr)->sin6_family = AF_INET6;
+		((struct sockaddr_in6 *) &addr)->sin6_port = htons((uint16_t) cfg->port);
+		flags |= MHD_USE_IPv6;
+	}
+	else
+	{
+		snprintf(error, error_size, "listen_address %s is not a numeric address", cfg->listen_address);
+		return false;
+	}
+
+	server->tls = cfg->tls_cert_file[0] != '\0';
+	if (server->tls)
+	{
+		if (!MHD_is_feature_supported(MHD_FEATURE_TLS))
+		{
+			snprintf(error, error_size, "this libmicrohttpd has no TLS");
+			return false;
+		}
+		if (!read_whole(cfg->tls_cert_file, &cert, error, error_size) ||
+			!read_whole(cfg->tls_key_file, &key, error, error_size))
+		{
+			free(cert);
+			return false;
+		}
+		flags |= MHD_USE_TLS;
+	}
+
+	ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_SOCK_ADDR, 0, &addr};
+	ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL};
+	ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL};
+	ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_CONNECTION_TIMEOUT, cfg->request_timeout_s, NULL};
+	ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY_LIMIT, NULL};
+	if (cfg->max_connections_per_ip > 0)
+		ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip, NULL};
+	ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t) on_completed, NULL};
+	if (server->tls)
+	{
+		ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_HTTPS_MEM_CERT, 0, cert};
+		ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_HTTPS_MEM_KEY, 0, key};
+	}
+	ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_END, 0, NULL};
+
+	server->daemon = MHD_start_daemon(flags, (uint16_t) cfg->port, NULL, NULL, on_request, server,
+									  MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+	/* the library copied what it needs; the key is not kept in this process's own memory */
+	if (key != NULL)
+		explicit_bzero(key, strlen(key));
+	free(key);
+	free(cert);
+	if (server->daemon == NULL)
+	{
+		snprintf(error, error_size, "could not listen on %s port %d (in use, or not an address of this host)",
+				 cfg->listen_address, cfg->port);
+		return false;
+	}
+	return true;
+}
+
+void
+server_stop(app_server *server)
+{
+	if (server->daemon != NULL)
+		MHD_stop_daemon(server->daemon);
+	server->daemon = NULL;
+}
