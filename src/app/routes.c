@@ -658,7 +658,7 @@ routes_dispatch(app_request *req)
 	{
 		if (strcmp(req->method, "POST") != 0)
 			return respond_error(req, MHD_HTTP_METHOD_NOT_ALLOWED, "use POST", NULL, NULL);
-		return req->path[3] == 'g' ? answer_login(req) : answer_logout(req);
+		return strcmp(req->path, "/login") == 0 ? answer_login(req) : answer_logout(req);
 	}
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
 		if (path_matches(&routes[i], req->path))

@@ -1,0 +1,208 @@
+# The status application over HTTP (bifrost-status; README, The status application): who may see and
+# do what (sessions and Basic credentials of PostgreSQL roles, the database's grants deciding), every
+# JSON endpoint against the SQL function it calls, parameter validation (400 naming the parameter),
+# controls with the CSRF token and their audit row, /healthz following the lamps, and abuse: huge
+# headers and bodies, malformed query strings, slow clients and hundreds of idle connections while
+# others are served; no password in the log; a non-loopback address without TLS refused.
+use strict;
+use warnings;
+
+use FindBin;
+use lib "$FindBin::RealBin/../perl";
+
+use IO::Socket::INET;
+use JSON::PP;
+use MIME::Base64;
+use PostgreSQL::Test::Cluster;
+use PostgreSQL::Test::Utils;
+use Test::More;
+use Time::HiRes qw(time sleep);
+use BifrostTAP;
+use StatusApp;
+
+my $node = hedging_node('status_app', legs => [ [ 'C', 100, '2026-12-18 16:00 America/New_York', 10 ] ]);
+my $q = sub { $node->safe_psql('postgres', shift) };
+
+password_roles($node,
+	reader_r => [ 'reader-pw-7x', 'bifrost_reader' ],
+	oper_o   => [ 'oper-pw-9y',   'bifrost_operator' ],
+	nobody_n => [ 'nobody-pw-3z' ]);
+my $app = start_status_app($node, request_timeout_s => 3, max_connections => 2000, threads => 4);
+my %basic = (
+	reader => { Authorization => 'Basic ' . encode_base64('reader_r:reader-pw-7x', '') },
+	oper   => { Authorization => 'Basic ' . encode_base64('oper_o:oper-pw-9y', '') },
+	nobody => { Authorization => 'Basic ' . encode_base64('nobody_n:nobody-pw-3z', '') },
+	wrong  => { Authorization => 'Basic ' . encode_base64('reader_r:not-the-password', '') });
+my $get = sub { my ($path, $who) = @_; app_request($app, 'GET', $path, $who ? $basic{$who} : {}) };
+
+# ---- who may see ----
+my $r = $get->('/status');
+is($r->{status}, 401, 'no credentials: 401');
+like($r->{headers}{'www-authenticate'} // '', qr/^Basic realm="bifrost"/, 'with a Basic challenge');
+$r = app_request($app, 'GET', '/status', { 'X-Requested-With' => 'bifrost-page' });
+is($r->{status}, 401, "the page's own request: 401");
+ok(!defined $r->{headers}{'www-authenticate'}, 'without a challenge (no browser prompt)');
+is($get->('/status', 'wrong')->{status},  401, 'a wrong password: 401');
+is($get->('/status', 'nobody')->{status}, 403, 'a role with neither right: 403');
+$r = $get->('/status', 'reader');
+is($r->{status}, 200, 'bifrost_reader: 200');
+like($r->{headers}{'content-type'}, qr{^application/json}, 'JSON');
+is($r->{headers}{'x-frame-options'}, 'DENY', 'not framable');
+like($r->{headers}{'content-security-policy'}, qr/default-src 'self'/, 'a content security policy');
+my $status = app_json($r);
+is($status->{daemon_lamp}, $q->("SELECT bifrost_status()->>'daemon_lamp'"), '/status is bifrost_status()');
+
+# ---- the endpoints and their parameters ----
+$q->("INSERT INTO bifrost.operations (ts, type, side, quantity, price, state_reason)
+      SELECT now() - g * interval '1 minute', 'hedge_intent', 'BUY', g, 100, 'test'
+        FROM generate_series(1, 12) g");
+$r = $get->('/operations?limit=5', 'reader');
+is($r->{status}, 200, '/operations?limit=5: 200');
+my $ops = app_json($r);
+is(scalar @$ops, 5, 'five rows');
+is($ops->[0]{id}, $q->("SELECT id FROM bifrost.operations ORDER BY ts DESC, id DESC LIMIT 1"), 'newest first');
+is(scalar @{ app_json($get->('/operations?type=hedge_intent&limit=1000', 'reader')) },
+	$q->("SELECT count(*) FROM bifrost.operations WHERE type = 'hedge_intent'"), 'every intent with type and limit');
+is(scalar @{ app_json($get->('/operations?since=&until=&type=&limit=', 'reader')) },
+	$q->("SELECT least(count(*), 100) FROM bifrost.operations"), 'empty parameters are the defaults');
+
+my @bad = (
+	[ '/operations?limit=abc',            'limit', 'not a whole number' ],
+	[ '/operations?limit=5000',           'limit', 'lim' ],
+	[ '/operations?limit=0',              'limit', 'lim' ],
+	[ '/operations?since=yesterdayx',     'since', 'yesterdayx' ],
+	[ '/operations?until=2026-13-45',     'until', '2026-13-45' ],
+	[ '/operations?type=bogus',           'type',  'bogus' ],
+	[ '/operations?limit=1&limit=2',      'limit', 'more than once' ],
+	[ '/operations?color=red',            'color', 'not a parameter' ],
+	[ '/operations?since=' . ('9' x 100), 'since', 'longer than 64' ],
+	[ '/history?days=-3',                 'days',  '' ],
+	[ '/history?tz=Mars/Olympus',         'tz',    'Mars/Olympus' ],
+	[ '/history?days=1e3',                'days',  'not a whole number' ],
+	[ '/status?x=1',                      'x',     'not a parameter' ]);
+for my $b (@bad)
+{
+	my ($path, $param, $words) = @$b;
+	$r = $get->($path, 'reader');
+	my $err = app_json($r) // {};
+	is($r->{status}, 400, "$path: 400");
+	is($err->{parameter}, $param, "$path: names $param");
+	like($err->{error} // '', qr/\Q$words\E/, "$path: says why") if $words ne '';
+}
+$r = $get->('/operations?%zz=1&limit=%41', 'reader');
+ok($r->{status} == 400 || $r->{status} == 200, 'a malformed query string: an answer, no crash');
+$r = $get->('/history?days=3&tz=UTC', 'reader');
+is($r->{status}, 200, '/history: 200');
+is_deeply([ sort keys %{ app_json($r) } ], [ sort keys %{ decode_json($q->("SELECT bifrost_history_stats(3, 'UTC')")) } ],
+	'/history is bifrost_history_stats()');
+$r = $get->('/self-check', 'reader');
+is($r->{status}, 200, '/self-check: 200');
+is(scalar @{ app_json($r) }, $q->("SELECT count(*) FROM bifrost_self_check()"), 'every check');
+is($get->('/nowhere', 'reader')->{status}, 404, 'an unknown URL: 404');
+is(app_request($app, 'DELETE', '/status', $basic{reader})->{status}, 405, 'a wrong method: 405');
+
+# ---- /healthz follows the lamps ----
+my $healthy = $q->("SELECT (s->>'daemon_lamp') <> 'red' AND (s->>'status_lamp') <> 'red' FROM bifrost_status() s");
+$r = $get->('/healthz', 'reader');
+is($r->{status}, $healthy eq 't' ? 200 : 503, "/healthz with the lamps as they are ($healthy)");
+is(app_json($r)->{daemon_lamp}, $q->("SELECT bifrost_status()->>'daemon_lamp'"), '/healthz shows the daemon lamp');
+
+# ---- sessions and controls ----
+$r = app_request($app, 'POST', '/login', { 'Content-Type' => 'text/plain' }, '{"role":"oper_o","password":"oper-pw-9y"}');
+is($r->{status}, 400, 'a login that is not JSON: 400');
+$r = app_request($app, 'POST', '/login',
+	{ 'Content-Type' => 'application/json', Origin => 'http://evil.example' }, '{"role":"oper_o","password":"oper-pw-9y"}');
+is($r->{status}, 400, 'a login from another origin: 400');
+my (undef, undef, $bad_login) = app_login($app, 'oper_o', 'nope');
+is($bad_login->{status}, 401, 'a login with a wrong password: 401');
+my (undef, undef, $nobody_login) = app_login($app, 'nobody_n', 'nobody-pw-3z');
+is($nobody_login->{status}, 403, 'a login of a role with neither right: 403');
+my ($rcookie, $rcsrf) = app_login($app, 'reader_r', 'reader-pw-7x');
+my ($ocookie, $ocsrf, $ologin) = app_login($app, 'oper_o', 'oper-pw-9y');
+is($ologin->{status}, 200, 'the operator logs in');
+like($ologin->{headers}{'set-cookie'}, qr/HttpOnly/, 'the cookie is HttpOnly');
+like($ologin->{headers}{'set-cookie'}, qr/SameSite=Strict/, 'and SameSite=Strict');
+ok(length($ocsrf // '') == 64, 'a CSRF token');
+
+my $before = $q->("SELECT count(*) FROM bifrost.daemon_control");
+$r = app_request($app, 'POST', '/control/suspend', { Cookie => $rcookie, 'X-CSRF-Token' => $rcsrf });
+is($r->{status}, 403, 'a reader cannot control: 403');
+$r = app_request($app, 'POST', '/control/suspend', { Cookie => $ocookie });
+is($r->{status}, 403, 'no CSRF token: 403');
+$r = app_request($app, 'POST', '/control/suspend', { Cookie => $ocookie, 'X-CSRF-Token' => $rcsrf });
+is($r->{status}, 403, "another session's CSRF token: 403");
+$r = app_request($app, 'POST', '/control/suspend', $basic{oper});
+is($r->{status}, 401, 'controls need a session, not Basic credentials');
+$r = app_request($app, 'POST', '/control/reboot', { Cookie => $ocookie, 'X-CSRF-Token' => $ocsrf });
+is($r->{status}, 404, 'an unknown control: 404');
+is($q->("SELECT count(*) FROM bifrost.daemon_control"), $before, 'no command recorded by any of those');
+$r = app_request($app, 'POST', '/control/suspend', { Cookie => $ocookie, 'X-CSRF-Token' => $ocsrf });
+is($r->{status}, 200, 'the operator suspends');
+is(app_json($r)->{action}, 'suspend', 'the answer names the action');
+is($q->("SELECT command || ' by ' || requested_by FROM bifrost.daemon_control ORDER BY id DESC LIMIT 1"),
+	'suspend by oper_o', 'audited as the person who asked');
+my ($susp) = wait_until($node, 'postgres', "SELECT bifrost_status()->>'trading_suspended'", 30, 'true');
+ok($susp, 'the hedger is suspended');
+$r = app_request($app, 'POST', '/control/resume', { Cookie => $ocookie, 'X-CSRF-Token' => $ocsrf });
+is($r->{status}, 200, 'and resumes');
+is(app_json(app_request($app, 'GET', '/session', { Cookie => $ocookie }))->{can_control}, JSON::PP::true,
+	'/session: the operator can control');
+
+$r = app_request($app, 'POST', '/logout', { Cookie => $ocookie, 'X-CSRF-Token' => $ocsrf });
+is($r->{status}, 200, 'logout');
+is(app_request($app, 'GET', '/status', { Cookie => $ocookie })->{status}, 401, 'the session is over');
+
+# ---- abuse: the server keeps serving ----
+$r = app_request($app, 'GET', '/status', { %{ $basic{reader} }, 'X-Big' => 'x' x 100_000 });
+ok($r->{status} >= 400 && $r->{status} < 600, "a 100 KB header: refused ($r->{status})");
+$r = app_request($app, 'POST', '/login', { 'Content-Type' => 'application/json' }, 'x' x 200_000);
+ok($r->{status} == 413 || $r->{status} >= 400, "a 200 KB body: refused ($r->{status})");
+my @slow;
+for (1 .. 5)
+{
+	my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $app->{port}, Proto => 'tcp');
+	print $s "GET /status HTTP/1.1\r\nHost: x\r\n" if $s;    # never finished
+	push @slow, $s if $s;
+}
+my @idle;
+for (1 .. 600)
+{
+	my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $app->{port}, Proto => 'tcp') or last;
+	push @idle, $s;
+}
+cmp_ok(scalar @idle, '>=', 500, 'hundreds of idle connections open');
+my $t0 = time;
+$r = $get->('/status', 'reader');
+is($r->{status}, 200, 'a request among them is served');
+cmp_ok(time - $t0, '<', 2, 'at once');
+close $_ for @idle;
+sleep 4;    # request_timeout_s = 3
+my $closed = 0;
+for my $s (@slow)
+{
+	my $n = sysread($s, my $buf, 100);
+	$closed++ if defined $n && $n == 0 || !defined $n || ($buf // '') =~ /^HTTP/;
+}
+is($closed, scalar @slow, 'slow clients are closed after the request timeout');
+is($get->('/status', 'reader')->{status}, 200, 'still serving');
+ok(kill(0, $app->{pid}), 'the application is alive');
+
+# ---- what the log holds ----
+my $log = slurp_file($app->{log});
+unlike($log, qr/reader-pw-7x|oper-pw-9y|nobody-pw-3z|not-the-password/, 'no password in the log');
+unlike($log, qr/\Q$ocsrf\E/, 'no token in the log');
+like($log, qr/role "oper_o" logged in/, 'logins are logged by role');
+
+# ---- the rules of the settings ----
+my $bin = $node->config_data('--bindir') . '/bifrost-status';
+my $conf = $node->basedir . '/open.conf';
+open my $c, '>', $conf or die;
+print $c "listen_address = 0.0.0.0\nport = " . free_tcp_port() . "\n";
+close $c;
+my $out = `$bin -c $conf 2>&1`;
+isnt($? >> 8, 0, 'a non-loopback address without TLS: refused');
+like($out, qr/not a loopback address: it needs tls_cert_file and tls_key_file/, 'saying why');
+
+ok(stop_status_app($app), 'SIGTERM stops it');
+$node->stop;
+done_testing();
