@@ -35,10 +35,17 @@ WORK=
 PGDATA_DIR=
 SOCK_DIR=
 PORT=
+APP_PID=
 
 cleanup() {
     local rc=$?
     trap - EXIT INT TERM
+    if [[ -n $APP_PID ]] && kill -0 "$APP_PID" 2>/dev/null; then
+        say "stopping the status application"
+        kill -TERM "$APP_PID" 2>/dev/null || true
+        for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.5; done
+        kill -KILL "$APP_PID" 2>/dev/null || true
+    fi
     if [[ -n $PGDATA_DIR && -f $PGDATA_DIR/postmaster.pid ]]; then
         say "stopping the demo cluster"
         as_pg "$BIFROST_PG_BINDIR/pg_ctl" -D "$PGDATA_DIR" -m fast -t 30 stop >/dev/null 2>&1 ||
@@ -132,6 +139,26 @@ SELECT bifrost_config_set('feed.sim.vol', '10');
 INSERT INTO bifrost.legs (symbol, option_right, strike, expiry, quantity, implied_vol)
 SELECT 'NVDA', r, 100, now() + interval '30 days', 10, 0.35 FROM unnest(ARRAY['C', 'P']) r;
 SQL
+
+# The status application, as a person would use it: a role of its own with a password (the page logs
+# in as it; scram-sha-256 for it alone, the demo's superuser keeps trust).
+APP_PORT=$(free_port "${BIFROST_DEMO_APP_PORT:-8470}") || die "no free TCP port for the status application"
+APP_PASSWORD=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+psql_demo -c "CREATE ROLE demo_operator LOGIN PASSWORD '$APP_PASSWORD' IN ROLE bifrost_operator" >/dev/null ||
+    die "creating the demo's login role failed"
+{ printf 'local all demo_operator scram-sha-256\n'; cat "$PGDATA_DIR/pg_hba.conf"; } >"$WORK/pg_hba.conf"
+as_pg cp "$WORK/pg_hba.conf" "$PGDATA_DIR/pg_hba.conf"
+psql_demo -c 'SELECT pg_reload_conf()' >/dev/null
+printf 'port = %s\ndb_host = %s\ndb_port = %s\n' "$APP_PORT" "$SOCK_DIR" "$PORT" >"$WORK/status-app.conf"
+chown "$BIFROST_OS_USER:" "$WORK/status-app.conf"
+# setpriv and env exec it: $! is the application's own pid, which cleanup stops
+setpriv --reuid="$BIFROST_OS_USER" --regid="$BIFROST_OS_USER" --init-groups env HOME="$WORK" \
+    "$BIFROST_PG_BINDIR/bifrost-status" -c "$WORK/status-app.conf" >"$WORK/status-app.log" 2>&1 &
+APP_PID=$!
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$APP_PORT") 2>/dev/null && break; sleep 0.1; done
+kill -0 "$APP_PID" 2>/dev/null || { cat "$WORK/status-app.log"; die "the status application did not start"; }
+say "status page: http://127.0.0.1:$APP_PORT/  (log in as demo_operator, password $APP_PASSWORD)"
+say "  and for machines: curl -u demo_operator:$APP_PASSWORD http://127.0.0.1:$APP_PORT/metrics"
 
 status_sql="SELECT $(for e in "${DEMO_EXPRS[@]}"; do printf "coalesce((%s)::text, '-'), " "$e"; done | sed 's/, $//')
 FROM (SELECT bifrost_status() AS st) b
