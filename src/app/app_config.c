@@ -188,12 +188,22 @@ app_config_load(app_config *cfg, const char *path, char *error, size_t error_siz
 		}
 		*eq = '\0';
 		value = trim(eq + 1);
-		/* a value may be quoted, to keep its spaces */
+		/* a value may be quoted, to keep its spaces and a '#'; else " #" begins a comment */
 		n = strlen(value);
 		if (n >= 2 && value[0] == '"' && value[n - 1] == '"')
 		{
 			value[n - 1] = '\0';
 			value++;
+		}
+		else
+		{
+			for (char *p = value; *p; p++)
+				if (*p == '#' && (p == value || isspace((unsigned char) p[-1])))
+				{
+					*p = '\0';
+					value = trim(value);
+					break;
+				}
 		}
 		if (!app_config_set(cfg, trim(s), value, why, sizeof(why)))
 		{

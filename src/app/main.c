@@ -10,6 +10,7 @@
  */
 #include <signal.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -74,6 +75,23 @@ main(int argc, char **argv)
 		printf("bifrost-status: the settings and the page are good\n");
 		page_free(&server.page);
 		return 0;
+	}
+	/*
+	 * Every open HTTP connection is a descriptor: the soft limit (often
+	 * 1024) would refuse clients long before max_connections.
+	 */
+	{
+		struct rlimit nofile;
+
+		if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 && nofile.rlim_cur < nofile.rlim_max)
+		{
+			nofile.rlim_cur = nofile.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &nofile);
+		}
+		if (getrlimit(RLIMIT_NOFILE, &nofile) == 0 &&
+			nofile.rlim_cur < (rlim_t) server.cfg.max_connections + 64)
+			fprintf(stderr, "bifrost-status: warning: %lu open files allowed, fewer than max_connections = %d "
+					"needs; raise LimitNOFILE\n", (unsigned long) nofile.rlim_cur, server.cfg.max_connections);
 	}
 	if (!session_store_init(&server.sessions, &server.cfg))
 	{

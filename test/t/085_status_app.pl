@@ -203,6 +203,38 @@ my $out = `$bin -c $conf 2>&1`;
 isnt($? >> 8, 0, 'a non-loopback address without TLS: refused');
 like($out, qr/not a loopback address: it needs tls_cert_file and tls_key_file/, 'saying why');
 
+my $example = "$FindBin::RealBin/../../contrib/bifrost-status.conf";
+$out = `$bin -c $example --check 2>&1`;
+is($? >> 8, 0, 'the example settings file of contrib/ is good') or diag($out);
+
+# ---- TLS: on every address, passwords encrypted ----
+my $dir = $node->basedir;
+system("openssl req -x509 -newkey rsa:2048 -nodes -keyout $dir/tls.key -out $dir/tls.crt -days 1 "
+	  . "-subj /CN=127.0.0.1 >$dir/openssl.log 2>&1") == 0 or die "openssl req failed";
+my $tls = start_status_app($node, listen_address => '0.0.0.0', tls_cert_file => "$dir/tls.crt",
+	tls_key_file => "$dir/tls.key");
+my $https = sub {
+	my ($request) = @_;
+	open my $fh, '>', "$dir/request.txt" or die;
+	print $fh $request;
+	close $fh;
+	return scalar `openssl s_client -connect 127.0.0.1:$tls->{port} -quiet -ign_eof <$dir/request.txt 2>/dev/null`;
+};
+my $answer = $https->("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+like($answer, qr{^HTTP/1\.1 401}, 'TLS: served, credentials asked for');
+like($answer, qr/Strict-Transport-Security: max-age=/i, 'TLS: HSTS');
+my $cred = encode_base64('oper_o:oper-pw-9y', '');
+$answer = $https->("GET /status HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic $cred\r\nConnection: close\r\n\r\n");
+like($answer, qr{^HTTP/1\.1 200}, 'TLS: an operator reads the status');
+my $body = '{"role":"oper_o","password":"oper-pw-9y"}';
+$answer = $https->("POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+	  . "Content-Length: " . length($body) . "\r\nConnection: close\r\n\r\n$body");
+like($answer, qr/Set-Cookie: bifrost_session=[0-9a-f]{64}; Path=\/; HttpOnly; SameSite=Strict; Secure/i,
+	'TLS: the session cookie is Secure');
+$answer = `printf 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' | timeout 5 bash -c 'exec 3<>/dev/tcp/127.0.0.1/$tls->{port}; cat >&3; timeout 3 cat <&3' 2>/dev/null`;
+unlike($answer // '', qr{^HTTP/1\.1 [0-9]}, 'TLS: plain HTTP gets no answer');
+ok(stop_status_app($tls), 'the TLS instance stops');
+
 ok(stop_status_app($app), 'SIGTERM stops it');
 $node->stop;
 done_testing();

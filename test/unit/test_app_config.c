@@ -56,6 +56,12 @@ main(void)
 	CHECK(strcmp(cfg.db_host, "/var/run/postgresql") == 0);
 	CHECK(cfg.threads == 8);
 
+	/* a comment after a value; a quoted value keeps its '#' */
+	CHECK(load("threads = 6   # request threads\ndb_name = \"a #b\"\nmonitor_role = mon#itor\n", &cfg, err, sizeof(err)) == 1);
+	CHECK(cfg.threads == 6);
+	CHECK(strcmp(cfg.db_name, "a #b") == 0);
+	CHECK(strcmp(cfg.monitor_role, "mon#itor") == 0);
+
 	/* bad lines and values, each named */
 	CHECK(load("colour = blue\n", &cfg, err, sizeof(err)) == 0);
 	CHECK(strstr(err, ":1: unknown setting \"colour\"") != NULL);
