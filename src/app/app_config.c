@@ -34,6 +34,7 @@ app_config_defaults(app_config *cfg)
 	cfg->session_idle_s = 1800;
 	cfg->max_sessions = 64;
 	cfg->pool_per_role = 4;
+	cfg->status_cache_ms = 250;
 }
 
 static bool
@@ -99,6 +100,7 @@ static const key_spec keys[] = {
 	INT_KEY(session_idle_s, 60, 7 * 86400),
 	INT_KEY(max_sessions, 1, 10000),
 	INT_KEY(pool_per_role, 1, 64),
+	INT_KEY(status_cache_ms, 0, 10000),
 };
 
 bool

@@ -46,6 +46,7 @@ typedef struct app_config
 	int			session_idle_s;	/* a session unused this long is ended */
 	int			max_sessions;
 	int			pool_per_role;	/* connections kept per role logged in with a password */
+	int			status_cache_ms;	/* /status and /healthz answers kept this long per role; 0: none */
 } app_config;
 
 /* The defaults. */

@@ -93,6 +93,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "bifrost-status: warning: %lu open files allowed, fewer than max_connections = %d "
 					"needs; raise LimitNOFILE\n", (unsigned long) nofile.rlim_cur, server.cfg.max_connections);
 	}
+	response_cache_init(&server.cache, server.cfg.status_cache_ms);
 	if (!session_store_init(&server.sessions, &server.cfg))
 	{
 		fprintf(stderr, "bifrost-status: no random bytes for the session store\n");
@@ -121,6 +122,7 @@ main(int argc, char **argv)
 	fprintf(stderr, "bifrost-status: stopping\n");
 	server_stop(&server);
 	session_store_close(&server.sessions);
+	response_cache_free(&server.cache);
 	page_free(&server.page);
 	return 0;
 }

@@ -12,6 +12,7 @@
 
 #include "app/app_config.h"
 #include "app/page.h"
+#include "app/response_cache.h"
 #include "app/sessions.h"
 
 /* A POST body larger than this is refused (413): a login or a control needs far less. */
@@ -22,6 +23,7 @@ typedef struct app_server
 	app_config	cfg;
 	session_store sessions;
 	page_files	page;
+	response_cache cache;
 	struct MHD_Daemon *daemon;
 	bool		tls;
 } app_server;

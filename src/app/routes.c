@@ -60,6 +60,7 @@ typedef struct route
 	auth_need	need;
 	route_fn	fn;
 	const char *function;		/* the SQL function of a table or document call */
+	bool		cached;			/* the answer is kept status_cache_ms per role (response_cache.h) */
 	bool		set_returning;	/* its rows are aggregated into a JSON array */
 	arg_spec	args[MAX_ARGS];
 } route;
@@ -216,7 +217,12 @@ call_function(call_ctx *ctx, const route *route)
 	if (!r.ok)
 		answered = respond_db_error(ctx, route, &r);
 	else
+	{
+		if (route->cached && nvalues == 0)
+			response_cache_put(&ctx->req->server->cache, ctx->who->role, route->path, r.text ? r.text : "null",
+							   MHD_HTTP_OK);
 		answered = respond_json(ctx->req, MHD_HTTP_OK, r.text ? r.text : "null");
+	}
 	db_result_free(&r);
 	return answered;
 }
@@ -237,8 +243,12 @@ answer_healthz(call_ctx *ctx, const route *route)
 	if (!r.ok || r.text == NULL)
 		answered = respond_db_error(ctx, NULL, &r);
 	else
-		answered = respond_json(ctx->req, strstr(r.text, "\"healthy\": true") ? MHD_HTTP_OK
-								: MHD_HTTP_SERVICE_UNAVAILABLE, r.text);
+	{
+		unsigned int status = strstr(r.text, "\"healthy\": true") ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE;
+
+		response_cache_put(&ctx->req->server->cache, ctx->who->role, route->path, r.text, status);
+		answered = respond_json(ctx->req, status, r.text);
+	}
 	db_result_free(&r);
 	return answered;
 }
@@ -337,6 +347,8 @@ answer_control(call_ctx *ctx, const route *route)
 	snprintf(sql, sizeof(sql), "SELECT public.bifrost_%s()::pg_catalog.text", control_actions[i]);
 	db_clear_notice();
 	db_query_value(ctx->db, sql, 0, NULL, &r);
+	/* the next read shows what the control did */
+	response_cache_clear(&ctx->req->server->cache);
 	if (!r.ok)
 		answered = respond_db_error(ctx, NULL, &r);
 	else
@@ -360,29 +372,29 @@ answer_control(call_ctx *ctx, const route *route)
 /* ---- the table ---- */
 
 static const route routes[] = {
-	{"GET", "/status", AUTH_READ, call_function, "bifrost_status", false, {{0}}},
-	{"GET", "/operations", AUTH_READ, call_function, "bifrost_operations", true,
+	{"GET", "/status", AUTH_READ, call_function, "bifrost_status", true, false, {{0}}},
+	{"GET", "/operations", AUTH_READ, call_function, "bifrost_operations", false, true,
 		{{"since", "since", "pg_catalog.timestamptz", false},
 		 {"until", "until", "pg_catalog.timestamptz", false},
 		 {"type", "op_type", "pg_catalog.text", false},
 		 {"limit", "lim", "pg_catalog.int4", true}}},
-	{"GET", "/history", AUTH_READ, call_function, "bifrost_history_stats", false,
+	{"GET", "/history", AUTH_READ, call_function, "bifrost_history_stats", false, false,
 		{{"days", "days", "pg_catalog.int4", true},
 		 {"tz", "tz", "pg_catalog.text", false}}},
-	{"GET", "/self-check", AUTH_READ, call_function, "bifrost_self_check", true, {{0}}},
-	{"GET", "/status-series", AUTH_READ, call_function, "bifrost_status_series", true,
+	{"GET", "/self-check", AUTH_READ, call_function, "bifrost_self_check", false, true, {{0}}},
+	{"GET", "/status-series", AUTH_READ, call_function, "bifrost_status_series", false, true,
 		{{"since", "since", "pg_catalog.timestamptz", false},
 		 {"until", "until", "pg_catalog.timestamptz", false},
 		 {"points", "max_points", "pg_catalog.int4", true}}},
-	{"GET", "/backtests", AUTH_READ, call_function, "bifrost_backtest_runs", true,
+	{"GET", "/backtests", AUTH_READ, call_function, "bifrost_backtest_runs", false, true,
 		{{"limit", "lim", "pg_catalog.int4", true}}},
-	{"GET", "/backtest-equity", AUTH_READ, call_function, "bifrost_backtest_equity", true,
+	{"GET", "/backtest-equity", AUTH_READ, call_function, "bifrost_backtest_equity", false, true,
 		{{"run", "run_id", "pg_catalog.int8", true},
 		 {"points", "max_points", "pg_catalog.int4", true}}},
-	{"GET", "/healthz", AUTH_READ_OR_MONITOR, answer_healthz, NULL, false, {{0}}},
-	{"GET", "/metrics", AUTH_READ_OR_MONITOR, answer_metrics, NULL, false, {{0}}},
-	{"GET", "/session", AUTH_READ, answer_session, NULL, false, {{0}}},
-	{"POST", "/control/", AUTH_CONTROL, answer_control, NULL, false, {{0}}},
+	{"GET", "/healthz", AUTH_READ_OR_MONITOR, answer_healthz, NULL, true, false, {{0}}},
+	{"GET", "/metrics", AUTH_READ_OR_MONITOR, answer_metrics, NULL, false, false, {{0}}},
+	{"GET", "/session", AUTH_READ, answer_session, NULL, false, false, {{0}}},
+	{"POST", "/control/", AUTH_CONTROL, answer_control, NULL, false, false, {{0}}},
 };
 
 /* ---- who is asking ---- */
@@ -624,6 +636,23 @@ answer_logout(app_request *req)
 
 /* ---- dispatch ---- */
 
+static enum MHD_Result
+count_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(*(int *) cls)++;
+	return MHD_YES;
+}
+
+/* Any query-string parameter at all (a cached answer is of the URL without any). */
+static bool
+has_args(app_request *req)
+{
+	int			n = 0;
+
+	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, count_arg, &n);
+	return n > 0;
+}
+
 static bool
 path_matches(const route *r, const char *path)
 {
@@ -698,6 +727,19 @@ routes_dispatch(app_request *req)
 			answered = answer_session(&ctx, found);
 			asker_done(req->server, &a);
 			return answered;
+		}
+		if (found->cached && !has_args(req))
+		{
+			unsigned int status;
+			char	   *body = response_cache_get(&req->server->cache, a.who->role, found->path, &status);
+
+			if (body != NULL)
+			{
+				answered = respond_json(req, status, body);
+				free(body);
+				asker_done(req->server, &a);
+				return answered;
+			}
 		}
 		ctx.req = req;
 		ctx.who = a.who;
