@@ -94,6 +94,7 @@ main(int argc, char **argv)
 					"needs; raise LimitNOFILE\n", (unsigned long) nofile.rlim_cur, server.cfg.max_connections);
 	}
 	response_cache_init(&server.cache, server.cfg.status_cache_ms);
+	login_limit_init(&server.logins);
 	if (!session_store_init(&server.sessions, &server.cfg))
 	{
 		fprintf(stderr, "bifrost-status: no random bytes for the session store\n");

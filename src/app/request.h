@@ -11,6 +11,7 @@
 #include <microhttpd.h>
 
 #include "app/app_config.h"
+#include "app/login_limit.h"
 #include "app/page.h"
 #include "app/response_cache.h"
 #include "app/sessions.h"
@@ -24,6 +25,7 @@ typedef struct app_server
 	session_store sessions;
 	page_files	page;
 	response_cache cache;
+	login_limit	logins;
 	struct MHD_Daemon *daemon;
 	bool		tls;
 } app_server;

@@ -10,10 +10,13 @@
  */
 #include "app/routes.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -399,6 +402,52 @@ static const route routes[] = {
 
 /* ---- who is asking ---- */
 
+/* The client's address as text ("?" when the library cannot say). */
+static void
+client_address(app_request *req, char *out, size_t size)
+{
+	const union MHD_ConnectionInfo *info = MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = info ? info->client_addr : NULL;
+
+	snprintf(out, size, "?");
+	if (sa != NULL && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *) sa)->sin_addr, out, (socklen_t) size);
+	else if (sa != NULL && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) sa)->sin6_addr, out, (socklen_t) size);
+}
+
+/* 429 when the client's address has failed too many logins lately, else 0 (MHD_NO is never 0 here). */
+static bool
+too_many_failures(app_request *req, enum MHD_Result *answered)
+{
+	char		address[64];
+	int			wait;
+
+	client_address(req, address, sizeof(address));
+	wait = login_limit_wait(&req->server->logins, address, time(NULL));
+	if (wait <= 0)
+		return false;
+	{
+		char		retry[16];
+		char		body[200];
+		const char *headers[] = {"Retry-After", retry, "Cache-Control", "no-store", NULL};
+
+		snprintf(retry, sizeof(retry), "%d", wait);
+		snprintf(body, sizeof(body), "{\"error\": \"too many failed logins from this address: try again in %d s\"}", wait);
+		*answered = respond(req, 429, "application/json; charset=utf-8", body, strlen(body), headers);
+	}
+	return true;
+}
+
+static void
+count_failure(app_request *req)
+{
+	char		address[64];
+
+	client_address(req, address, sizeof(address));
+	login_limit_failed(&req->server->logins, address, time(NULL));
+}
+
 typedef struct asker
 {
 	app_identity *who;
@@ -451,6 +500,14 @@ identify(app_request *req, auth_need need, asker *a, bool *ok)
 		return unauthorized(req, "log in first: controls need a session (POST /login)");
 	else if ((user = MHD_basic_auth_get_username_password(req->conn, &a->password)) != NULL)
 	{
+		enum MHD_Result limited;
+
+		if (too_many_failures(req, &limited))
+		{
+			MHD_free(user);
+			asker_done(server, a);
+			return limited;
+		}
 		if (a->password == NULL || user[0] == '\0')
 		{
 			MHD_free(user);
@@ -460,6 +517,8 @@ identify(app_request *req, auth_need need, asker *a, bool *ok)
 		if (a->who == NULL)
 		{
 			fprintf(stderr, "bifrost-status: Basic credentials of role \"%.100s\" refused: %s\n", user, message);
+			if (outcome == DB_BAD_CREDENTIALS)
+				count_failure(req);
 			MHD_free(user);
 			asker_done(server, a);
 			return outcome == DB_BAD_CREDENTIALS ? unauthorized(req, "the role or password is wrong")
@@ -549,6 +608,8 @@ answer_login(app_request *req)
 	char		cookie[256];
 	enum MHD_Result answered;
 
+	if (too_many_failures(req, &answered))
+		return answered;
 	if (!json_body(req) || !same_origin(req))
 		return respond_error(req, MHD_HTTP_BAD_REQUEST, "a login is a same-origin JSON POST", NULL,
 							 "Content-Type: application/json, body {\"role\": ..., \"password\": ...}");
@@ -575,6 +636,8 @@ answer_login(app_request *req)
 	if (who == NULL)
 	{
 		fprintf(stderr, "bifrost-status: login of role \"%.63s\" refused: %s\n", role, message);
+		if (outcome == DB_BAD_CREDENTIALS)
+			count_failure(req);
 		json_object_put(body);
 		return outcome == DB_BAD_CREDENTIALS
 			? respond_error(req, MHD_HTTP_UNAUTHORIZED, "the role or password is wrong", NULL, NULL)

@@ -193,6 +193,20 @@ unlike($log, qr/reader-pw-7x|oper-pw-9y|nobody-pw-3z|not-the-password/, 'no pass
 unlike($log, qr/\Q$ocsrf\E/, 'no token in the log');
 like($log, qr/role "oper_o" logged in/, 'logins are logged by role');
 
+# ---- guessing passwords: 429 after ten failures a minute from one address ----
+my $session_before = app_request($app, 'GET', '/status', { Cookie => $rcookie })->{status};
+for my $i (1 .. 10)
+{
+	my (undef, undef, $f) = app_login($app, 'reader_r', "guess-$i");
+	last if $f->{status} != 401;
+}
+my (undef, undef, $limited) = app_login($app, 'reader_r', 'reader-pw-7x');
+is($limited->{status}, 429, 'the eleventh login from the address: 429, the right password too');
+like($limited->{headers}{'retry-after'} // '', qr/^\d+$/, 'with Retry-After');
+is($get->('/status', 'reader')->{status}, 429, 'Basic credentials from the address too');
+is(app_request($app, 'GET', '/status', { Cookie => $rcookie })->{status}, $session_before,
+	'a session already open goes on');
+
 # ---- the rules of the settings ----
 my $bin = $node->config_data('--bindir') . '/bifrost-status';
 my $conf = $node->basedir . '/open.conf';
