@@ -15,7 +15,7 @@ BIFROST_OS_USER=postgres
 # The one list of Debian 12 packages (README, The two commands). The test command adds clang (fuzz targets).
 BIFROST_PKGS=(postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev libjson-c-dev
               libpq-dev libmicrohttpd-dev libipc-run-perl pkg-config make gcc)
-BIFROST_TEST_PKGS=(clang libclang-rt-14-dev openssl)
+BIFROST_TEST_PKGS=(clang libclang-rt-14-dev openssl prometheus)
 
 # Compiler flags of the test build; the demo builds with the Makefile's own flags.
 BIFROST_WERROR_CFLAGS=${BIFROST_CFLAGS:-'-Wall -Wextra -Werror'}
@@ -48,6 +48,11 @@ ensure_packages() {
     timeout 900 apt-get update -q || die "apt-get update failed"
     timeout 1800 apt-get install -y -q --no-install-recommends "${missing[@]}" ||
         die "apt-get install ${missing[*]} failed"
+    # Debian's prometheus starts a service on every interface (port 9090): the tests run their own on
+    # 127.0.0.1 and need no other.
+    if [[ " ${missing[*]} " == *" prometheus "* ]] && command -v systemctl >/dev/null; then
+        systemctl disable --now prometheus >/dev/null 2>&1 || true
+    fi
 }
 
 # The postgres package creates this user; create it if a machine has the binaries without it.
