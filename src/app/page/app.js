@@ -319,39 +319,49 @@
 		return { ...DEFAULT_LIMITS, source: 'defaults' };
 	}
 
+	/*
+	 * The net delta on a bar from -span to +span: green inside the no-trade band, grey up to the
+	 * hedge threshold, yellow up to the force limit, red beyond.  A square-root scale keeps the
+	 * band and the threshold, which are small beside the force limit, wide enough to see.
+	 */
 	function drawGauge(delta, limits) {
 		const box = clear($('delta-gauge'));
-		const W = 600, H = 58, L = 10, R = 10, top = 16, barH = 16;
+		const W = 600, H = 64, L = 12, R = 12, top = 22, barH = 14;
 		const span = Math.max(limits.max_delta_limit * 1.15, isNum(delta) ? Math.abs(Number(delta)) * 1.1 : 0, 1);
-		const x = (v) => L + ((v + span) / (2 * span)) * (W - L - R);
-		const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: 'none', role: 'img',
+		const scale = (v) => Math.sign(v) * Math.sqrt(Math.min(Math.abs(v), span) / span);
+		const x = (v) => L + ((scale(v) + 1) / 2) * (W - L - R);
+		const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img',
 			'aria-label': `net delta ${isNum(delta) ? fmt(delta, 2) : 'unknown'}` });
-		root.appendChild(svg('rect', { class: 'g-track g-force', x: L, y: top, width: W - L - R, height: barH }));
+		root.appendChild(svg('rect', { class: 'g-force', x: L, y: top, width: W - L - R, height: barH }));
 		const zone = (a, cls) => root.appendChild(svg('rect', { class: cls, x: x(-a), y: top, width: x(a) - x(-a), height: barH }));
 		zone(limits.max_delta_limit, 'g-hedge');
 		zone(limits.threshold_hedge_shares, 'g-track');
 		zone(limits.epsilon_band, 'g-band');
 		root.appendChild(svg('line', { class: 'g-zero', x1: x(0), x2: x(0), y1: top - 2, y2: top + barH + 2 }));
-		for (const [v, label] of [[limits.epsilon_band, 'band'], [limits.threshold_hedge_shares, 'hedge'],
-			[limits.max_delta_limit, 'force']]) {
+		for (const v of [limits.epsilon_band, limits.threshold_hedge_shares, limits.max_delta_limit]) {
 			for (const s of [-1, 1]) {
 				root.appendChild(svg('line', { class: 'g-tick', x1: x(s * v), x2: x(s * v), y1: top, y2: top + barH + 4 }));
 			}
-			root.appendChild(svg('text', { class: 'g-text', x: x(v), y: top + barH + 14, 'text-anchor': 'middle' },
-				`${label} ±${fmt(v, 0, 2)}`));
 		}
+		const ly = top + barH + 15;
+		root.appendChild(svg('text', { class: 'g-text', x: x(-limits.epsilon_band), y: ly, 'text-anchor': 'end' },
+			`band ±${fmt(limits.epsilon_band, 0, 2)}`));
+		root.appendChild(svg('text', { class: 'g-text', x: x(limits.threshold_hedge_shares), y: ly, 'text-anchor': 'start' },
+			`hedge ±${fmt(limits.threshold_hedge_shares, 0, 2)}`));
+		root.appendChild(svg('text', { class: 'g-text', x: x(limits.max_delta_limit), y: ly, 'text-anchor': 'middle' },
+			`force ±${fmt(limits.max_delta_limit, 0, 2)}`));
 		if (isNum(delta)) {
 			const d = Number(delta);
 			const cx = x(d);
-			root.appendChild(svg('path', { class: 'g-mark', d: `M${cx - 6},${top - 9} L${cx + 6},${top - 9} L${cx},${top + 1} Z`,
+			root.appendChild(svg('path', { class: 'g-mark', d: `M${cx - 6},${top - 8} L${cx + 6},${top - 8} L${cx},${top + 1} Z`,
 				'data-testid': 'gauge-marker' }));
 			root.appendChild(svg('rect', { class: 'g-mark', x: cx - 1, y: top, width: 2, height: barH }));
 			const anchor = cx < W * 0.15 ? 'start' : cx > W * 0.85 ? 'end' : 'middle';
-			root.appendChild(svg('text', { class: 'g-value', x: cx, y: top - 11, 'text-anchor': anchor }, fmt(d, 2)));
+			root.appendChild(svg('text', { class: 'g-value', x: cx, y: top - 10, 'text-anchor': anchor }, fmt(d, 2)));
 		}
 		box.appendChild(root);
-		setText('gauge-source', limits.source === 'configured' ? '(configured limits)'
-			: '(the engine\'s default limits: this status does not carry the configured ones)');
+		setText('gauge-source', limits.source === 'configured' ? '(configured limits; square-root scale)'
+			: '(the engine\'s default limits, as the status carries no configured ones; square-root scale)');
 	}
 
 	function renderStatus(doc) {
@@ -449,17 +459,24 @@
 		{ key: 'net_delta', title: 'Net delta (shares)', value: (r) => r.net_delta, fmt: (v) => fmt(v, 0, 1) },
 		{ key: 'hedge_position', title: 'Hedge position (shares)', value: (r) => r.hedge_position ?? r.stock_position,
 			fmt: (v) => fmt(v, 0) },
-		{ key: 'daily_pnl', title: 'Daily P&L (USD)', value: (r) => r.daily_pnl, fmt: (v) => fmtMoney(v) },
+		{ key: 'daily_pnl', title: 'Daily P&L (USD)', value: (r) => r.daily_pnl, fmt: (v) => fmtMoney(v), money: true },
 	];
 
 	function niceTicks(lo, hi, count) {
 		const span = hi - lo || Math.abs(hi) || 1;
 		const raw = span / count;
 		const mag = Math.pow(10, Math.floor(Math.log10(raw)));
-		const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) || 10 * mag;
+		const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) || 10 * mag;
 		const out = [];
-		for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9 && out.length < 20; v += step) out.push(v);
+		for (let i = Math.ceil(lo / step); i * step <= hi + step * 1e-9 && out.length < 20; i++) out.push(i === 0 ? 0 : i * step);
 		return out;
+	}
+
+	/* An axis label short enough for the margin: 100.4K rather than $100,400.00. */
+	function axisLabel(v, opts) {
+		if (Math.abs(v) < 10000) return opts.fmt(v);
+		const short = Number(v).toLocaleString('en-US', { notation: 'compact', maximumFractionDigits: 2 });
+		return opts.money ? (v < 0 ? '-$' + short.slice(1) : '$' + short) : short;
 	}
 
 	/*
@@ -472,16 +489,16 @@
 		let lo = Math.min(...vals, opts.zero ? 0 : Infinity);
 		let hi = Math.max(...vals, opts.zero ? 0 : -Infinity);
 		if (lo === hi) { lo -= 1; hi += 1; }
-		const pad = (hi - lo) * 0.08;
-		lo -= pad; hi += pad;
+		const margin = (hi - lo) * 0.08;
+		lo -= margin; hi += margin;
 		const x = (t) => L + ((t - t0) / Math.max(1, t1 - t0)) * (W - L - R);
 		const y = (v) => T + (1 - (v - lo) / (hi - lo)) * (H - T - B);
 		const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': opts.title,
 			'data-testid': `chart-${opts.key}` });
 		root.appendChild(svg('text', { class: 'c-title', x: L, y: 12 }, opts.title));
-		for (const v of niceTicks(lo, hi, 3)) {
+		for (const v of niceTicks(lo, hi, 4)) {
 			root.appendChild(svg('line', { class: 'c-grid', x1: L, x2: W - R, y1: y(v), y2: y(v) }));
-			root.appendChild(svg('text', { class: 'c-label', x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, opts.fmt(v)));
+			root.appendChild(svg('text', { class: 'c-label', x: L - 6, y: y(v) + 4, 'text-anchor': 'end' }, axisLabel(v, opts)));
 		}
 		if (lo < 0 && hi > 0) root.appendChild(svg('line', { class: 'c-zero', x1: L, x2: W - R, y1: y(0), y2: y(0) }));
 		root.appendChild(svg('line', { class: 'c-axis', x1: L, x2: L, y1: T, y2: H - B }));
@@ -535,7 +552,7 @@
 				return;
 			}
 			grid.appendChild(linePanel(pts, t0, t1, {
-				key: s.key, title: s.title, fmt: s.fmt, zero: true, axis: i === SERIES.length - 1,
+				key: s.key, title: s.title, fmt: s.fmt, money: s.money, zero: true, axis: i === SERIES.length - 1,
 				height: i === SERIES.length - 1 ? 130 : 110,
 			}));
 		});
@@ -811,7 +828,7 @@
 			return;
 		}
 		box.appendChild(linePanel(pts, pts[0].t, Math.max(pts[pts.length - 1].t, pts[0].t + 1000), {
-			key: 'equity', title: `Equity of run ${run.id}`, fmt: (v) => fmtMoney(v), axis: true, height: 180,
+			key: 'equity', title: `Equity of run ${run.id}`, fmt: (v) => fmtMoney(v), money: true, axis: true, height: 180,
 		}));
 	}
 
