@@ -15,7 +15,7 @@ BIFROST_OS_USER=postgres
 # The one list of Debian 12 packages (README, The two commands). The test command adds clang (fuzz targets).
 BIFROST_PKGS=(postgresql-15 postgresql-server-dev-15 libcurl4-openssl-dev libjson-c-dev
               libpq-dev libmicrohttpd-dev libipc-run-perl pkg-config make gcc)
-BIFROST_TEST_PKGS=(clang libclang-rt-14-dev openssl prometheus)
+BIFROST_TEST_PKGS=(clang libclang-rt-14-dev openssl prometheus chromium chromium-driver)
 
 # Compiler flags of the test build; the demo builds with the Makefile's own flags.
 BIFROST_WERROR_CFLAGS=${BIFROST_CFLAGS:-'-Wall -Wextra -Werror'}

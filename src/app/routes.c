@@ -361,7 +361,8 @@ answer_control(call_ctx *ctx, const route *route)
 		fprintf(stderr, "bifrost-status: %s asked %s: %s\n", ctx->who->role, control_actions[i],
 				r.text ? r.text : "null");
 		json_object_object_add(o, "action", json_object_new_string(control_actions[i]));
-		json_object_object_add(o, "result", r.text == NULL ? NULL : json_object_new_boolean(strcmp(r.text, "t") == 0));
+		/* a boolean cast to text reads "true" or "false" (boolout's "t" is only the output format) */
+		json_object_object_add(o, "result", r.text == NULL ? NULL : json_object_new_boolean(strcmp(r.text, "true") == 0));
 		/* what the function said besides its result: a command recorded but not delivered */
 		if (db_last_notice()[0] != '\0')
 			json_object_object_add(o, "notice", json_object_new_string(db_last_notice()));
