@@ -69,7 +69,8 @@ INSERT INTO bifrost.schema_version (version, name) VALUES
     ('0.5', 'ingestion of funding, prices, open interest and long/short ratio; the ingest worker'),
     ('0.6', 'security hardening: strict arguments, bounded legs, reader self-check, worker guard'),
     ('0.7', 'money safety: paper means paper, settlement at expiry, ledger checks'),
-    ('0.8', 'the backtest');
+    ('0.8', 'the backtest'),
+    ('0.9', 'the monitoring API: Prometheus metrics, status series, backtest runs and equity');
 
 -- The one cut of a user-supplied value repeated in a message (src/pg/echo.c),
 -- for the PL/pgSQL functions of the files below as for the C ones.

@@ -94,7 +94,13 @@ GRANT EXECUTE ON FUNCTION
     bifrost._leg_checks(),
     bifrost._ledger_checks(),
     bifrost._backtest_worker_alive(integer),
-    bifrost_backtest_compare(bigint[])
+    bifrost_backtest_compare(bigint[]),
+    bifrost_metrics(),
+    bifrost_status_series(timestamptz, timestamptz, integer),
+    bifrost_backtest_runs(integer),
+    bifrost_backtest_equity(bigint, integer),
+    bifrost._check_max_points(integer),
+    bifrost._time_buckets(timestamptz, timestamptz, integer)
 TO bifrost_reader;
 GRANT SELECT ON bifrost.backtest_sweep_progress TO bifrost_reader;
 

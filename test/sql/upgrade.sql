@@ -1,4 +1,4 @@
--- upgrade: bifrost 0.1 updated step by step (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8) with ALTER
+-- upgrade: bifrost 0.1 updated step by step (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9) with ALTER
 -- EXTENSION ... UPDATE gets each version's objects, records each step in
 -- bifrost.schema_version, and passes its self-check; a fresh install at the
 -- default version, which runs its own script and not the update chain, makes
@@ -139,6 +139,19 @@ SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
 SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
 SELECT key, value FROM bifrost.config WHERE key LIKE 'broker.paper.%' ORDER BY key;
 SELECT bifrost_config_set('broker.paper.slippage_bps', '1');
+
+-- 0.8 -> 0.9: the monitoring API, the reader's and not PUBLIC's; its
+-- metrics answer on the updated schema
+ALTER EXTENSION bifrost UPDATE TO '0.9';
+SELECT extversion FROM pg_extension WHERE extname = 'bifrost';
+SELECT p.oid::regprocedure AS new_function, p.provolatile, p.prosecdef,
+       has_function_privilege('bifrost_reader', p.oid, 'EXECUTE') AS reader_exec,
+       has_function_privilege('public', p.oid, 'EXECUTE') AS public_exec
+  FROM pg_proc p
+ WHERE p.proname IN ('bifrost_metrics', 'bifrost_status_series', 'bifrost_backtest_runs', 'bifrost_backtest_equity')
+ ORDER BY p.oid::regprocedure::text;
+SELECT count(*) AS failing_checks FROM bifrost_self_check() WHERE NOT ok;
+SELECT value AS worker_up FROM bifrost_metrics() WHERE family = 'bifrost_worker_up';
 
 -- The fresh install at the default version against the updated one.  What
 -- this test stored above goes first, so that what is left is what the
