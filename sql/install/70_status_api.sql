@@ -136,6 +136,11 @@ BEGIN
         'daemon_lamp', CASE WHEN d_red <> '{}' THEN 'red' WHEN d_yellow <> '{}' THEN 'yellow' ELSE 'green' END,
         'daemon_block_reasons', pg_catalog.to_jsonb(d_red || d_yellow),
         'trading_suspended', suspended,
+        -- the net delta's limits in effect, for a gauge beside it
+        'delta_limits', pg_catalog.jsonb_build_object(
+            'epsilon_band', bifrost._config_number('gates.state.delta.epsilon_band'),
+            'threshold_hedge_shares', bifrost._config_number('gates.state.delta.threshold_hedge_shares'),
+            'max_delta_limit', bifrost._config_number('gates.state.delta.max_delta_limit')),
         'heartbeat', CASE WHEN have_hb THEN
                          pg_catalog.to_jsonb(hb) || pg_catalog.jsonb_build_object(
                              'age_sec', pg_catalog.round(pg_catalog.date_part('epoch', now_ts - hb.last_ts)::numeric, 3))
@@ -150,7 +155,7 @@ EXCEPTION WHEN OTHERS THEN
         'error', SQLERRM);
 END
 $$;
-COMMENT ON FUNCTION bifrost_status() IS 'Hedging and daemon lamps with every reason that applies, the suspended flag, the heartbeat row and the status row, as one JSON object';
+COMMENT ON FUNCTION bifrost_status() IS 'Hedging and daemon lamps with every reason that applies, the suspended flag, the net delta''s limits in effect, the heartbeat row and the status row, as one JSON object';
 
 CREATE FUNCTION bifrost_operations(since timestamptz DEFAULT NULL,
                                    until timestamptz DEFAULT NULL,

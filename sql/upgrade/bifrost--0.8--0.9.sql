@@ -555,3 +555,130 @@ TO bifrost_reader;
 
 INSERT INTO bifrost.schema_version (version, name)
 VALUES ('0.9', 'the monitoring API: Prometheus metrics, status series, backtest runs and equity');
+
+-- bifrost_status() also gives the net delta's limits in effect (delta_limits), for the page's gauge
+CREATE OR REPLACE FUNCTION bifrost_status()
+RETURNS jsonb
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    now_ts      timestamptz := pg_catalog.clock_timestamp();
+    st          bifrost.status_current%ROWTYPE;
+    hb          bifrost.daemon_heartbeat%ROWTYPE;
+    have_status boolean;
+    have_hb     boolean;
+    suspended   boolean;
+    interval_s  integer;
+    alive_win   interval;
+    loss_limit  double precision;
+    lag_limit   double precision;
+    count_limit double precision;
+    red         text[] := '{}';
+    yellow      text[] := '{}';
+    d_red       text[] := '{}';
+    d_yellow    text[] := '{}';
+BEGIN
+    SELECT * INTO st FROM bifrost.status_current s WHERE s.id = 1;
+    have_status := FOUND;
+    SELECT * INTO hb FROM bifrost.daemon_heartbeat h WHERE h.id = 1;
+    have_hb := FOUND;
+    SELECT r.suspended INTO suspended FROM bifrost.daemon_run_status r WHERE r.id = 1;
+    suspended := coalesce(suspended, false);
+    interval_s := bifrost.heartbeat_interval_sec();
+    alive_win := pg_catalog.make_interval(secs => 3 * interval_s);
+
+    -- hedging lamp: red; a configuration the hedger cannot load is one
+    -- bifrost.config_problems() faults, the judgement both share
+    IF EXISTS (SELECT FROM bifrost.config_problems()) THEN
+        red := pg_catalog.array_append(red, 'config_invalid');
+    END IF;
+    IF have_hb AND hb.last_error LIKE 'hedging paused %'
+       AND hb.last_error_at > now_ts - pg_catalog.make_interval(secs => 120) THEN
+        red := pg_catalog.array_append(red, 'hedge_writes_failing');
+    END IF;
+    IF NOT have_status THEN
+        red := pg_catalog.array_append(red, 'no_status');
+    ELSE
+        IF st.daemon_state IS NULL OR st.daemon_state NOT IN ('RUNNING', 'RUNNING_SUSPENDED') THEN
+            red := pg_catalog.array_append(red, 'daemon_not_running');
+        END IF;
+        IF now_ts - st.ts > alive_win THEN
+            red := pg_catalog.array_append(red, 'status_stale');
+        END IF;
+        IF st.trading_state = 'SAFE' THEN
+            red := pg_catalog.array_append(red, 'trading_safe');
+        END IF;
+        loss_limit := bifrost._config_number('gates.guard.risk.max_daily_loss_usd');
+        IF loss_limit > 0 AND st.daily_pnl <= -loss_limit THEN
+            red := pg_catalog.array_append(red, 'circuit_breaker');
+        END IF;
+    END IF;
+
+    -- hedging lamp: yellow
+    IF suspended OR st.daemon_state = 'RUNNING_SUSPENDED' THEN
+        yellow := pg_catalog.array_append(yellow, 'trading_suspended');
+    END IF;
+    IF have_status THEN
+        lag_limit := bifrost._config_number('gates.state.system.data_lag_threshold_ms');
+        IF st.data_lag_ms > lag_limit THEN
+            yellow := pg_catalog.array_append(yellow, 'data_stale');
+        END IF;
+        IF st.trading_state = 'PAUSE_COST' THEN
+            yellow := pg_catalog.array_append(yellow, 'trading_state_pause_cost');
+        ELSIF st.trading_state = 'PAUSE_LIQ' THEN
+            yellow := pg_catalog.array_append(yellow, 'trading_state_pause_liq');
+        ELSIF st.trading_state = 'NEED_HEDGE'
+              AND now_ts - st.trading_state_since > pg_catalog.make_interval(secs => interval_s) THEN
+            yellow := pg_catalog.array_append(yellow, 'need_hedge_stuck');
+        ELSIF st.trading_state IN ('BOOT', 'SYNC') THEN
+            yellow := pg_catalog.array_append(yellow, 'trading_not_ready');
+        END IF;
+        count_limit := bifrost._config_number('gates.guard.risk.max_daily_hedge_count');
+        IF st.daily_hedge_count >= count_limit THEN
+            yellow := pg_catalog.array_append(yellow, 'daily_limit_reached');
+        END IF;
+    END IF;
+
+    -- daemon lamp: a stopped daemon is only "stopped", not also stale
+    IF NOT have_hb THEN
+        d_red := pg_catalog.array_append(d_red, 'no_heartbeat');
+    ELSIF hb.graceful_shutdown_at >= hb.last_ts OR (hb.last_ts IS NULL AND hb.graceful_shutdown_at IS NOT NULL) THEN
+        d_red := pg_catalog.array_append(d_red, 'daemon_stopped');
+    ELSE
+        IF hb.last_ts IS NULL OR now_ts - hb.last_ts > alive_win THEN
+            d_red := pg_catalog.array_append(d_red, 'heartbeat_stale');
+        END IF;
+        IF NOT hb.broker_connected THEN
+            d_yellow := pg_catalog.array_append(d_yellow, 'broker_not_connected');
+        END IF;
+    END IF;
+
+    RETURN pg_catalog.jsonb_build_object(
+        'self_check', CASE WHEN red <> '{}' THEN 'blocked' WHEN yellow <> '{}' THEN 'degraded' ELSE 'ok' END,
+        'status_lamp', CASE WHEN red <> '{}' THEN 'red' WHEN yellow <> '{}' THEN 'yellow' ELSE 'green' END,
+        'block_reasons', pg_catalog.to_jsonb(red || yellow),
+        'daemon_self_check', CASE WHEN d_red <> '{}' THEN 'blocked' WHEN d_yellow <> '{}' THEN 'degraded' ELSE 'ok' END,
+        'daemon_lamp', CASE WHEN d_red <> '{}' THEN 'red' WHEN d_yellow <> '{}' THEN 'yellow' ELSE 'green' END,
+        'daemon_block_reasons', pg_catalog.to_jsonb(d_red || d_yellow),
+        'trading_suspended', suspended,
+        -- the net delta's limits in effect, for a gauge beside it
+        'delta_limits', pg_catalog.jsonb_build_object(
+            'epsilon_band', bifrost._config_number('gates.state.delta.epsilon_band'),
+            'threshold_hedge_shares', bifrost._config_number('gates.state.delta.threshold_hedge_shares'),
+            'max_delta_limit', bifrost._config_number('gates.state.delta.max_delta_limit')),
+        'heartbeat', CASE WHEN have_hb THEN
+                         pg_catalog.to_jsonb(hb) || pg_catalog.jsonb_build_object(
+                             'age_sec', pg_catalog.round(pg_catalog.date_part('epoch', now_ts - hb.last_ts)::numeric, 3))
+                     END,
+        'status', CASE WHEN have_status THEN pg_catalog.to_jsonb(st) END);
+EXCEPTION WHEN OTHERS THEN
+    -- A monitor must get an answer even when the tables are broken.
+    RETURN pg_catalog.jsonb_build_object(
+        'self_check', 'blocked', 'status_lamp', 'red', 'block_reasons', '["status_read_error"]'::jsonb,
+        'daemon_self_check', 'blocked', 'daemon_lamp', 'red', 'daemon_block_reasons', '["status_read_error"]'::jsonb,
+        'trading_suspended', NULL, 'heartbeat', NULL, 'status', NULL,
+        'error', SQLERRM);
+END
+$$;
+COMMENT ON FUNCTION bifrost_status() IS 'Hedging and daemon lamps with every reason that applies, the suspended flag, the net delta''s limits in effect, the heartbeat row and the status row, as one JSON object';

@@ -26,7 +26,11 @@ for my $tool (qw(promtool prometheus))
 	  unless system("command -v $tool >/dev/null 2>&1") == 0;
 }
 
-my $node = hedging_node('prometheus', legs => [ [ 'C', 100, '2026-12-18 16:00 America/New_York', 10 ] ]);
+# the simulated feed: quotes flow, so the book's figures exist
+my $node = hedging_node('prometheus', feed => 'sim',
+	config => [ 'gates.strategy.trading_hours_only' => 'false', 'feed.sim.tick_ms' => '100' ],
+	legs => [ [ 'C', 100, '2027-06-18 16:00 America/New_York', 10 ] ]);
+wait_until($node, 'postgres', "SELECT net_delta IS NOT NULL FROM bifrost.status_current", 30);
 my $q = sub { $node->safe_psql('postgres', shift) };
 password_roles($node, reader_r => [ 'reader-pw-7x', 'bifrost_reader' ]);
 $q->("CREATE ROLE mon_m LOGIN IN ROLE bifrost_reader");
