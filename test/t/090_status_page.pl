@@ -38,6 +38,10 @@ my $node   = hedging_node(
 	],
 	legs => [ [ 'C', 100, $EXPIRY, 10 ], [ 'P', 100, $EXPIRY, 10 ] ]);
 my $q = sub { $node->safe_psql('postgres', shift) };
+# a backtest on the simulated market (a day of minute quotes), for the backtests section
+my $run = $q->(q{SELECT bifrost_backtest('{"backtest.source": "sim", "feed.sim.tick_ms": 60000,
+  "gates.strategy.trading_hours_only": false, "backtest.sample_interval_s": 600}',
+  '2026-11-02 00:00+00', '2026-11-03 00:00+00')});
 my $ok;
 
 # ---- a hedge, so that operations exist -------------------------------------------------------------
@@ -391,16 +395,15 @@ for my $f (@ok_flags)
 }
 ok($sorted, 'failing checks first (' . (grep { $_ eq 'false' } @ok_flags) . ' failing)');
 
-if ($q->(q{SELECT to_regproc('public.bifrost_backtest_runs') IS NOT NULL}) eq 't')
-{
-	$ok = eventually(sub { $b->find(tid('backtests-table')) || $b->find(tid('backtests-empty')) }, 15);
-	ok($ok, 'the backtests section lists the runs (or says there are none)');
-}
-else
-{
-	my $said = eventually(sub { page_text(tid('backtests') . ' ' . tid('not-available')) }, 15);
-	like($said, qr/not available/, "without bifrost_backtest_runs the backtests section says so ($said)");
-}
+$ok = eventually(sub { $b->find(qq{[data-testid="bt-row"][data-run="$run"]}) }, 15);
+ok($ok, "the backtests section lists run $run");
+$b->click($b->find(qq{[data-testid="bt-show"][data-run="$run"]}));
+$ok = eventually(sub {
+	my $path = $b->find(tid('bt-equity') . ' svg path');
+	$path && ($b->attribute($path, 'd') // '') =~ /^M[^L]*L/ ? 1 : 0;
+}, 15);
+ok($ok, "its equity curve is drawn (" . $q->("SELECT count(*) FROM bifrost.backtest_equity WHERE backtest_run_id = $run")
+	  . " samples)");
 
 # a narrow window still lays out (no horizontal scrolling of the page itself)
 $b->set_window(420, 900);
