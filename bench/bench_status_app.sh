@@ -98,18 +98,15 @@ for ((i = 0; i < VIEWS; i++)); do
 done
 sleep 1    # the statistics collector's report
 echo
-echo "one page view (its first load) in the database, mean of $VIEWS views (track_functions = all):"
+echo "one page view (its first load: each of these functions once) in the database, measured over $VIEWS views"
+echo "(track_functions = all; each function's mean time per call):"
 psql_run -At -F ' ' -c "
-  SELECT rpad(funcname, 24), round((calls::numeric / $VIEWS), 1) AS calls_per_view,
-         round((total_time / calls)::numeric, 3) AS ms_per_call
+  SELECT rpad(funcname, 24), calls, round((total_time / calls)::numeric, 3) AS ms_per_call
     FROM pg_stat_user_functions
    WHERE funcname IN ('bifrost_status', 'bifrost_operations', 'bifrost_status_series', 'bifrost_history_stats',
-                      'bifrost_self_check')
-   ORDER BY total_time DESC" | awk '{printf "  %s %s call(s), %s ms each\n", $1, $2, $3}'
-psql_run -At -c "SELECT '  in all: ' || round((sum(total_time) / $VIEWS)::numeric, 2) || ' ms of database time per view'
-  FROM pg_stat_user_functions
- WHERE funcname IN ('bifrost_status', 'bifrost_operations', 'bifrost_status_series', 'bifrost_history_stats',
-                    'bifrost_self_check')"
+                      'bifrost_self_check') AND calls > 0
+   ORDER BY total_time / calls DESC" | awk '{printf "  %s %s ms a call (%s calls)\n", $1, $3, $2; sum += $3}
+                                         END {printf "  in all: %.1f ms of database time per view\n", sum}'
 
 # many idle connections held open
 echo
