@@ -26,14 +26,16 @@ app_config_defaults(app_config *cfg)
 	snprintf(cfg->db_name, sizeof(cfg->db_name), "postgres");
 	snprintf(cfg->db_sslmode, sizeof(cfg->db_sslmode), "prefer");
 	snprintf(cfg->page_dir, sizeof(cfg->page_dir), "%s", BIFROST_STATUS_PAGE_DIR);
-	cfg->threads = 4;
-	cfg->max_connections = 1000;
-	cfg->max_connections_per_ip = 0;
+	cfg->threads = 16;
+	cfg->max_connections = 10000;
+	cfg->max_connections_per_ip = 256;
 	cfg->request_timeout_s = 15;
 	cfg->statement_timeout_ms = 5000;
 	cfg->session_idle_s = 1800;
 	cfg->max_sessions = 64;
 	cfg->pool_per_role = 4;
+	cfg->max_db_connections = 40;
+	cfg->credential_recheck_s = 60;
 	cfg->status_cache_ms = 250;
 }
 
@@ -100,6 +102,8 @@ static const key_spec keys[] = {
 	INT_KEY(session_idle_s, 60, 7 * 86400),
 	INT_KEY(max_sessions, 1, 10000),
 	INT_KEY(pool_per_role, 1, 64),
+	INT_KEY(max_db_connections, 1, 10000),
+	INT_KEY(credential_recheck_s, 1, 86400),
 	INT_KEY(status_cache_ms, 0, 10000),
 };
 

@@ -46,6 +46,8 @@ typedef struct app_config
 	int			session_idle_s;	/* a session unused this long is ended */
 	int			max_sessions;
 	int			pool_per_role;	/* connections kept per role logged in with a password */
+	int			max_db_connections;	/* the application's database connections, all roles together */
+	int			credential_recheck_s;	/* Basic credentials proved again after this long */
 	int			status_cache_ms;	/* /status and /healthz answers kept this long per role; 0: none */
 } app_config;
 

@@ -3,11 +3,46 @@
  */
 #include "app/db.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define CONNECT_TIMEOUT_S "5"
+
+/* Connections open now, against max_db_connections. */
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static int	open_connections;
+
+static bool
+reserve_connection(int limit)
+{
+	bool		ok;
+
+	pthread_mutex_lock(&open_lock);
+	ok = open_connections < limit;
+	if (ok)
+		open_connections++;
+	pthread_mutex_unlock(&open_lock);
+	return ok;
+}
+
+static void
+release_connection(void)
+{
+	pthread_mutex_lock(&open_lock);
+	open_connections--;
+	pthread_mutex_unlock(&open_lock);
+}
+
+void
+db_close(PGconn *conn)
+{
+	if (conn == NULL)
+		return;
+	PQfinish(conn);
+	release_connection();
+}
 
 /* The last notice the server sent on this thread's connection (db_last_notice). */
 static __thread char last_notice[DB_MESSAGE_MAX];
@@ -44,8 +79,15 @@ db_connect(const app_config *cfg, const char *role, const char *password,
 	int			n = 0;
 	PGconn	   *conn;
 
-	snprintf(options, sizeof(options), "-c search_path=pg_catalog,public -c statement_timeout=%d",
-			 cfg->statement_timeout_ms);
+	/*
+	 * A client's options outrank the role's own settings (ALTER ROLE ...
+	 * SET): a role cannot move the search path, lift the timeout or make
+	 * its queries crawl through the JIT to hold the application's threads.
+	 */
+	snprintf(options, sizeof(options),
+			 "-c search_path=pg_catalog,public -c statement_timeout=%d -c jit=off "
+			 "-c idle_in_transaction_session_timeout=%d",
+			 cfg->statement_timeout_ms, cfg->statement_timeout_ms);
 #define PARAM(k, v) do { if ((v) != NULL && (v)[0] != '\0') { keys[n] = (k); values[n] = (v); n++; } } while (0)
 	PARAM("host", cfg->db_host);
 	PARAM("port", cfg->db_port);
@@ -61,8 +103,30 @@ db_connect(const app_config *cfg, const char *role, const char *password,
 	keys[n] = NULL;
 	values[n] = NULL;
 
+	if (password != NULL && password[0] == '\0')
+	{
+		/* libpq would leave an empty password out and try its own means instead */
+		*outcome = DB_BAD_CREDENTIALS;
+		snprintf(message, message_size, "an empty password");
+		return NULL;
+	}
+	if (!reserve_connection(cfg->max_db_connections))
+	{
+		*outcome = DB_UNAVAILABLE;
+		snprintf(message, message_size, "all %d database connections of the application are in use "
+				 "(max_db_connections)", cfg->max_db_connections);
+		return NULL;
+	}
 	/* expand_dbname 0: a role name or password is never read as a connection string */
 	conn = PQconnectdbParams(keys, values, 0);
+	if (conn != NULL && PQstatus(conn) == CONNECTION_OK && password != NULL && !PQconnectionUsedPassword(conn))
+	{
+		*outcome = DB_BAD_CREDENTIALS;
+		snprintf(message, message_size, "the server let the role in without asking for its password "
+				 "(trust, peer or a certificate): that is no login");
+		db_close(conn);
+		return NULL;
+	}
 	if (conn != NULL && PQstatus(conn) == CONNECTION_OK)
 	{
 		*outcome = DB_CONNECTED;
@@ -73,6 +137,7 @@ db_connect(const app_config *cfg, const char *role, const char *password,
 	}
 	if (conn == NULL)
 	{
+		release_connection();
 		*outcome = DB_UNAVAILABLE;
 		snprintf(message, message_size, "out of memory");
 		return NULL;
@@ -95,7 +160,7 @@ db_connect(const app_config *cfg, const char *role, const char *password,
 		/* one line is enough, and the rest may quote the server's configuration */
 		message[strcspn(message, "\n")] = '\0';
 	}
-	PQfinish(conn);
+	db_close(conn);
 	return NULL;
 }
 
@@ -138,7 +203,14 @@ db_query_value(PGconn *conn, const char *sql, int nparams, const char *const *va
 		copy_field(out->message, sizeof(out->message), PQerrorMessage(conn));
 		out->message[strcspn(out->message, "\n")] = '\0';
 	}
-	out->connection_lost = PQstatus(conn) != CONNECTION_OK;
+	/*
+	 * The connection is no good when libpq says so, and also when the server
+	 * ended it (57P01 administrator command, 57P02, 57P03, class 08) or the
+	 * failure came with no SQLSTATE at all (the socket closed under it):
+	 * libpq may still call it CONNECTION_OK until the next call.
+	 */
+	out->connection_lost = PQstatus(conn) != CONNECTION_OK || out->sqlstate[0] == '\0' ||
+		strncmp(out->sqlstate, "08", 2) == 0 || strncmp(out->sqlstate, "57P", 3) == 0;
 }
 
 void

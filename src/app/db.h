@@ -28,12 +28,19 @@ typedef enum db_connect_outcome
 } db_connect_outcome;
 
 /*
- * A connection as role (with password, or none: then libpq's own means,
- * peer or .pgpass).  NULL with *outcome and the reason in message (never
- * the password) when it fails.
+ * A connection as role.  With a password (a person's or a machine's
+ * login) the server must have asked for it: a connection that trust, peer
+ * or a client certificate let in is refused as bad credentials, since a
+ * login that checked nothing proves nothing.  Without one (NULL: the
+ * monitor role) libpq's own means are used.  At most max_db_connections
+ * are open at once (db_close gives one back).  NULL with *outcome and the
+ * reason in message (never the password) when it fails.
  */
 extern PGconn *db_connect(const app_config *cfg, const char *role, const char *password,
 						  db_connect_outcome *outcome, char *message, size_t message_size);
+
+/* Closes a connection db_connect opened. */
+extern void db_close(PGconn *conn);
 
 typedef struct db_result
 {
@@ -42,7 +49,7 @@ typedef struct db_result
 	char		sqlstate[6];	/* of a failure; "" when the connection broke */
 	char		message[DB_MESSAGE_MAX];
 	char		hint[DB_MESSAGE_MAX];
-	bool		connection_lost;	/* the connection is no good any more */
+	bool		connection_lost;	/* the connection is no good any more: close it */
 } db_result;
 
 /*

@@ -65,6 +65,7 @@ main(int argc, char **argv)
 	else
 		app_config_defaults(&server.cfg);
 	if (!app_config_check(&server.cfg, error, sizeof(error)) ||
+		!server_check_tls(&server.cfg, error, sizeof(error)) ||
 		!page_load(&server.page, server.cfg.page_dir, error, sizeof(error)))
 	{
 		fprintf(stderr, "bifrost-status: %s\n", error);

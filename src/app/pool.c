@@ -100,9 +100,9 @@ pool_take(conn_pool *pool, const app_config *cfg, bool may_open, const char *pas
 }
 
 void
-pool_give(conn_pool *pool, PGconn *conn)
+pool_give(conn_pool *pool, PGconn *conn, bool discard)
 {
-	bool		broken = PQstatus(conn) != CONNECTION_OK ||
+	bool		broken = discard || PQstatus(conn) != CONNECTION_OK ||
 		PQtransactionStatus(conn) != PQTRANS_IDLE;
 
 	pthread_mutex_lock(&pool->lock);
@@ -110,11 +110,24 @@ pool_give(conn_pool *pool, PGconn *conn)
 	{
 		pool->open--;
 		pthread_mutex_unlock(&pool->lock);
-		PQfinish(conn);
+		db_close(conn);
 		pthread_mutex_lock(&pool->lock);
 	}
 	else
 		pool->idle[pool->n_idle++] = conn;
+	pthread_cond_broadcast(&pool->returned);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+void
+pool_close_idle(conn_pool *pool)
+{
+	pthread_mutex_lock(&pool->lock);
+	while (pool->n_idle > 0)
+	{
+		db_close(pool->idle[--pool->n_idle]);
+		pool->open--;
+	}
 	pthread_cond_broadcast(&pool->returned);
 	pthread_mutex_unlock(&pool->lock);
 }
@@ -130,7 +143,7 @@ pool_close(conn_pool *pool)
 	pthread_cond_broadcast(&pool->returned);
 	while (pool->n_idle > 0)
 	{
-		PQfinish(pool->idle[--pool->n_idle]);
+		db_close(pool->idle[--pool->n_idle]);
 		pool->open--;
 	}
 	while (pool->open > 0)

@@ -47,8 +47,11 @@ extern bool pool_adopt(conn_pool *pool, PGconn *conn);
 extern PGconn *pool_take(conn_pool *pool, const app_config *cfg, bool may_open, const char *password,
 						 int wait_ms, db_connect_outcome *outcome, char *message, size_t message_size);
 
-/* Gives a connection back; one that broke is closed. */
-extern void pool_give(conn_pool *pool, PGconn *conn);
+/* Gives a connection back; one that broke, or that the caller discards (its call lost it), is closed. */
+extern void pool_give(conn_pool *pool, PGconn *conn, bool discard);
+
+/* Closes the idle connections now (the server went away: they are likely dead too). */
+extern void pool_close_idle(conn_pool *pool);
 
 /* Closes the idle connections and waits (bounded) for the lent ones; then the pool may be freed. */
 extern void pool_close(conn_pool *pool);

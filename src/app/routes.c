@@ -16,10 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <json-c/json.h>
 
+#include "app/app_log.h"
 #include "app/db.h"
 #include "app/metrics_text.h"
 #include "app/text_buffer.h"
@@ -51,6 +53,7 @@ typedef struct call_ctx
 	app_request *req;
 	app_identity *who;
 	PGconn	   *db;
+	bool		lost;			/* the call found the connection no good: close it */
 } call_ctx;
 
 struct route;
@@ -101,6 +104,28 @@ scan_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 	return MHD_NO;
 }
 
+/* Well-formed UTF-8 (no overlong forms, no surrogates): the database would refuse anything else. */
+static bool
+valid_utf8(const unsigned char *s)
+{
+	while (*s)
+	{
+		int			n = (*s < 0x80) ? 0 : (*s >= 0xc2 && *s <= 0xdf) ? 1 : (*s >= 0xe0 && *s <= 0xef) ? 2
+			: (*s >= 0xf0 && *s <= 0xf4) ? 3 : -1;
+
+		if (n < 0)
+			return false;
+		if (n >= 2 && ((s[0] == 0xe0 && s[1] < 0xa0) || (s[0] == 0xed && s[1] > 0x9f) ||
+					   (s[0] == 0xf0 && s[1] < 0x90) || (s[0] == 0xf4 && s[1] > 0x8f)))
+			return false;
+		for (int i = 1; i <= n; i++)
+			if ((s[i] & 0xc0) != 0x80)
+				return false;
+		s += n + 1;
+	}
+	return true;
+}
+
 static bool
 whole_number(const char *s)
 {
@@ -143,6 +168,14 @@ build_args(call_ctx *ctx, const route *route, text_buffer *call, const char **va
 
 		if (v == NULL)
 			continue;
+		if (!valid_utf8((const unsigned char *) v))
+		{
+			char		message[200];
+
+			snprintf(message, sizeof(message), "parameter \"%s\" is not valid UTF-8", a->name);
+			*answered = respond_error(ctx->req, MHD_HTTP_BAD_REQUEST, message, a->name, NULL);
+			return false;
+		}
 		if (a->integer && !whole_number(v))
 		{
 			char		message[200];
@@ -176,17 +209,29 @@ blamed_arg(const route *route, call_ctx *ctx, const db_result *r)
 	return NULL;
 }
 
+/*
+ * A failed call's answer: the database's words for what the request got
+ * wrong (400) or may not do (403); for the rest (503, 500) a plain
+ * sentence, the details going to the log only, since they describe the
+ * server, not the request.
+ */
 static enum MHD_Result
 respond_db_error(call_ctx *ctx, const route *route, const db_result *r)
 {
 	int			status = db_http_status(r);
 	const char *message = r->message[0] ? r->message : "the database call failed";
 
-	if (status == 503)
-		fprintf(stderr, "bifrost-status: %s %s as %s: %s\n", ctx->req->method, ctx->req->path,
-				ctx->who ? ctx->who->role : "-", message);
-	return respond_error(ctx->req, (unsigned int) status, message,
-						 status == 400 && route ? blamed_arg(route, ctx, r) : NULL, r->hint);
+	if (r->connection_lost)
+		ctx->lost = true;
+	if (status == 400 || status == 403)
+		return respond_error(ctx->req, (unsigned int) status, message,
+							 status == 400 && route ? blamed_arg(route, ctx, r) : NULL, r->hint);
+	app_log("%s %s as %s: %s%s%s", ctx->req->method, ctx->req->path, ctx->who ? ctx->who->role : "-",
+			r->sqlstate[0] ? r->sqlstate : "", r->sqlstate[0] ? " " : "", message);
+	return respond_error(ctx->req, (unsigned int) status,
+						 status == 503 ? "the database is not available now: try again"
+						 : "the database could not answer this request (the application's log says why)",
+						 NULL, NULL);
 }
 
 /* ---- the SQL functions that answer a document or a table ---- */
@@ -275,9 +320,12 @@ answer_metrics(call_ctx *ctx, const route *route)
 		memset(&r, 0, sizeof(r));
 		snprintf(r.sqlstate, sizeof(r.sqlstate), "%s",
 				 res ? (PQresultErrorField(res, PG_DIAG_SQLSTATE) ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : "") : "");
-		snprintf(r.message, sizeof(r.message), "%s", res ? PQresultErrorMessage(res) : PQerrorMessage(ctx->db));
+		snprintf(r.message, sizeof(r.message), "%s",
+				 res && PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY)
+				 : PQerrorMessage(ctx->db));
 		r.message[strcspn(r.message, "\n")] = '\0';
-		r.connection_lost = PQstatus(ctx->db) != CONNECTION_OK;
+		r.connection_lost = PQstatus(ctx->db) != CONNECTION_OK || r.sqlstate[0] == '\0' ||
+			strncmp(r.sqlstate, "08", 2) == 0 || strncmp(r.sqlstate, "57P", 3) == 0;
 		PQclear(res);
 		return respond_db_error(ctx, NULL, &r);
 	}
@@ -300,7 +348,7 @@ answer_metrics(call_ctx *ctx, const route *route)
 			skipped++;
 	}
 	if (skipped > 0)
-		fprintf(stderr, "bifrost-status: /metrics left out %d row(s) of bifrost_metrics() that are no valid sample\n",
+		app_log("/metrics left out %d row(s) of bifrost_metrics() that are no valid sample",
 				skipped);
 	if (out.failed)
 		answered = respond_error(ctx->req, MHD_HTTP_INTERNAL_SERVER_ERROR, "the metrics are too large", NULL, NULL);
@@ -315,9 +363,21 @@ answer_metrics(call_ctx *ctx, const route *route)
 static enum MHD_Result
 answer_session(call_ctx *ctx, const route *route)
 {
-	json_object *o = json_object_new_object();
+	json_object *o;
 	enum MHD_Result answered;
+	char		message[DB_MESSAGE_MAX];
 
+	/* the rights as the database says now: a REVOKE shows at once */
+	if (!identity_read_rights(ctx->db, ctx->who, message, sizeof(message)))
+	{
+		db_result	r;
+
+		memset(&r, 0, sizeof(r));
+		snprintf(r.message, sizeof(r.message), "%s", message);
+		r.connection_lost = PQstatus(ctx->db) != CONNECTION_OK;
+		return respond_db_error(ctx, NULL, &r);
+	}
+	o = json_object_new_object();
 	json_object_object_add(o, "role", json_object_new_string(ctx->who->role));
 	json_object_object_add(o, "can_read", json_object_new_boolean(ctx->who->can_read));
 	json_object_object_add(o, "can_control", json_object_new_boolean(ctx->who->can_control));
@@ -358,7 +418,7 @@ answer_control(call_ctx *ctx, const route *route)
 	{
 		json_object *o = json_object_new_object();
 
-		fprintf(stderr, "bifrost-status: %s asked %s: %s\n", ctx->who->role, control_actions[i],
+		app_log("%s asked %s: %s", ctx->who->role, control_actions[i],
 				r.text ? r.text : "null");
 		json_object_object_add(o, "action", json_object_new_string(control_actions[i]));
 		/* a boolean cast to text reads "true" or "false" (boolout's "t" is only the output format) */
@@ -403,18 +463,19 @@ static const route routes[] = {
 
 /* ---- who is asking ---- */
 
-/* The client's address as text ("?" when the library cannot say). */
+/* The client's network as the login limit counts it ("?" when the library cannot say). */
 static void
 client_address(app_request *req, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *info = MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const struct sockaddr *sa = info ? info->client_addr : NULL;
+	char		address[INET6_ADDRSTRLEN] = "?";
 
-	snprintf(out, size, "?");
 	if (sa != NULL && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *) sa)->sin_addr, out, (socklen_t) size);
+		inet_ntop(AF_INET, &((const struct sockaddr_in *) sa)->sin_addr, address, sizeof(address));
 	else if (sa != NULL && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) sa)->sin6_addr, out, (socklen_t) size);
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) sa)->sin6_addr, address, sizeof(address));
+	login_limit_network(address, out, size);
 }
 
 /* 429 when the client's address has failed too many logins lately, else 0 (MHD_NO is never 0 here). */
@@ -503,27 +564,36 @@ identify(app_request *req, auth_need need, asker *a, bool *ok)
 	{
 		enum MHD_Result limited;
 
-		if (too_many_failures(req, &limited))
+		if (a->password == NULL || user[0] == '\0' || a->password[0] == '\0' || strlen(user) > ROLE_NAME_MAX)
+		{
+			/* no role PostgreSQL can have, or no password to prove it: a failure like a wrong one */
+			if (!too_many_failures(req, &limited))
+			{
+				count_failure(req);
+				limited = unauthorized(req, "the role or password is wrong");
+			}
+			MHD_free(user);
+			asker_done(server, a);
+			return limited;
+		}
+		/* credentials proved lately are no guess: an address's failures do not shut them out */
+		if (!credentials_known(&server->sessions, user, a->password) && too_many_failures(req, &limited))
 		{
 			MHD_free(user);
 			asker_done(server, a);
 			return limited;
 		}
-		if (a->password == NULL || user[0] == '\0')
-		{
-			MHD_free(user);
-			return unauthorized(req, "the Basic credentials need a role and a password");
-		}
 		a->who = credentials_find(&server->sessions, user, a->password, &outcome, message, sizeof(message));
 		if (a->who == NULL)
 		{
-			fprintf(stderr, "bifrost-status: Basic credentials of role \"%.100s\" refused: %s\n", user, message);
+			app_log("Basic credentials of role \"%.100s\" refused: %s", user, message);
 			if (outcome == DB_BAD_CREDENTIALS)
 				count_failure(req);
 			MHD_free(user);
 			asker_done(server, a);
 			return outcome == DB_BAD_CREDENTIALS ? unauthorized(req, "the role or password is wrong")
-				: respond_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "the database is not available", NULL, NULL);
+				: respond_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "the database is not available now: try again",
+								NULL, NULL);
 		}
 		MHD_free(user);
 	}
@@ -532,7 +602,7 @@ identify(app_request *req, auth_need need, asker *a, bool *ok)
 		a->who = credentials_monitor(&server->sessions, &outcome, message, sizeof(message));
 		if (a->who == NULL)
 		{
-			fprintf(stderr, "bifrost-status: the monitor role \"%s\" could not connect: %s\n",
+			app_log("the monitor role \"%s\" could not connect: %s",
 					server->cfg.monitor_role, message);
 			return respond_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "the monitor role could not connect", NULL,
 								 NULL);
@@ -591,7 +661,11 @@ json_body(app_request *req)
 {
 	const char *type = request_header(req, "Content-Type");
 
-	return type != NULL && strncmp(type, "application/json", strlen("application/json")) == 0;
+	size_t		n = strlen("application/json");
+
+	/* application/json, with parameters (charset) or none; not application/jsonx */
+	return type != NULL && strncasecmp(type, "application/json", n) == 0 &&
+		(type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
 static enum MHD_Result
@@ -626,35 +700,38 @@ answer_login(app_request *req)
 	}
 	role = json_object_get_string(role_o);
 	password = json_object_get_string(password_o);
-	if (role[0] == '\0' || strlen(role) >= 64 || strlen(password) > 1024)
+	if (role[0] == '\0' || strlen(role) > ROLE_NAME_MAX || strlen(password) > 1024)
 	{
+		bool		role_bad = role[0] == '\0' || strlen(role) > ROLE_NAME_MAX;
+
 		json_object_put(body);
-		return respond_error(req, MHD_HTTP_BAD_REQUEST, "the role must be 1 to 63 bytes and the password at most 1024",
-							 "role", NULL);
+		return respond_error(req, MHD_HTTP_BAD_REQUEST, role_bad ? "the role must be 1 to 63 bytes"
+							 : "the password must be at most 1024 bytes", role_bad ? "role" : "password", NULL);
 	}
 	who = sessions_login(&server->sessions, role, password, &outcome, message, sizeof(message));
 	explicit_bzero(req->body, req->body_len);
 	if (who == NULL)
 	{
-		fprintf(stderr, "bifrost-status: login of role \"%.63s\" refused: %s\n", role, message);
+		app_log("login of role \"%.63s\" refused: %s", role, message);
 		if (outcome == DB_BAD_CREDENTIALS)
 			count_failure(req);
 		json_object_put(body);
 		return outcome == DB_BAD_CREDENTIALS
 			? respond_error(req, MHD_HTTP_UNAUTHORIZED, "the role or password is wrong", NULL, NULL)
-			: respond_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, message, NULL, NULL);
+			: respond_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, strstr(message, "sessions") ? message
+							: "the database is not available now: try again", NULL, NULL);
 	}
 	json_object_put(body);
 	if (!who->can_read)
 	{
-		fprintf(stderr, "bifrost-status: login of role \"%s\" refused: neither bifrost_reader nor bifrost_operator\n",
+		app_log("login of role \"%s\" refused: neither bifrost_reader nor bifrost_operator",
 				who->role);
 		sessions_end(&server->sessions, who);
 		identity_release(&server->sessions, who);
 		return respond_error(req, MHD_HTTP_FORBIDDEN, "this role is neither bifrost_reader nor bifrost_operator",
 							 NULL, "GRANT bifrost_reader TO the role, or bifrost_operator to control");
 	}
-	fprintf(stderr, "bifrost-status: role \"%s\" logged in%s\n", who->role, who->can_control ? " (operator)" : "");
+	app_log("role \"%s\" logged in%s", who->role, who->can_control ? " (operator)" : "");
 	snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Strict%s", COOKIE_NAME, who->token,
 			 server->tls ? "; Secure" : "");
 	{
@@ -691,7 +768,7 @@ answer_logout(app_request *req)
 			identity_release(&server->sessions, who);
 			return respond_error(req, MHD_HTTP_FORBIDDEN, "the CSRF token is missing or wrong", NULL, NULL);
 		}
-		fprintf(stderr, "bifrost-status: role \"%s\" logged out\n", who->role);
+		app_log("role \"%s\" logged out", who->role);
 		sessions_end(&server->sessions, who);
 		identity_release(&server->sessions, who);
 	}
@@ -783,15 +860,6 @@ routes_dispatch(app_request *req)
 
 		if (!ok)
 			return answered;
-		if (found->fn == answer_session)
-		{
-			ctx.req = req;
-			ctx.who = a.who;
-			ctx.db = NULL;
-			answered = answer_session(&ctx, found);
-			asker_done(req->server, &a);
-			return answered;
-		}
 		if (found->cached && !has_args(req))
 		{
 			unsigned int status;
@@ -810,17 +878,29 @@ routes_dispatch(app_request *req)
 		ctx.db = identity_take(&req->server->sessions, a.who, a.password, &outcome, message, sizeof(message));
 		if (ctx.db == NULL)
 		{
-			if (a.who->is_session)
+			/* a session whose one connection is gone has ended; one merely busy has not */
+			if (a.who->is_session && pool_open_count(&a.who->pool) == 0)
 				sessions_end(&req->server->sessions, a.who);
+			app_log("%s %s as %s: %s", req->method, req->path, a.who->role, message);
 			asker_done(req->server, &a);
 			return outcome == DB_BAD_CREDENTIALS ? unauthorized(req, "the role or password is wrong")
-				: respond_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, message, NULL, NULL);
+				: respond_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "the database is busy or not available now: try again",
+								NULL, NULL);
 		}
+		ctx.lost = false;
 		answered = found->fn(&ctx, found);
-		/* a session whose connection broke has ended: its password is gone */
-		if (PQstatus(ctx.db) != CONNECTION_OK && a.who->is_session)
-			sessions_end(&req->server->sessions, a.who);
-		pool_give(&a.who->pool, ctx.db);
+		pool_give(&a.who->pool, ctx.db, ctx.lost);
+		if (ctx.lost)
+		{
+			/*
+			 * The server ended it (a restart): its idle siblings are likely gone
+			 * too, so they are closed now rather than failing a request each.
+			 * A session's only connection was its login: the session ends.
+			 */
+			pool_close_idle(&a.who->pool);
+			if (a.who->is_session)
+				sessions_end(&req->server->sessions, a.who);
+		}
 		asker_done(req->server, &a);
 		return answered;
 	}

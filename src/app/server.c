@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include <json-c/json.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "app/routes.h"
 
@@ -169,11 +172,54 @@ read_whole(const char *path, char **out, char *error, size_t error_size)
 }
 
 bool
+server_check_tls(const app_config *cfg, char *error, size_t error_size)
+{
+	FILE	   *f;
+	X509	   *cert = NULL;
+	EVP_PKEY   *key = NULL;
+	bool		ok = false;
+
+	if (cfg->tls_cert_file[0] == '\0')
+		return true;
+	if ((f = fopen(cfg->tls_cert_file, "r")) == NULL)
+		snprintf(error, error_size, "could not open tls_cert_file %s: %s", cfg->tls_cert_file, strerror(errno));
+	else
+	{
+		cert = PEM_read_X509(f, NULL, NULL, NULL);
+		fclose(f);
+		if (cert == NULL)
+			snprintf(error, error_size, "tls_cert_file %s holds no PEM certificate", cfg->tls_cert_file);
+	}
+	if (cert != NULL && (f = fopen(cfg->tls_key_file, "r")) == NULL)
+		snprintf(error, error_size, "could not open tls_key_file %s: %s", cfg->tls_key_file, strerror(errno));
+	else if (cert != NULL)
+	{
+		/* no passphrase callback: an encrypted key cannot be read unattended */
+		key = PEM_read_PrivateKey(f, NULL, NULL, (void *) "");
+		fclose(f);
+		if (key == NULL)
+			snprintf(error, error_size, "tls_key_file %s holds no unencrypted PEM private key", cfg->tls_key_file);
+		else if (X509_check_private_key(cert, key) != 1)
+			snprintf(error, error_size, "tls_key_file %s is not the key of tls_cert_file %s",
+					 cfg->tls_key_file, cfg->tls_cert_file);
+		else
+			ok = true;
+	}
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	return ok;
+}
+
+bool
 server_start(app_server *server, char *error, size_t error_size)
 {
 	const app_config *cfg = &server->cfg;
 	struct sockaddr_storage addr;
-	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
+	/*
+	 * No MHD_USE_ERROR_LOG: the library would log every client that hangs
+	 * up, a line each, which any client could use to flood the log.
+	 */
+	unsigned int flags = MHD_USE_EPOLL_INTERNAL_THREAD;
 	char	   *cert = NULL,
 			   *key = NULL;
 	struct MHD_OptionItem ops[16];
@@ -200,6 +246,8 @@ server_start(app_server *server, char *error, size_t error_size)
 	server->tls = cfg->tls_cert_file[0] != '\0';
 	if (server->tls)
 	{
+		if (!server_check_tls(cfg, error, error_size))
+			return false;
 		if (!MHD_is_feature_supported(MHD_FEATURE_TLS))
 		{
 			snprintf(error, error_size, "this libmicrohttpd has no TLS");

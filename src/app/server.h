@@ -13,6 +13,12 @@
 
 #include "app/request.h"
 
+/*
+ * The TLS files, when given: a PEM certificate, an unencrypted PEM private
+ * key, and the two a pair; false with *error saying which is wrong.
+ */
+extern bool server_check_tls(const app_config *cfg, char *error, size_t error_size);
+
 /* Starts serving; false with *error (the address in use, the TLS files unreadable...). */
 extern bool server_start(app_server *server, char *error, size_t error_size);
 

@@ -12,7 +12,7 @@
 #include <openssl/evp.h>
 
 /* How long a request waits for a busy connection of its role. */
-#define TAKE_WAIT_MS 5000
+#define TAKE_WAIT_MS 2000
 
 static bool
 random_bytes(unsigned char *buf, size_t n)
@@ -125,8 +125,8 @@ session_store_close(session_store *store)
 }
 
 /* The role's rights, read on its own connection: the database says, not the application. */
-static bool
-read_rights(PGconn *conn, app_identity *who, char *message, size_t message_size)
+bool
+identity_read_rights(PGconn *conn, app_identity *who, char *message, size_t message_size)
 {
 	db_result	r;
 
@@ -168,10 +168,10 @@ first_connection(const app_config *cfg, app_identity *who, const char *password,
 
 	if (conn == NULL)
 		return NULL;
-	if (!read_rights(conn, who, message, message_size))
+	if (!identity_read_rights(conn, who, message, message_size))
 	{
 		*outcome = DB_UNAVAILABLE;
-		PQfinish(conn);
+		db_close(conn);
 		return NULL;
 	}
 	return conn;
@@ -208,13 +208,24 @@ sessions_login(session_store *store, const char *role, const char *password,
 	pool_adopt(&who->pool, conn);
 
 	pthread_mutex_lock(&store->lock);
-	if (store->n_sessions >= cfg->max_sessions || store->n_sessions >= SESSION_MAX)
 	{
-		pthread_mutex_unlock(&store->lock);
-		*outcome = DB_UNAVAILABLE;
-		snprintf(message, message_size, "too many sessions (max_sessions = %d)", cfg->max_sessions);
-		identity_free(who);
-		return NULL;
+		int			of_role = 0;
+
+		for (int i = 0; i < store->n_sessions; i++)
+			of_role += strcmp(store->sessions[i]->role, who->role) == 0;
+		if (store->n_sessions >= cfg->max_sessions || store->n_sessions >= SESSION_MAX ||
+			of_role >= SESSIONS_PER_ROLE)
+		{
+			pthread_mutex_unlock(&store->lock);
+			*outcome = DB_UNAVAILABLE;
+			if (of_role >= SESSIONS_PER_ROLE)
+				snprintf(message, message_size, "role %s has %d sessions open already: log out of one",
+						 who->role, of_role);
+			else
+				snprintf(message, message_size, "too many sessions (max_sessions = %d)", cfg->max_sessions);
+			identity_free(who);
+			return NULL;
+		}
 	}
 	who->refs = 1;
 	who->last_used = time(NULL);
@@ -298,21 +309,58 @@ credential_room(session_store *store)
 	return true;
 }
 
+/*
+ * The credential of role and key (lock held), held, or NULL; one whose
+ * password was proved too long ago is ended instead, so the caller proves
+ * it again with a new connection.
+ */
 static app_identity *
 credential_lookup(session_store *store, const char *role, const unsigned char *key)
 {
+	time_t		now = time(NULL);
+
 	for (int i = 0; i < store->n_credentials; i++)
 	{
 		app_identity *who = store->credentials[i];
 
 		if (strcmp(who->role, role) == 0 && CRYPTO_memcmp(who->key, key, 32) == 0)
 		{
+			if (now - who->verified > store->cfg->credential_recheck_s)
+			{
+				unlist(store, who);
+				if (who->refs == 0)
+					identity_free(who);
+				return NULL;
+			}
 			who->refs++;
-			who->last_used = time(NULL);
+			who->last_used = now;
 			return who;
 		}
 	}
 	return NULL;
+}
+
+bool
+credentials_known(session_store *store, const char *role, const char *password)
+{
+	unsigned char key[32];
+	bool		known = false;
+	time_t		now = time(NULL);
+
+	if (!credential_key(store, role, password, key))
+		return false;
+	pthread_mutex_lock(&store->lock);
+	for (int i = 0; i < store->n_credentials; i++)
+	{
+		app_identity *who = store->credentials[i];
+
+		if (strcmp(who->role, role) == 0 && CRYPTO_memcmp(who->key, key, 32) == 0 &&
+			now - who->verified <= store->cfg->credential_recheck_s)
+			known = true;
+	}
+	pthread_mutex_unlock(&store->lock);
+	explicit_bzero(key, sizeof(key));
+	return known;
 }
 
 static app_identity *
@@ -378,7 +426,7 @@ credential_get(session_store *store, const char *role, const char *password, boo
 		return NULL;
 	}
 	who->refs = 1;
-	who->last_used = time(NULL);
+	who->last_used = who->verified = time(NULL);
 	store->credentials[store->n_credentials++] = who;
 	pthread_mutex_unlock(&store->lock);
 	return who;

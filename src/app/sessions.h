@@ -26,6 +26,10 @@
 #define SESSION_TOKEN_HEX 64		/* 32 random bytes */
 #define SESSION_MAX 10000
 #define CREDENTIAL_MAX 64
+/* Sessions of one role at once: a role cannot take every session and connection. */
+#define SESSIONS_PER_ROLE 8
+/* The longest role name PostgreSQL keeps (NAMEDATALEN - 1): a longer one is cut, so refused here. */
+#define ROLE_NAME_MAX 63
 
 typedef struct app_identity
 {
@@ -40,6 +44,7 @@ typedef struct app_identity
 	char		token[SESSION_TOKEN_HEX + 1];	/* a session's */
 	char		csrf[SESSION_TOKEN_HEX + 1];
 	unsigned char key[32];		/* a credential's: SHA-256 of the salt, role and password */
+	time_t		verified;		/* a credential's: when its password was last proved */
 } app_identity;
 
 typedef struct session_store
@@ -73,11 +78,19 @@ extern app_identity *sessions_find(session_store *store, const char *token);
 extern void sessions_end(session_store *store, app_identity *who);
 
 /*
- * The credential of role and password (held): one seen before, or a new
- * one once a connection with them succeeds.  NULL with *outcome.
+ * The credential of role and password (held): one seen and proved within
+ * credential_recheck_s (a changed password, NOLOGIN or VALID UNTIL takes
+ * effect within it), or a new one once a connection with them succeeds.
+ * NULL with *outcome.
  */
 extern app_identity *credentials_find(session_store *store, const char *role, const char *password,
 									  db_connect_outcome *outcome, char *message, size_t message_size);
+
+/* Whether role and password are a credential proved lately (no database call). */
+extern bool credentials_known(session_store *store, const char *role, const char *password);
+
+/* Reads who's rights on its connection (pg_has_role): false with message when it cannot. */
+extern bool identity_read_rights(PGconn *conn, app_identity *who, char *message, size_t message_size);
 
 /* The monitor role's (no password), for unauthenticated /healthz and /metrics. */
 extern app_identity *credentials_monitor(session_store *store, db_connect_outcome *outcome,

@@ -10,6 +10,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::RealBin/../perl";
 
+use HTTP::Tiny;
 use IO::Socket::INET;
 use JSON::PP;
 use MIME::Base64;
@@ -27,7 +28,8 @@ password_roles($node,
 	reader_r => [ 'reader-pw-7x', 'bifrost_reader' ],
 	oper_o   => [ 'oper-pw-9y',   'bifrost_operator' ],
 	nobody_n => [ 'nobody-pw-3z' ]);
-my $app = start_status_app($node, request_timeout_s => 3, max_connections => 2000, threads => 4);
+my $app = start_status_app($node, request_timeout_s => 3, max_connections => 2000, threads => 4,
+	max_connections_per_ip => 0, credential_recheck_s => 2);
 my %basic = (
 	reader => { Authorization => 'Basic ' . encode_base64('reader_r:reader-pw-7x', '') },
 	oper   => { Authorization => 'Basic ' . encode_base64('oper_o:oper-pw-9y', '') },
@@ -43,6 +45,13 @@ $r = app_request($app, 'GET', '/status', { 'X-Requested-With' => 'bifrost-page' 
 is($r->{status}, 401, "the page's own request: 401");
 ok(!defined $r->{headers}{'www-authenticate'}, 'without a challenge (no browser prompt)');
 is($get->('/status', 'wrong')->{status},  401, 'a wrong password: 401');
+my $superuser = $q->('SELECT current_user');
+is(app_request($app, 'GET', '/status', { Authorization => 'Basic ' . encode_base64("$superuser:anything", '') })->{status},
+	401, 'a role that pg_hba lets in on trust: 401 (a login that checked no password proves nothing)');
+is(app_request($app, 'GET', '/status', { Authorization => 'Basic ' . encode_base64('reader_r:', '') })->{status},
+	401, 'an empty password: 401');
+is(app_request($app, 'GET', '/status', { Authorization => 'Basic ' . encode_base64(('r' x 64) . ':x', '') })->{status},
+	401, 'a role name longer than PostgreSQL keeps: 401');
 is($get->('/status', 'nobody')->{status}, 403, 'a role with neither right: 403');
 $r = $get->('/status', 'reader');
 is($r->{status}, 200, 'bifrost_reader: 200');
@@ -117,6 +126,8 @@ my (undef, undef, $bad_login) = app_login($app, 'oper_o', 'nope');
 is($bad_login->{status}, 401, 'a login with a wrong password: 401');
 my (undef, undef, $nobody_login) = app_login($app, 'nobody_n', 'nobody-pw-3z');
 is($nobody_login->{status}, 403, 'a login of a role with neither right: 403');
+my (undef, undef, $trust_login) = app_login($app, $superuser, 'anything');
+is($trust_login->{status}, 401, 'a login as a role that pg_hba trusts: 401');
 my ($rcookie, $rcsrf) = app_login($app, 'reader_r', 'reader-pw-7x');
 my ($ocookie, $ocsrf, $ologin) = app_login($app, 'oper_o', 'oper-pw-9y');
 is($ologin->{status}, 200, 'the operator logs in');
@@ -147,6 +158,36 @@ $r = app_request($app, 'POST', '/control/resume', { Cookie => $ocookie, 'X-CSRF-
 is($r->{status}, 200, 'and resumes');
 is(app_json(app_request($app, 'GET', '/session', { Cookie => $ocookie }))->{can_control}, JSON::PP::true,
 	'/session: the operator can control');
+
+# rights are the database's now, not the login's
+$q->('REVOKE bifrost_operator FROM oper_o; GRANT bifrost_reader TO oper_o');
+is(app_json(app_request($app, 'GET', '/session', { Cookie => $ocookie }))->{can_control}, JSON::PP::false,
+	'/session after REVOKE: no control');
+is(app_request($app, 'POST', '/control/suspend', { Cookie => $ocookie, 'X-CSRF-Token' => $ocsrf })->{status}, 403,
+	'and the control is refused');
+$q->('GRANT bifrost_operator TO oper_o; REVOKE bifrost_reader FROM oper_o');
+
+# a role cannot hold every session
+my @extra;
+for (1 .. 8)
+{
+	my (undef, undef, $res) = app_login($app, 'reader_r', 'reader-pw-7x');
+	push @extra, $res;
+}
+is(scalar(grep { $_->{status} == 200 } @extra), 7, 'seven more sessions of the reader');
+is($extra[-1]{status}, 503, 'the ninth: 503');
+like(app_json($extra[-1])->{error} // '', qr/has 8 sessions open already/, 'saying why');
+
+# Basic credentials are proved again: a changed password stops them within credential_recheck_s (2 s)
+is($get->('/self-check', 'reader')->{status}, 200, 'Basic credentials work');
+$q->("ALTER ROLE reader_r PASSWORD 'reader-pw-new'");
+sleep 3;
+is($get->('/self-check', 'reader')->{status}, 401, 'after the password changed: 401');
+$q->("ALTER ROLE reader_r PASSWORD 'reader-pw-7x'");
+
+$r = $get->('/operations?type=%C3%28', 'reader');
+is($r->{status}, 400, 'a parameter that is not UTF-8: 400');
+is(app_json($r)->{parameter}, 'type', 'naming it');
 
 $r = app_request($app, 'POST', '/logout', { Cookie => $ocookie, 'X-CSRF-Token' => $ocsrf });
 is($r->{status}, 200, 'logout');
@@ -189,12 +230,14 @@ ok(kill(0, $app->{pid}), 'the application is alive');
 
 # ---- what the log holds ----
 my $log = slurp_file($app->{log});
-unlike($log, qr/reader-pw-7x|oper-pw-9y|nobody-pw-3z|not-the-password/, 'no password in the log');
+unlike($log, qr/reader-pw-7x|oper-pw-9y|nobody-pw-3z|not-the-password|reader-pw-new/, 'no password in the log');
+unlike($log, qr/^bifrost-status: role "boss"/m, 'a role name cannot forge a log line');
 unlike($log, qr/\Q$ocsrf\E/, 'no token in the log');
 like($log, qr/role "oper_o" logged in/, 'logins are logged by role');
 
-# ---- guessing passwords: 429 after ten failures a minute from one address ----
+# ---- guessing passwords: 429 after ten failures a minute from one network ----
 my $session_before = app_request($app, 'GET', '/status', { Cookie => $rcookie })->{status};
+is($get->('/status', 'reader')->{status}, 200, 'the reader proves its Basic credentials');
 for my $i (1 .. 10)
 {
 	my (undef, undef, $f) = app_login($app, 'reader_r', "guess-$i");
@@ -203,9 +246,14 @@ for my $i (1 .. 10)
 my (undef, undef, $limited) = app_login($app, 'reader_r', 'reader-pw-7x');
 is($limited->{status}, 429, 'the eleventh login from the address: 429, the right password too');
 like($limited->{headers}{'retry-after'} // '', qr/^\d+$/, 'with Retry-After');
-is($get->('/status', 'reader')->{status}, 429, 'Basic credentials from the address too');
+is($get->('/status', 'reader')->{status}, 200, 'Basic credentials proved a moment ago go on (monitoring is not locked out)');
+is($get->('/status', 'oper')->{status}, 429, 'credentials not proved lately from the address: 429');
+my $other = HTTP::Tiny->new(local_address => '127.0.0.2', timeout => 10)->request('GET', "$app->{url}/status",
+	{ headers => $basic{oper} });
+is($other->{status}, 429, 'another loopback address is the same network: 429');
 is(app_request($app, 'GET', '/status', { Cookie => $rcookie })->{status}, $session_before,
 	'a session already open goes on');
+my (undef, undef, $forged) = app_login($app, "x\nbifrost-status: role \"boss\" logged in", 'pw');
 
 # ---- the rules of the settings ----
 my $bin = $node->config_data('--bindir') . '/bifrost-status';
@@ -221,10 +269,31 @@ my $example = "$FindBin::RealBin/../../contrib/bifrost-status.conf";
 $out = `$bin -c $example --check 2>&1`;
 is($? >> 8, 0, 'the example settings file of contrib/ is good') or diag($out);
 
+# ---- connections per address ----
+my $few = start_status_app($node, max_connections_per_ip => 20, request_timeout_s => 5);
+my @held;
+for (1 .. 30)
+{
+	my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $few->{port}, Proto => 'tcp') or last;
+	push @held, $s;
+}
+$other = HTTP::Tiny->new(local_address => '127.0.0.2', timeout => 10)->request('GET', "$few->{url}/healthz",
+	{ headers => $basic{reader} });
+ok($other->{status} == 200 || $other->{status} == 503, "30 sockets from one address: another address is served ($other->{status})");
+close $_ for @held;
+stop_status_app($few);
+
 # ---- TLS: on every address, passwords encrypted ----
 my $dir = $node->basedir;
 system("openssl req -x509 -newkey rsa:2048 -nodes -keyout $dir/tls.key -out $dir/tls.crt -days 1 "
 	  . "-subj /CN=127.0.0.1 >$dir/openssl.log 2>&1") == 0 or die "openssl req failed";
+system("openssl genrsa -out $dir/other.key 2048 >>$dir/openssl.log 2>&1") == 0 or die "openssl genrsa failed";
+open my $mc, '>', "$dir/mismatch.conf" or die;
+print $mc "listen_address = 0.0.0.0\ntls_cert_file = $dir/tls.crt\ntls_key_file = $dir/other.key\n";
+close $mc;
+$out = `$bin -c $dir/mismatch.conf --check 2>&1`;
+isnt($? >> 8, 0, 'TLS: a key that is not the certificate\'s is refused');
+like($out, qr/is not the key of tls_cert_file/, 'saying so');
 my $tls = start_status_app($node, listen_address => '0.0.0.0', tls_cert_file => "$dir/tls.crt",
 	tls_key_file => "$dir/tls.key");
 my $https = sub {
