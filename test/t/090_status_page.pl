@@ -21,6 +21,7 @@ use PostgreSQL::Test::Utils;
 use Test::More;
 use Time::HiRes qw(time sleep);
 use BifrostTAP;
+use StatusApp;
 
 for my $exe ('/usr/bin/chromium', '/usr/bin/chromedriver')
 {
@@ -55,65 +56,22 @@ cmp_ok(hedge_count($node, 'fill'), '>=', 1, 'a hedge filled: operations exist');
 
 # ---- roles with passwords; their logins need scram-sha-256, the test's superuser keeps trust ------------
 my %pw = (reader_r => 'rd-Secret-4711', oper_o => 'op-Secret-0815', nobody_n => 'nb-Secret-2342');
-$q->(qq{
-	SET password_encryption = 'scram-sha-256';
-	CREATE ROLE reader_r LOGIN PASSWORD '$pw{reader_r}' IN ROLE bifrost_reader;
-	CREATE ROLE oper_o LOGIN PASSWORD '$pw{oper_o}' IN ROLE bifrost_operator;
-	CREATE ROLE nobody_n LOGIN PASSWORD '$pw{nobody_n}';});
-{
-	my $hba = $node->data_dir . '/pg_hba.conf';
-	my $old = slurp_file($hba);
-	open(my $fh, '>', $hba) or die "write $hba: $!";
-	# first match wins: these lines go before initdb's trust lines
-	print $fh "local all reader_r,oper_o,nobody_n scram-sha-256\n",
-	  "host all reader_r,oper_o,nobody_n 127.0.0.1/32 scram-sha-256\n", $old;
-	close $fh;
-	$node->reload;
-}
+password_roles($node,
+	reader_r => [ $pw{reader_r}, 'bifrost_reader' ],
+	oper_o   => [ $pw{oper_o},   'bifrost_operator' ],
+	nobody_n => [ $pw{nobody_n} ]);
 my $superuser_trust = eval { $node->safe_psql('postgres', 'SELECT 1') };
 is($superuser_trust, '1', 'the test superuser still logs in without a password');
 my ($ret) = $node->psql('postgres', 'SELECT 1', extra_params => [ '-U', 'reader_r', '-w' ]);
 isnt($ret, 0, 'reader_r needs its password (scram-sha-256)');
 
 # ---- the installed bifrost-status --------------------------------------------------------------------
-my $bindir   = $node->config_data('--bindir');
-my $sharedir = $node->config_data('--sharedir');
-my $app      = "$bindir/bifrost-status";
-ok(-x $app, "bifrost-status is installed ($app)") or BAIL_OUT('no bifrost-status');
-my $port     = closed_port();
 my $out_dir  = "$PostgreSQL::Test::Utils::tmp_check/status_page";
 my $shot_dir = "$PostgreSQL::Test::Utils::tmp_check/screenshots";
 make_path($out_dir, $shot_dir);
-my $settings = "$out_dir/bifrost-status.conf";
-{
-	open(my $fh, '>', $settings) or die "write $settings: $!";
-	print $fh "# written by 090_status_page.pl\n", "listen_address = 127.0.0.1\n", "port = $port\n",
-	  "db_host = " . $node->host . "\n", "db_port = " . $node->port . "\n", "db_name = postgres\n",
-	  "page_dir = $sharedir/bifrost/status-app\n";
-	close $fh;
-}
-my $app_log = "$out_dir/bifrost-status.log";
-my $app_pid = fork();
-die "fork: $!" unless defined $app_pid;
-if ($app_pid == 0)
-{
-	open(STDOUT, '>>', $app_log) or POSIX::_exit(127);
-	open(STDERR, '>&', \*STDOUT) or POSIX::_exit(127);
-	exec($app, '-c', $settings) or POSIX::_exit(127);
-}
-my $base = "http://127.0.0.1:$port";
-{
-	my $http = HTTP::Tiny->new(timeout => 2);
-	my $end  = time + 10;
-	my $up   = 0;
-	while (time < $end)
-	{
-		if ($http->get("$base/")->{status} == 200) { $up = 1; last; }
-		sleep 0.1;
-	}
-	ok($up, "bifrost-status serves the page on $base")
-	  or BAIL_OUT('bifrost-status did not start: ' . slurp_file($app_log));
-}
+my $status_app = start_status_app($node);
+my ($app_pid, $app_log, $base) = @$status_app{qw(pid log url)};
+is(HTTP::Tiny->new(timeout => 5)->get("$base/")->{status}, 200, "bifrost-status serves the page on $base");
 
 my $browser;
 END
