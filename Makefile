@@ -187,7 +187,7 @@ test/unit/bin/%: test/unit/%.c $(ENGINE_SRCS) $(NET_SRCS) $(wildcard src/engine/
 	$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(ENGINE_SRCS) $(NET_SRCS) $(UNIT_LIBS)
 
 # The status application's pure parts (no libpq, no HTTP): its settings and its metrics text.
-APP_PURE_SRCS = src/app/app_config.c src/app/metrics_text.c src/app/text_buffer.c
+APP_PURE_SRCS = src/app/app_config.c src/app/login_limit.c src/app/metrics_text.c src/app/text_buffer.c
 test/unit/bin/test_app_%: test/unit/test_app_%.c $(APP_PURE_SRCS) $(wildcard src/app/*.h test/unit/*.h)
 	@mkdir -p test/unit/bin
 	$(UNIT_CC) $(UNIT_CFLAGS) -Isrc -o $@ $< $(APP_PURE_SRCS) $(UNIT_LIBS)
