@@ -4,6 +4,7 @@
 #include "app/pool.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -51,6 +52,26 @@ deadline_after(struct timespec *ts, int ms)
 	}
 }
 
+/*
+ * An idle connection the server has ended (a restart, a terminated
+ * backend): the application never LISTENs and a notice only answers a
+ * query, so input waiting on an idle connection can only be the server's
+ * goodbye or the end of the stream.  Caught here, it costs no request a
+ * failure.
+ */
+static bool
+idle_conn_dead(PGconn *conn)
+{
+	struct pollfd p;
+
+	if (PQstatus(conn) != CONNECTION_OK || PQsocket(conn) < 0)
+		return true;
+	p.fd = PQsocket(conn);
+	p.events = POLLIN;
+	p.revents = 0;
+	return poll(&p, 1, 0) != 0;
+}
+
 PGconn *
 pool_take(conn_pool *pool, const app_config *cfg, bool may_open, const char *password, int wait_ms,
 		  db_connect_outcome *outcome, char *message, size_t message_size)
@@ -67,7 +88,13 @@ pool_take(conn_pool *pool, const app_config *cfg, bool may_open, const char *pas
 		if (pool->n_idle > 0)
 		{
 			conn = pool->idle[--pool->n_idle];
-			break;
+			if (!idle_conn_dead(conn))
+				break;
+			/* gone: closed, and the loop takes another or opens a new one */
+			db_close(conn);
+			conn = NULL;
+			pool->open--;
+			continue;
 		}
 		if (may_open && pool->open < pool->limit)
 		{

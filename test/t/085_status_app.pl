@@ -193,6 +193,21 @@ $r = app_request($app, 'POST', '/logout', { Cookie => $ocookie, 'X-CSRF-Token' =
 is($r->{status}, 200, 'logout');
 is(app_request($app, 'GET', '/status', { Cookie => $ocookie })->{status}, 401, 'the session is over');
 
+# ---- a failure of the server's own: a plain 500, the details in the log only ----
+$q->('ALTER FUNCTION bifrost_status_series(timestamptz, timestamptz, integer) RENAME TO bifrost_status_series_away');
+$r = $get->('/status-series', 'reader');
+is($r->{status}, 500, 'a function gone: 500');
+unlike($r->{content}, qr/bifrost_status_series|does not exist|timestamp/, 'the body names no function or SQL');
+$q->('ALTER FUNCTION bifrost_status_series_away(timestamptz, timestamptz, integer) RENAME TO bifrost_status_series');
+like(slurp_file($app->{log}), qr/42883 function public\.bifrost_status_series/, 'the log has the details');
+
+# ---- the database restarts: no 500, and the application recovers at once ----
+is($get->('/self-check', 'oper')->{status}, 200, 'Basic connections are open');
+$node->restart;
+my @after = map { $get->('/self-check', 'oper')->{status} } 1 .. 4;
+is("@after", '200 200 200 200', 'after a restart every request is served: the dead pooled connections are found before use');
+is($get->('/status', 'reader')->{status}, 200, "another role's pool too");
+
 # ---- abuse: the server keeps serving ----
 $r = app_request($app, 'GET', '/status', { %{ $basic{reader} }, 'X-Big' => 'x' x 100_000 });
 ok($r->{status} >= 400 && $r->{status} < 600, "a 100 KB header: refused ($r->{status})");
