@@ -32,7 +32,7 @@ app_config_defaults(app_config *cfg)
 	cfg->request_timeout_s = 15;
 	cfg->statement_timeout_ms = 5000;
 	cfg->session_idle_s = 1800;
-	cfg->max_sessions = 64;
+	cfg->max_sessions = 32;
 	cfg->pool_per_role = 4;
 	cfg->max_db_connections = 40;
 	cfg->credential_recheck_s = 60;

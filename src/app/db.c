@@ -73,7 +73,7 @@ PGconn *
 db_connect(const app_config *cfg, const char *role, const char *password,
 		   db_connect_outcome *outcome, char *message, size_t message_size)
 {
-	char		options[128];
+	char		options[256];
 	const char *keys[12];
 	const char *values[12];
 	int			n = 0;
@@ -86,7 +86,7 @@ db_connect(const app_config *cfg, const char *role, const char *password,
 	 */
 	snprintf(options, sizeof(options),
 			 "-c search_path=pg_catalog,public -c statement_timeout=%d -c jit=off "
-			 "-c idle_in_transaction_session_timeout=%d",
+			 "-c idle_in_transaction_session_timeout=%d -c idle_session_timeout=0",
 			 cfg->statement_timeout_ms, cfg->statement_timeout_ms);
 #define PARAM(k, v) do { if ((v) != NULL && (v)[0] != '\0') { keys[n] = (k); values[n] = (v); n++; } } while (0)
 	PARAM("host", cfg->db_host);
@@ -110,9 +110,10 @@ db_connect(const app_config *cfg, const char *role, const char *password,
 		snprintf(message, message_size, "an empty password");
 		return NULL;
 	}
-	if (!reserve_connection(cfg->max_db_connections))
+	/* two more for the monitor role (no password): logins cannot starve /healthz */
+	if (!reserve_connection(cfg->max_db_connections + (password == NULL ? 2 : 0)))
 	{
-		*outcome = DB_UNAVAILABLE;
+		*outcome = DB_LIMITED;
 		snprintf(message, message_size, "all %d database connections of the application are in use "
 				 "(max_db_connections)", cfg->max_db_connections);
 		return NULL;

@@ -24,7 +24,8 @@ typedef enum db_connect_outcome
 {
 	DB_CONNECTED,
 	DB_BAD_CREDENTIALS,			/* no such role, a wrong password, no login right */
-	DB_UNAVAILABLE				/* the server is down, full, refusing or too slow */
+	DB_UNAVAILABLE,				/* the server is down, full, refusing or too slow */
+	DB_LIMITED					/* the application's own limit (sessions, connections): message says which */
 } db_connect_outcome;
 
 /*

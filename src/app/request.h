@@ -11,6 +11,7 @@
 #include <microhttpd.h>
 
 #include "app/app_config.h"
+#include "app/conn_limit.h"
 #include "app/login_limit.h"
 #include "app/page.h"
 #include "app/response_cache.h"
@@ -26,6 +27,7 @@ typedef struct app_server
 	page_files	page;
 	response_cache cache;
 	login_limit	logins;
+	conn_limit	connections;
 	struct MHD_Daemon *daemon;
 	bool		tls;
 } app_server;

@@ -377,6 +377,14 @@ answer_session(call_ctx *ctx, const route *route)
 		r.connection_lost = PQstatus(ctx->db) != CONNECTION_OK;
 		return respond_db_error(ctx, NULL, &r);
 	}
+	if (!ctx->who->can_read)
+	{
+		/* as identify() would at the next request: the session ends, a new login reads the rights again */
+		if (ctx->who->is_session)
+			sessions_end(&ctx->req->server->sessions, ctx->who);
+		return respond_error(ctx->req, MHD_HTTP_FORBIDDEN, "this role is neither bifrost_reader nor bifrost_operator",
+							 NULL, "GRANT bifrost_reader TO the role, then log in again");
+	}
 	o = json_object_new_object();
 	json_object_object_add(o, "role", json_object_new_string(ctx->who->role));
 	json_object_object_add(o, "can_read", json_object_new_boolean(ctx->who->can_read));
@@ -592,8 +600,8 @@ identify(app_request *req, auth_need need, asker *a, bool *ok)
 			MHD_free(user);
 			asker_done(server, a);
 			return outcome == DB_BAD_CREDENTIALS ? unauthorized(req, "the role or password is wrong")
-				: respond_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, "the database is not available now: try again",
-								NULL, NULL);
+				: respond_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, outcome == DB_LIMITED ? message
+								: "the database is not available now: try again", NULL, NULL);
 		}
 		MHD_free(user);
 	}
@@ -614,6 +622,9 @@ identify(app_request *req, auth_need need, asker *a, bool *ok)
 
 	if (!a->who->can_read)
 	{
+		/* a session that lost its rights ends: after a GRANT, a new login reads them again */
+		if (a->who->is_session)
+			sessions_end(&server->sessions, a->who);
 		asker_done(server, a);
 		return respond_error(req, MHD_HTTP_FORBIDDEN, "this role is neither bifrost_reader nor bifrost_operator",
 							 NULL, "GRANT bifrost_reader TO the role, or bifrost_operator to control");
@@ -718,7 +729,7 @@ answer_login(app_request *req)
 		json_object_put(body);
 		return outcome == DB_BAD_CREDENTIALS
 			? respond_error(req, MHD_HTTP_UNAUTHORIZED, "the role or password is wrong", NULL, NULL)
-			: respond_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, strstr(message, "sessions") ? message
+			: respond_error(req, MHD_HTTP_SERVICE_UNAVAILABLE, outcome == DB_LIMITED ? message
 							: "the database is not available now: try again", NULL, NULL);
 	}
 	json_object_put(body);

@@ -139,6 +139,42 @@ on_completed(void *cls, struct MHD_Connection *conn, void **state, enum MHD_Requ
 	*state = NULL;
 }
 
+/* A new connection from a network that holds max_connections_per_ip already is refused. */
+static enum MHD_Result
+on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	app_server *server = cls;
+	char		network[64];
+
+	conn_limit_network_of(addr, network, sizeof(network));
+	return conn_limit_allows(&server->connections, network) ? MHD_YES : MHD_NO;
+}
+
+/* Counts connections per network as they open and close; the network is kept with the socket. */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context, enum MHD_ConnectionNotificationCode code)
+{
+	app_server *server = cls;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED)
+	{
+		const union MHD_ConnectionInfo *info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		char	   *network = malloc(64);
+
+		*socket_context = network;
+		if (network == NULL)
+			return;
+		conn_limit_network_of(info ? info->client_addr : NULL, network, 64);
+		conn_limit_count(&server->connections, network, true);
+	}
+	else if (code == MHD_CONNECTION_NOTIFY_CLOSED && *socket_context != NULL)
+	{
+		conn_limit_count(&server->connections, *socket_context, false);
+		free(*socket_context);
+		*socket_context = NULL;
+	}
+}
+
 static bool
 read_whole(const char *path, char **out, char *error, size_t error_size)
 {
@@ -267,8 +303,9 @@ server_start(app_server *server, char *error, size_t error_size)
 	ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL};
 	ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_CONNECTION_TIMEOUT, cfg->request_timeout_s, NULL};
 	ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_CONNECTION_MEMORY_LIMIT, CONNECTION_MEMORY_LIMIT, NULL};
-	if (cfg->max_connections_per_ip > 0)
-		ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_connections_per_ip, NULL};
+	/* per network (conn_limit.h), not per address: a host holds many addresses */
+	conn_limit_init(&server->connections, cfg->max_connections_per_ip);
+	ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t) on_connection, server};
 	ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t) on_completed, NULL};
 	if (server->tls)
 	{
@@ -277,7 +314,7 @@ server_start(app_server *server, char *error, size_t error_size)
 	}
 	ops[n++] = (struct MHD_OptionItem) {MHD_OPTION_END, 0, NULL};
 
-	server->daemon = MHD_start_daemon(flags, (uint16_t) cfg->port, NULL, NULL, on_request, server,
+	server->daemon = MHD_start_daemon(flags, (uint16_t) cfg->port, on_accept, server, on_request, server,
 									  MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
 	/* the library copied what it needs; the key is not kept in this process's own memory */
 	if (key != NULL)

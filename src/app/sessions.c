@@ -217,7 +217,7 @@ sessions_login(session_store *store, const char *role, const char *password,
 			of_role >= SESSIONS_PER_ROLE)
 		{
 			pthread_mutex_unlock(&store->lock);
-			*outcome = DB_UNAVAILABLE;
+			*outcome = DB_LIMITED;
 			if (of_role >= SESSIONS_PER_ROLE)
 				snprintf(message, message_size, "role %s has %d sessions open already: log out of one",
 						 who->role, of_role);
@@ -345,7 +345,6 @@ credentials_known(session_store *store, const char *role, const char *password)
 {
 	unsigned char key[32];
 	bool		known = false;
-	time_t		now = time(NULL);
 
 	if (!credential_key(store, role, password, key))
 		return false;
@@ -354,8 +353,8 @@ credentials_known(session_store *store, const char *role, const char *password)
 	{
 		app_identity *who = store->credentials[i];
 
-		if (strcmp(who->role, role) == 0 && CRYPTO_memcmp(who->key, key, 32) == 0 &&
-			now - who->verified <= store->cfg->credential_recheck_s)
+		/* proved once (its re-check may be due): the re-check itself is no guess */
+		if (strcmp(who->role, role) == 0 && CRYPTO_memcmp(who->key, key, 32) == 0)
 			known = true;
 	}
 	pthread_mutex_unlock(&store->lock);
@@ -421,7 +420,7 @@ credential_get(session_store *store, const char *role, const char *password, boo
 	{
 		pthread_mutex_unlock(&store->lock);
 		identity_free(who);
-		*outcome = DB_UNAVAILABLE;
+		*outcome = DB_LIMITED;
 		snprintf(message, message_size, "too many credentials in use at once");
 		return NULL;
 	}
@@ -451,6 +450,21 @@ sessions_expire(session_store *store, time_t now)
 	int			ended = 0;
 
 	pthread_mutex_lock(&store->lock);
+	/*
+	 * Credentials nobody used since their re-check fell due (a rotated
+	 * password, a scraper gone): their connections go back, or they would
+	 * hold max_db_connections for good.
+	 */
+	for (int i = store->n_credentials - 1; i >= 0; i--)
+	{
+		app_identity *who = store->credentials[i];
+
+		if (who->refs == 0 && now - who->last_used > store->cfg->credential_recheck_s)
+		{
+			unlist(store, who);
+			identity_free(who);
+		}
+	}
 	for (int i = store->n_sessions - 1; i >= 0; i--)
 	{
 		app_identity *who = store->sessions[i];

@@ -86,7 +86,11 @@ extern void sessions_end(session_store *store, app_identity *who);
 extern app_identity *credentials_find(session_store *store, const char *role, const char *password,
 									  db_connect_outcome *outcome, char *message, size_t message_size);
 
-/* Whether role and password are a credential proved lately (no database call). */
+/*
+ * Whether role and password are a credential proved before and still kept
+ * (no database call): its re-check is no guess, so the login limit lets it
+ * through.
+ */
 extern bool credentials_known(session_store *store, const char *role, const char *password);
 
 /* Reads who's rights on its connection (pg_has_role): false with message when it cannot. */

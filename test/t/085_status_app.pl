@@ -25,6 +25,7 @@ my $node = hedging_node('status_app', legs => [ [ 'C', 100, '2026-12-18 16:00 Am
 my $q = sub { $node->safe_psql('postgres', shift) };
 
 password_roles($node,
+	basic_b  => [ 'basic-pw-1q', 'bifrost_reader' ],
 	reader_r => [ 'reader-pw-7x', 'bifrost_reader' ],
 	oper_o   => [ 'oper-pw-9y',   'bifrost_operator' ],
 	nobody_n => [ 'nobody-pw-3z' ]);
@@ -185,6 +186,32 @@ sleep 3;
 is($get->('/self-check', 'reader')->{status}, 401, 'after the password changed: 401');
 $q->("ALTER ROLE reader_r PASSWORD 'reader-pw-7x'");
 
+# a credential nobody uses gives its connections back once its re-check falls due
+my $bb = { Authorization => 'Basic ' . encode_base64('basic_b:basic-pw-1q', '') };
+is(app_request($app, 'GET', '/self-check', $bb)->{status}, 200, 'a Basic credential opens a connection');
+my $held_before = $q->("SELECT count(*) FROM pg_stat_activity WHERE usename = 'basic_b'");
+sleep 4;
+is($held_before . ' then ' . $q->("SELECT count(*) FROM pg_stat_activity WHERE usename = 'basic_b'"), '1 then 0',
+	'unused past credential_recheck_s, its connection is closed');
+
+# the server's idle_session_timeout does not close the application's idle connections
+$q->("ALTER SYSTEM SET idle_session_timeout = '1s'");
+$q->('SELECT pg_reload_conf()');
+is($get->('/status', 'oper')->{status}, 200, 'a request with idle_session_timeout = 1s');
+sleep 2;
+is($get->('/self-check', 'oper')->{status}, 200, 'and one after two idle seconds');
+$q->('ALTER SYSTEM RESET idle_session_timeout');
+$q->('SELECT pg_reload_conf()');
+
+# a session whose role loses its rights ends; after the GRANT a new login works
+my ($scookie) = app_login($app, 'basic_b', 'basic-pw-1q');
+$q->('REVOKE bifrost_reader FROM basic_b');
+is(app_request($app, 'GET', '/session', { Cookie => $scookie })->{status}, 403, 'rights revoked: 403');
+$q->('GRANT bifrost_reader TO basic_b');
+is(app_request($app, 'GET', '/session', { Cookie => $scookie })->{status}, 401, 'the session has ended');
+my (undef, undef, $again) = app_login($app, 'basic_b', 'basic-pw-1q');
+is($again->{status}, 200, 'a new login after the GRANT');
+
 $r = $get->('/operations?type=%C3%28', 'reader');
 is($r->{status}, 400, 'a parameter that is not UTF-8: 400');
 is(app_json($r)->{parameter}, 'type', 'naming it');
@@ -262,6 +289,13 @@ my (undef, undef, $limited) = app_login($app, 'reader_r', 'reader-pw-7x');
 is($limited->{status}, 429, 'the eleventh login from the address: 429, the right password too');
 like($limited->{headers}{'retry-after'} // '', qr/^\d+$/, 'with Retry-After');
 is($get->('/status', 'reader')->{status}, 200, 'Basic credentials proved a moment ago go on (monitoring is not locked out)');
+my @scrapes;
+for (1 .. 4)
+{
+	sleep 1;
+	push @scrapes, $get->('/status', 'reader')->{status};
+}
+is("@scrapes", '200 200 200 200', 'and past their re-check (2 s), proved again despite the lockout');
 is($get->('/status', 'oper')->{status}, 429, 'credentials not proved lately from the address: 429');
 my $other = HTTP::Tiny->new(local_address => '127.0.0.2', timeout => 10)->request('GET', "$app->{url}/status",
 	{ headers => $basic{oper} });
@@ -284,18 +318,30 @@ my $example = "$FindBin::RealBin/../../contrib/bifrost-status.conf";
 $out = `$bin -c $example --check 2>&1`;
 is($? >> 8, 0, 'the example settings file of contrib/ is good') or diag($out);
 
-# ---- connections per address ----
+# ---- connections per network: a host's many addresses count as one ----
 my $few = start_status_app($node, max_connections_per_ip => 20, request_timeout_s => 5);
 my @held;
-for (1 .. 30)
+for my $i (1 .. 40)
 {
-	my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $few->{port}, Proto => 'tcp') or last;
+	my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $few->{port}, Proto => 'tcp',
+		LocalAddr => '127.0.0.' . (1 + $i % 4)) or next;
 	push @held, $s;
 }
-$other = HTTP::Tiny->new(local_address => '127.0.0.2', timeout => 10)->request('GET', "$few->{url}/healthz",
-	{ headers => $basic{reader} });
-ok($other->{status} == 200 || $other->{status} == 503, "30 sockets from one address: another address is served ($other->{status})");
+sleep 1;
+my $open = 0;
+for my $s (@held)
+{
+	# a refused connection was closed at once: reading it gives the end of the stream
+	my $rin = '';
+	vec($rin, fileno($s), 1) = 1;
+	my $ready = select(my $rout = $rin, undef, undef, 0);
+	$open++ unless $ready && !sysread($s, my $buf, 1);
+}
+cmp_ok($open, '<=', 24, "40 sockets from four loopback addresses: at most 20 (and a thread's worth) stay open ($open)");
 close $_ for @held;
+sleep 0.5;
+is(app_request($few, 'GET', '/healthz', $basic{reader})->{status} =~ /^(200|503)$/ ? 1 : 0, 1,
+	'once they close, requests are served');
 stop_status_app($few);
 
 # ---- TLS: on every address, passwords encrypted ----
