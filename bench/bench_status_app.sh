@@ -47,7 +47,8 @@ ulimit -n "$(ulimit -Hn)"
 APP_PIDS=()
 trap 'kill "${APP_PIDS[@]}" 2>/dev/null; stop_scratch_cluster' EXIT
 start_app() {  # $1 = port, $2 = status_cache_ms
-    printf 'port = %s\ndb_host = %s\ndb_port = %s\nthreads = %s\nmax_connections = %s\npool_per_role = %s\nstatus_cache_ms = %s\n' \
+    # every client is on this host: no limit per network here
+    printf 'port = %s\ndb_host = %s\ndb_port = %s\nthreads = %s\nmax_connections = %s\npool_per_role = %s\nstatus_cache_ms = %s\nmax_connections_per_ip = 0\n' \
         "$1" "$TMP" "$PORT" "$THREADS" $((IDLE + 1000)) "$THREADS" "$2" >"$TMP/app-$1.conf"
     chown "$OS_USER:" "$TMP/app-$1.conf"
     setpriv --reuid="$OS_USER" --regid="$OS_USER" --init-groups env HOME=/tmp "$APP" -c "$TMP/app-$1.conf" \
