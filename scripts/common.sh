@@ -122,7 +122,11 @@ release_install_lock() { exec 9>&-; }
 free_port() {
     local port=$1 i
     for ((i = 0; i < 100; i++, port++)); do
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        # nobody listens on it, and it can be bound: a busy machine's outgoing connections take ports
+        # of the ephemeral range too, and a server could not bind one of those
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null &&
+            perl -MIO::Socket::INET -e 'exit(IO::Socket::INET->new(LocalAddr => "127.0.0.1",
+                LocalPort => $ARGV[0], Proto => "tcp", Listen => 1) ? 0 : 1)' "$port"; then
             echo "$port"
             return 0
         fi
