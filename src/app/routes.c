@@ -10,9 +10,7 @@
  */
 #include "app/routes.h"
 
-#include <arpa/inet.h>
 #include <ctype.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,14 +474,8 @@ static void
 client_address(app_request *req, char *out, size_t size)
 {
 	const union MHD_ConnectionInfo *info = MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	const struct sockaddr *sa = info ? info->client_addr : NULL;
-	char		address[INET6_ADDRSTRLEN] = "?";
 
-	if (sa != NULL && sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *) sa)->sin_addr, address, sizeof(address));
-	else if (sa != NULL && sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *) sa)->sin6_addr, address, sizeof(address));
-	login_limit_network(address, out, size);
+	conn_limit_network_of(info ? info->client_addr : NULL, out, size);
 }
 
 /* 429 when the client's address has failed too many logins lately, else 0 (MHD_NO is never 0 here). */
